@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import type { AudioCapture, AxonApi, EngineState, LearnCommand, Notice, PatchInfo } from '../shared/api';
+import { axonError, toErrorPayload, type AxonError } from '../shared/errors';
+import { controlInputIndex } from '../shared/inputs';
+import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
+import type { Patch } from '../shared/patch/schema';
+import { EngineHost, type EngineHostOptions } from './engine/engine-host';
+import { listPatches, readPatch } from './patches/patch-library';
+import { fnv1a } from './hash';
+
+export interface BackendEvents {
+  notice: [Notice];
+  telemetry: [Float64Array];
+}
+
+/** UI refresh rate for telemetry and output events. */
+const TELEMETRY_HZ = 60;
+
+/**
+ * The app's state and the one implementation of AxonApi: every UI (Electron window, browser,
+ * tests) drives the engine through it. Main-thread only.
+ */
+export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
+  private state: EngineState | null = null;
+  private layout: PatchLayout | null = null;
+  private readonly values = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private lastTelemetryFrame = -1;
+
+  private constructor(
+    readonly engine: EngineHost,
+    private readonly seedOverride: number | undefined,
+  ) {
+    super();
+    engine.on('out', (event) => this.emit('notice', { type: 'out', event }));
+    engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
+    this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
+  }
+
+  static async start(opts: EngineHostOptions & { seed?: number } = {}): Promise<Backend> {
+    return new Backend(await EngineHost.start(opts), opts.seed);
+  }
+
+  private tick(): void {
+    this.engine.pollOutEvents();
+    const words = this.engine.telemetry();
+    if (words && words[0] !== this.lastTelemetryFrame) {
+      this.lastTelemetryFrame = words[0];
+      this.emit('telemetry', words);
+    }
+  }
+
+  async listPatches(): Promise<PatchInfo[]> {
+    return listPatches();
+  }
+
+  /** Loads a patch by name or path; a bad patch throws and the current one keeps playing. */
+  async loadPatch(name: string): Promise<EngineState> {
+    const { patch } = readPatch(name);
+    return this.loadValidated(patch, name);
+  }
+
+  async loadValidated(patch: Patch, name: string): Promise<EngineState> {
+    const layout = layoutPatch(patch);
+    const seed = this.seedOverride ?? patch.seed ?? 1;
+    await this.engine.load(layout, name, seed);
+    this.layout = layout;
+    this.values.clear();
+    for (const p of layout.params) this.values.set(p.id, p.initial);
+    const state: EngineState = {
+      patchName: name,
+      patch,
+      sampleRate: this.engine.sampleRate,
+      blockSize: this.engine.memory.blockSize,
+      seed,
+      columns: [...layout.columnIds],
+      sources: layout.sources.map((s) => ({ id: s.id, type: s.source.type })),
+      neurons: layout.neurons.map((n) => ({ id: n.id, activation: n.activation, learns: n.learn !== null })),
+      params: [],
+    };
+    this.state = state;
+    this.emit('notice', { type: 'patch', state: this.snapshotState(state) });
+    return this.snapshotState(state);
+  }
+
+  private snapshotState(state: EngineState): EngineState {
+    const layout = this.layout;
+    const params = layout ? layout.params.map((p) => ({ ...p.spec, id: p.id, value: this.values.get(p.id) ?? p.initial })) : [];
+    return { ...state, params };
+  }
+
+  async getState(): Promise<EngineState | null> {
+    return this.state ? this.snapshotState(this.state) : null;
+  }
+
+  async setParam(id: string, value: number): Promise<void> {
+    const layout = this.requireLayout();
+    const slot = layout.slotOf.get(id);
+    if (slot === undefined) throw axonError('param_unknown', id);
+    const spec = layout.params[slot].spec;
+    const v = Math.min(spec.max, Math.max(spec.min, spec.integer ? Math.round(value) : value));
+    this.engine.send({ type: 'param', id, value: v });
+    this.values.set(id, v);
+  }
+
+  async setInput(input: string, value: number): Promise<void> {
+    if (controlInputIndex(input) < 0) throw axonError('input_unknown', input);
+    this.engine.send({ type: 'input', input, value });
+  }
+
+  async learn(neuron: string, command: LearnCommand): Promise<void> {
+    this.requireLayout();
+    this.engine.send({ type: 'learn', neuron, command });
+  }
+
+  async captureAudio(seconds: number): Promise<AudioCapture> {
+    const samples = this.engine.capture(seconds);
+    const frames = samples.length / 2;
+    let peak = 0;
+    let sq = 0;
+    let crossings = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const a = Math.abs(samples[i]);
+      if (a > peak) peak = a;
+      sq += samples[i] * samples[i];
+    }
+    for (let i = 1; i < frames; i++) if (samples[2 * i - 2] < 0 !== samples[2 * i] < 0) crossings++;
+    return {
+      frames,
+      sampleRate: this.engine.sampleRate,
+      peak,
+      rms: Math.sqrt(sq / Math.max(1, samples.length)),
+      crossingsPerSecond: (crossings * this.engine.sampleRate) / Math.max(1, frames),
+      hash: fnv1a(new Uint8Array(samples.buffer)),
+    };
+  }
+
+  private requireLayout(): PatchLayout {
+    if (!this.layout) throw axonError('engine_not_running');
+    return this.layout;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.engine.stop();
+  }
+}

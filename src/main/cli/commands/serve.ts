@@ -1,0 +1,38 @@
+import { Backend } from '../../backend';
+import { startBridge } from '../../server/web-bridge';
+import { ensureRendererBuilt } from '../../server/renderer-build';
+import { SAMPLE_RATES, MAX_BLOCK, MIN_BLOCK } from '../../../worker/engine';
+import { choiceFlag, numberFlag, parseFlags } from '../args';
+import { stdio, type Command } from '../command';
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'serve the UI to a browser (http://127.0.0.1:7400 by default)',
+  usage: 'axon serve [--port <n>] [--host <addr>] [--patch <name>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      { port: { type: 'string' }, host: { type: 'string' }, patch: { type: 'string' }, rate: { type: 'string' }, block: { type: 'string' }, seed: { type: 'string' } },
+      { min: 0, max: 0, names: '' },
+    );
+    const port = numberFlag('port', values.port, 7400, 0, 65535, true);
+    const sampleRate = choiceFlag('rate', values.rate === undefined ? undefined : String(Number(values.rate)), 48000, SAMPLE_RATES);
+    const blockSize = numberFlag('block', values.block, 128, MIN_BLOCK, MAX_BLOCK, true);
+    const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
+    const staticDir = ensureRendererBuilt();
+    const backend = await Backend.start({ sampleRate, blockSize, seed });
+    try {
+      await backend.loadPatch(values.patch ?? 'dual-neuron');
+      const bridge = await startBridge({ backend, staticDir, host: values.host, port });
+      stdio.out(`Axon Stage is serving ${bridge.url} (Ctrl-C to stop)`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await bridge.close();
+    } finally {
+      await backend.close();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,44 @@
+import { AxonError, axonError } from '../../shared/errors';
+import { stdio, type Command } from './command';
+import { bench } from './commands/bench';
+import { docs } from './commands/docs';
+import { patches } from './commands/patches';
+import { render } from './commands/render';
+import { serve } from './commands/serve';
+import { validate } from './commands/validate';
+
+const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Axon Stage: live music with small neural networks and robot drums.',
+    '',
+    'usage: axon <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    ...COMMANDS.map((c) => `  ${c.usage}`),
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the process exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    stdio.out(help());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!command) throw axonError('cli_unknown_command', name);
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof AxonError) {
+      stdio.err(`axon ${command?.name ?? ''}: ${err.describe()}`.replace('axon : ', 'axon: '));
+      return err.code === 'cli_usage' || err.code === 'cli_unknown_command' ? 2 : 1;
+    }
+    stdio.err(`axon ${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return 1;
+  }
+}

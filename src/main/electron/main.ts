@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { answer } from '../../shared/api';
+import { Backend } from '../backend';
+import { packTelemetry } from '../server/web-bridge';
+import { WINDOW_WEB_PREFERENCES } from '../security';
+
+// The thin Electron shell: one window, one client of the same Backend the web bridge serves.
+// Everything it does besides windowing lives in plain-Node code under src/main.
+
+const DEFAULT_PATCH = 'dual-neuron';
+
+app.on('web-contents-created', (_e, contents) => {
+  // No navigation away from the app, no new windows, no webviews.
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  const backend = await Backend.start();
+  ipcMain.handle('axon:call', (_e, method: unknown, args: unknown) => answer(backend, typeof method === 'string' ? method : '', args));
+
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    backgroundColor: '#0b0e12',
+    title: 'Axon Stage',
+    webPreferences: { ...WINDOW_WEB_PREFERENCES, preload: path.join(__dirname, '../preload/index.js') },
+  });
+  backend.on('telemetry', (words) => {
+    if (!win.isDestroyed()) win.webContents.send('axon:telemetry', packTelemetry(words));
+  });
+  backend.on('notice', (notice) => {
+    if (!win.isDestroyed()) win.webContents.send('axon:notice', notice);
+  });
+  await backend.loadPatch(DEFAULT_PATCH).catch((err: unknown) => console.error(err instanceof Error ? err.message : err));
+
+  const devUrl = process.env.ELECTRON_RENDERER_URL;
+  if (devUrl) await win.loadURL(devUrl);
+  else await win.loadFile(path.join(__dirname, '../renderer/index.html'));
+
+  app.on('window-all-closed', () => {
+    void backend.close().finally(() => app.quit());
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  app.exit(1);
+});

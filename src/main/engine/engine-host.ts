@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { RingBuffer } from 'ringbuf.js';
+import {
+  CHANNELS,
+  createEngineMemory,
+  MONITOR_SECONDS,
+  readTelemetry,
+  STATUS_DROPPED_OUT,
+  STATUS_MONITOR_POS,
+  STATUS_RUNNING,
+  STATUS_UNDERRUNS,
+  type EngineMemory,
+} from '../../shared/engine-memory';
+import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, type LoggedEvent, type OutEvent } from '../../shared/events';
+import { axonError, AxonError } from '../../shared/errors';
+import type { PatchLayout } from '../../shared/patch/layout';
+import { TELEMETRY_WORDS } from '../../shared/telemetry';
+import type { Frames, Hertz, Seconds } from '../../shared/units';
+import type { HostMessage, WorkerMessage } from '../../shared/worker-messages';
+
+export interface EngineHostOptions {
+  sampleRate?: Hertz;
+  blockSize?: Frames;
+  /** Blocks of audio queued between the engine and the device. */
+  ringBlocks?: number;
+}
+
+export interface EngineHostEvents {
+  out: [OutEvent];
+  failed: [AxonError];
+}
+
+const REPLY_TIMEOUT_MS = 5000;
+
+/** The engine worker's script: the bundled file next to this one, or the TypeScript source. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  const bundled = path.join(__dirname, 'engine-worker.js');
+  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
+  return { file: path.resolve(__dirname, '../../worker/engine-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+}
+
+/**
+ * Main's handle on the engine worker. Owns the shared memory: it is the only producer of the
+ * control ring and the only consumer of the out ring; it reads telemetry and the monitor.
+ * Main-thread only.
+ */
+export class EngineHost extends EventEmitter<EngineHostEvents> {
+  readonly memory: EngineMemory;
+  private readonly worker: Worker;
+  private readonly control: RingBuffer;
+  private readonly outRing: RingBuffer;
+  private readonly status: Int32Array;
+  private readonly record = new Float64Array(EVENT_WORDS);
+  private readonly outRecord = new Float64Array(OUT_WORDS);
+  private readonly telemetryWords = new Float64Array(TELEMETRY_WORDS);
+  private layout: PatchLayout | null = null;
+  private generation = 0;
+  private stopped = false;
+  private readonly waiters = new Set<(m: WorkerMessage) => boolean>();
+  /** Control events refused because the ring was full. */
+  droppedControl = 0;
+
+  private constructor(opts: Required<EngineHostOptions>) {
+    super();
+    this.memory = createEngineMemory(opts.sampleRate, opts.blockSize, opts.ringBlocks);
+    this.control = new RingBuffer(this.memory.control, Float64Array);
+    this.outRing = new RingBuffer(this.memory.out, Float64Array);
+    this.status = new Int32Array(this.memory.status);
+    const entry = workerEntry();
+    this.worker = new Worker(entry.file, { execArgv: entry.execArgv });
+    this.worker.on('message', (m: WorkerMessage) => {
+      for (const w of this.waiters) if (w(m)) this.waiters.delete(w);
+    });
+    this.worker.on('error', (err) => this.fail(err.message));
+    this.worker.on('exit', (code) => {
+      if (!this.stopped) this.fail(`worker exited with code ${code}`);
+    });
+  }
+
+  static async start(opts: EngineHostOptions = {}): Promise<EngineHost> {
+    const host = new EngineHost({ sampleRate: opts.sampleRate ?? 48000, blockSize: opts.blockSize ?? 128, ringBlocks: opts.ringBlocks ?? 8 });
+    await host.request({ type: 'init', memory: host.memory }, 'ready');
+    return host;
+  }
+
+  get sampleRate(): Hertz {
+    return this.memory.sampleRate;
+  }
+
+  get currentLayout(): PatchLayout | null {
+    return this.layout;
+  }
+
+  get running(): boolean {
+    return !this.stopped && Atomics.load(this.status, STATUS_RUNNING) === 1;
+  }
+
+  private fail(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.emit('failed', axonError('engine_failed', reason));
+  }
+
+  private request(m: HostMessage, reply: WorkerMessage['type']): Promise<WorkerMessage> {
+    if (this.stopped) return Promise.reject(axonError('engine_not_running'));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(axonError('engine_timeout', m.type));
+      }, REPLY_TIMEOUT_MS);
+      const waiter = (w: WorkerMessage) => {
+        if (w.type === 'error' && w.request === m.type) {
+          clearTimeout(timer);
+          reject(new AxonError(w.error.code === 'internal' ? 'engine_failed' : w.error.code, w.error.message, w.error.details));
+          return true;
+        }
+        if (w.type !== reply) return false;
+        clearTimeout(timer);
+        resolve(w);
+        return true;
+      };
+      this.waiters.add(waiter);
+      this.worker.postMessage(m);
+    });
+  }
+
+  /** Loads a validated patch; parameter events encoded afterwards address the new patch. */
+  async load(layout: PatchLayout, name: string, seed: number): Promise<void> {
+    const generation = ++this.generation;
+    await this.request({ type: 'load', patch: layout.patch, name, seed, generation }, 'loaded');
+    this.layout = layout;
+  }
+
+  /** Queues one control event to apply as soon as possible; throws for names the patch lacks. */
+  send(event: LoggedEvent): void {
+    if (this.stopped) throw axonError('engine_not_running');
+    const layout = this.layout;
+    if (!layout && (event.type === 'param' || event.type === 'learn')) throw axonError('engine_not_running');
+    encodeEvent(event, layout as PatchLayout, ASAP, this.record, 0, this.generation);
+    if (this.control.availableWrite() < EVENT_WORDS) {
+      this.droppedControl++;
+      return;
+    }
+    this.control.push(this.record, EVENT_WORDS);
+  }
+
+  /** Latest telemetry words, or null before the first snapshot. */
+  telemetry(): Float64Array | null {
+    return readTelemetry(this.memory, this.telemetryWords) ? this.telemetryWords : null;
+  }
+
+  /** Drains the out ring, emitting each event. */
+  pollOutEvents(): number {
+    let n = 0;
+    while (this.outRing.availableRead() >= OUT_WORDS) {
+      this.outRing.pop(this.outRecord, OUT_WORDS);
+      const e = decodeOutEvent(this.outRecord);
+      if (e) this.emit('out', e);
+      n++;
+    }
+    return n;
+  }
+
+  get underruns(): number {
+    return Atomics.load(this.status, STATUS_UNDERRUNS);
+  }
+
+  get droppedOut(): number {
+    return Atomics.load(this.status, STATUS_DROPPED_OUT);
+  }
+
+  /** The last `seconds` of audio the sink consumed, interleaved stereo. */
+  capture(seconds: Seconds): Float32Array {
+    const mon = new Float32Array(this.memory.monitor);
+    const size = mon.length / CHANNELS;
+    const frames = Math.min(size, Math.max(1, Math.round(seconds * this.sampleRate)), MONITOR_SECONDS * this.sampleRate);
+    const end = Atomics.load(this.status, STATUS_MONITOR_POS);
+    const out = new Float32Array(frames * CHANNELS);
+    for (let i = 0; i < frames; i++) {
+      const f = (((end - frames + i) % size) + size) % size;
+      out[2 * i] = mon[2 * f];
+      out[2 * i + 1] = mon[2 * f + 1];
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.request({ type: 'stop' }, 'stopped');
+    } finally {
+      this.stopped = true;
+      await this.worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { PatchInfo } from '../../shared/api';
+import { axonError } from '../../shared/errors';
+import type { Patch } from '../../shared/patch/schema';
+import { parsePatch } from '../../shared/patch/validate';
+import { dataDir, examplesDir } from '../paths';
+
+
+export const userPatchesDir = (): string => path.join(dataDir(), 'patches');
+
+function listDir(dir: string, origin: PatchInfo['origin']): PatchInfo[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f): PatchInfo[] => {
+      const name = f.slice(0, -'.json'.length);
+      try {
+        const patch = parsePatch(readFileSync(path.join(dir, f), 'utf8'), f);
+        return [{ name, title: patch.name, description: patch.description ?? '', origin }];
+      } catch {
+        // An invalid file is listed nowhere; loading it by path reports each problem.
+        return [];
+      }
+    });
+}
+
+/** Example patches shipped with the app, then the user's own (a user patch may shadow an example). */
+export function listPatches(): PatchInfo[] {
+  const user = listDir(userPatchesDir(), 'user');
+  const shadowed = new Set(user.map((p) => p.name));
+  return [...listDir(examplesDir(), 'example').filter((p) => !shadowed.has(p.name)), ...user];
+}
+
+/** Resolves a patch name (user first, then examples) or a path to a .json file. */
+export function resolvePatchPath(nameOrPath: string): string {
+  if (nameOrPath.endsWith('.json') || nameOrPath.includes('/') || nameOrPath.includes(path.sep)) {
+    const file = path.resolve(nameOrPath);
+    if (!existsSync(file)) throw axonError('file_read', nameOrPath, 'no such file');
+    return file;
+  }
+  for (const dir of [userPatchesDir(), examplesDir()]) {
+    const file = path.join(dir, `${nameOrPath}.json`);
+    if (existsSync(file)) return file;
+  }
+  throw axonError('patch_not_found', nameOrPath);
+}
+
+export function readPatch(nameOrPath: string): { patch: Patch; file: string } {
+  const file = resolvePatchPath(nameOrPath);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw axonError('file_read', file, err instanceof Error ? err.message : String(err));
+  }
+  return { patch: parsePatch(text, path.basename(file)), file };
+}

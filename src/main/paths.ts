@@ -1,0 +1,25 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The folder holding package.json (the repository, or the packaged app's resources). */
+export function appRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'examples'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the Axon Stage folder above ${__dirname}`);
+    dir = up;
+  }
+}
+
+export const examplesDir = (): string => path.join(appRoot(), 'examples');
+
+/** Per-user data (patches, profiles, recordings): AXON_DATA_DIR, or the platform's usual place. */
+export function dataDir(): string {
+  if (process.env.AXON_DATA_DIR) return path.resolve(process.env.AXON_DATA_DIR);
+  const home = os.homedir();
+  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'axon-stage');
+  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'axon-stage');
+  return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'axon-stage');
+}

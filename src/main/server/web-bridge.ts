@@ -1,0 +1,132 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { answer, type Notice } from '../../shared/api';
+import { axonError, toErrorPayload } from '../../shared/errors';
+import { T_COLUMNS, T_NEURONS, T_WEIGHTS } from '../../shared/telemetry';
+import type { Backend } from '../backend';
+import { CONTENT_SECURITY_POLICY } from '../security';
+
+export interface BridgeOptions {
+  backend: Backend;
+  /** The built renderer (index.html and assets). */
+  staticDir: string;
+  host?: string;
+  port?: number;
+}
+
+export interface Bridge {
+  url: string;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Skip telemetry frames to a client whose socket is this far behind. */
+const MAX_BUFFERED = 1 << 20;
+const MAX_MESSAGE = 64 * 1024;
+
+/** Telemetry words actually in use (header and the current patch's weights), as float32. */
+export function packTelemetry(words: Float64Array): Float32Array {
+  return Float32Array.from(words.subarray(0, T_WEIGHTS + words[T_NEURONS] * words[T_COLUMNS]));
+}
+
+type Request = { id: unknown; method: string; args: unknown } | { id: unknown; error: unknown };
+
+function parseRequest(text: string, isBinary: boolean): Request {
+  try {
+    if (isBinary) throw axonError('request_invalid', '(message)', 'requests are JSON text');
+    const msg: unknown = JSON.parse(text);
+    if (!msg || typeof msg !== 'object') throw axonError('request_invalid', '(message)', 'expected an object');
+    const { id = null, method, args = [] } = msg as { id?: unknown; method?: unknown; args?: unknown };
+    if (typeof method !== 'string') return { id, error: axonError('request_invalid', '(message)', 'method must be a string') };
+    return { id, method, args };
+  } catch (error) {
+    return { id: null, error };
+  }
+}
+
+/**
+ * The web remote: serves the renderer over HTTP and the AxonApi over a WebSocket (`/ws`), so
+ * any browser runs the same UI as the Electron window. Requests are JSON
+ * `{id, method, args}` answered by `{id, ok, result | error}`; notices are JSON `{notice}`;
+ * telemetry is a binary float32 frame. Bound to 127.0.0.1 unless told otherwise.
+ */
+export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
+  const root = path.resolve(opts.staticDir);
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = path.resolve(root, '.' + rel);
+    if (req.method !== 'GET' || !file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(req.method === 'GET' ? 404 : 405, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-cache',
+    });
+    createReadStream(file).pipe(res);
+  });
+
+  const wss = new WebSocketServer({
+    server,
+    path: '/ws',
+    maxPayload: MAX_MESSAGE,
+    // Refuse pages from other origins: a random website must not drive the rig.
+    verifyClient: ({ origin, req }: { origin: string; req: http.IncomingMessage }) => !origin || origin === `http://${req.headers.host}`,
+  });
+  const clients = new Set<WebSocket>();
+  const send = (ws: WebSocket, data: string | Float32Array) => {
+    if (ws.readyState === ws.OPEN) ws.send(data);
+  };
+  const onNotice = (notice: Notice) => {
+    const text = JSON.stringify({ notice });
+    for (const ws of clients) send(ws, text);
+  };
+  const onTelemetry = (words: Float64Array) => {
+    const frame = packTelemetry(words);
+    for (const ws of clients) if (ws.bufferedAmount < MAX_BUFFERED) send(ws, frame);
+  };
+  opts.backend.on('notice', onNotice);
+  opts.backend.on('telemetry', onTelemetry);
+
+  wss.on('connection', (ws) => {
+    clients.add(ws);
+    ws.on('close', () => clients.delete(ws));
+    ws.on('message', async (data, isBinary) => {
+      const req = parseRequest(data.toString(), isBinary);
+      if ('error' in req) send(ws, JSON.stringify({ id: req.id, ok: false, error: toErrorPayload(req.error) }));
+      else send(ws, JSON.stringify({ id: req.id, ...(await answer(opts.backend, req.method, req.args)) }));
+    });
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(axonError('server_listen', `${host}:${opts.port ?? 0}`, err.message)));
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`,
+    close: async () => {
+      opts.backend.off('notice', onNotice);
+      opts.backend.off('telemetry', onTelemetry);
+      for (const ws of clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/** Diverging colour for a signed value in [-1, 1]: cool for negative, warm for positive. */
+export function diverging(x: number, alpha = 1): string {
+  const t = Math.max(-1, Math.min(1, x));
+  const a = Math.abs(t);
+  const [r, g, b] = t >= 0 ? [255, 159, 67] : [79, 195, 247];
+  const base = 26;
+  const mix = (c: number) => Math.round(base + (c - base) * a);
+  return `rgba(${mix(r)}, ${mix(g)}, ${mix(b)}, ${alpha})`;
+}
+
+/** Sizes a canvas to its CSS box at device resolution and returns a context in CSS pixels. */
+export function fitCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; width: number; height: number } | null {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  const dpr = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+  }
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { ctx, width, height };
+}

@@ -1,0 +1,40 @@
+import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, EngineState, LearnCommand, Notice, PatchInfo } from './api';
+import type { ErrorPayload } from './errors';
+import { decodeTelemetry, type Telemetry } from './telemetry';
+
+/** A failed call as the UI sees it: the catalog code, message and details. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly code: string;
+  readonly details: string[];
+  constructor(payload: ErrorPayload) {
+    super(payload.message);
+    this.code = payload.code;
+    this.details = payload.details;
+  }
+}
+
+export interface AxonClient extends AxonApi {
+  onTelemetry(cb: (t: Telemetry) => void): () => void;
+  onNotice(cb: (n: Notice) => void): () => void;
+}
+
+/** The typed API over any transport (the Electron preload or a WebSocket). */
+export function createClient(t: ApiTransport): AxonClient {
+  const call = async (method: ApiMethod, args: unknown[]): Promise<unknown> => {
+    const reply = await t.call(method, args);
+    if (!reply.ok) throw new ApiError(reply.error);
+    return reply.result;
+  };
+  return {
+    listPatches: () => call('listPatches', []) as Promise<PatchInfo[]>,
+    loadPatch: (name: string) => call('loadPatch', [name]) as Promise<EngineState>,
+    getState: () => call('getState', []) as Promise<EngineState | null>,
+    setParam: async (id: string, value: number) => void (await call('setParam', [id, value])),
+    setInput: async (input: string, value: number) => void (await call('setInput', [input, value])),
+    learn: async (neuron: string, command: LearnCommand) => void (await call('learn', [neuron, command])),
+    captureAudio: (seconds: number) => call('captureAudio', [seconds]) as Promise<AudioCapture>,
+    onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
+    onNotice: (cb) => t.onNotice(cb),
+  };
+}

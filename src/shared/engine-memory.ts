@@ -1,0 +1,65 @@
+import { RingBuffer } from 'ringbuf.js';
+import { EVENT_WORDS, OUT_WORDS } from './events';
+import { TELEMETRY_WORDS } from './telemetry';
+import type { Frames, Hertz } from './units';
+
+// The shared memory between main and the engine worker, and who may touch what:
+//   control   ring of control events     main writes (single producer), engine reads
+//   audio     ring of interleaved stereo engine writes, the audio sink reads
+//   out       ring of output events      engine writes, main reads
+//   telemetry seqlocked snapshot         engine writes, main reads (retries on a torn read)
+//   monitor   last MONITOR_SECONDS of what the sink consumed, overwritten in a circle
+//   status    counters (STATUS_*)        each word has exactly one writer, named below
+
+export const CHANNELS = 2;
+export const CONTROL_CAPACITY_EVENTS = 4096;
+export const OUT_CAPACITY_EVENTS = 4096;
+export const MONITOR_SECONDS = 2;
+
+/** Int32 words of the status block. */
+export const STATUS_RUNNING = 0; // worker: 1 while its loop runs
+export const STATUS_UNDERRUNS = 1; // sink: blocks the device wanted but the ring did not have
+export const STATUS_MONITOR_POS = 2; // sink: frames written into the monitor so far (mod 2^31)
+export const STATUS_DROPPED_OUT = 3; // engine: output events lost to a full out ring
+export const STATUS_WORDS = 8;
+
+export interface EngineMemory {
+  readonly sampleRate: Hertz;
+  readonly blockSize: Frames;
+  readonly control: SharedArrayBuffer;
+  readonly audio: SharedArrayBuffer;
+  readonly out: SharedArrayBuffer;
+  readonly telemetry: SharedArrayBuffer;
+  readonly monitor: SharedArrayBuffer;
+  readonly status: SharedArrayBuffer;
+}
+
+/** The seqlock word sits before the snapshot: odd while the engine is writing. */
+export const TELEMETRY_HEADER_BYTES = 8;
+
+export function createEngineMemory(sampleRate: Hertz, blockSize: Frames, ringBlocks: number): EngineMemory {
+  return {
+    sampleRate,
+    blockSize,
+    control: RingBuffer.getStorageForCapacity(CONTROL_CAPACITY_EVENTS * EVENT_WORDS, Float64Array),
+    audio: RingBuffer.getStorageForCapacity(ringBlocks * blockSize * CHANNELS, Float32Array),
+    out: RingBuffer.getStorageForCapacity(OUT_CAPACITY_EVENTS * OUT_WORDS, Float64Array),
+    telemetry: new SharedArrayBuffer(TELEMETRY_HEADER_BYTES + TELEMETRY_WORDS * 8),
+    monitor: new SharedArrayBuffer(MONITOR_SECONDS * sampleRate * CHANNELS * 4),
+    status: new SharedArrayBuffer(STATUS_WORDS * 4),
+  };
+}
+
+/** Reads the latest telemetry snapshot into `into`; false if none was written yet. */
+export function readTelemetry(mem: EngineMemory, into: Float64Array): boolean {
+  const seq = new Int32Array(mem.telemetry, 0, 1);
+  const words = new Float64Array(mem.telemetry, TELEMETRY_HEADER_BYTES, TELEMETRY_WORDS);
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const before = Atomics.load(seq, 0);
+    if (before === 0) return false;
+    if (before & 1) continue;
+    into.set(words);
+    if (Atomics.load(seq, 0) === before) return true;
+  }
+  return false;
+}

@@ -1,0 +1,65 @@
+// Every user-facing error, written once with a stable code. Throw with `axonError(code, ...)`;
+// UIs and the CLI show `message` and may add `details` (one line per problem).
+
+export const ERRORS = {
+  patch_json: (where: string, reason: string) => `${where} is not valid JSON: ${reason}`,
+  patch_invalid: (where: string, count: number) =>
+    `${where} is not a valid patch (${count} problem${count === 1 ? '' : 's'}); nothing was loaded`,
+  patch_not_found: (name: string) => `no patch named "${name}" (see the patch list)`,
+  param_unknown: (id: string) => `unknown parameter "${id}" in the current patch`,
+  param_value: (id: string, value: string) => `parameter "${id}" needs a finite number, got ${value}`,
+  input_unknown: (id: string) => `unknown control input "${id}"`,
+  neuron_unknown: (id: string) => `unknown neuron "${id}" in the current patch`,
+  event_log_invalid: (where: string, count: number) =>
+    `${where} is not a valid event log (${count} problem${count === 1 ? '' : 's'})`,
+  file_read: (path: string, reason: string) => `cannot read ${path}: ${reason}`,
+  file_write: (path: string, reason: string) => `cannot write ${path}: ${reason}`,
+  cli_usage: (problem: string) => `${problem} (run "axon help" for usage)`,
+  cli_unknown_command: (name: string) => `unknown command "${name}" (run "axon help" for the list)`,
+  engine_not_running: () => 'the engine is not running',
+  engine_failed: (reason: string) => `the engine stopped: ${reason}`,
+  engine_timeout: (what: string) => `the engine did not answer in time (${what})`,
+  request_invalid: (method: string, problem: string) => `bad request to ${method}: ${problem}`,
+  method_unknown: (method: string) => `unknown API method "${method}"`,
+  renderer_build: (reason: string) => `could not build the user interface: ${reason}`,
+  server_listen: (address: string, reason: string) => `cannot listen on ${address}: ${reason}`,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AxonError extends Error {
+  override readonly name = 'AxonError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+
+  /** Message plus one indented line per detail, as printed by the CLI. */
+  describe(): string {
+    return [this.message, ...this.details.map((d) => `  ${d}`)].join('\n');
+  }
+}
+
+export function axonError<C extends ErrorCode>(code: C, ...args: Parameters<(typeof ERRORS)[C]>): AxonError {
+  const template = ERRORS[code] as (...a: Parameters<(typeof ERRORS)[C]>) => string;
+  return new AxonError(code, template(...args));
+}
+
+export function withDetails(err: AxonError, details: readonly string[]): AxonError {
+  return new AxonError(err.code, err.message, details);
+}
+
+/** A serialisable view of any thrown value, for IPC / WebSocket replies. */
+export interface ErrorPayload {
+  code: ErrorCode | 'internal';
+  message: string;
+  details: string[];
+}
+
+export function toErrorPayload(err: unknown): ErrorPayload {
+  if (err instanceof AxonError) return { code: err.code, message: err.message, details: [...err.details] };
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err), details: [] };
+}

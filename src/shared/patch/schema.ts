@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import type { ParamSpec } from '../params/spec';
+import {
+  CC_OUT_PARAMS,
+  CHAOS_PARAMS,
+  DRUM_OUT_PARAMS,
+  INPUT_SOURCE_PARAMS,
+  MASTER_PARAMS,
+  NEURON_PARAMS,
+  NOTE_OUT_PARAMS,
+  OSCILLATOR_PARAMS,
+  REVERB_PARAMS,
+  ROUTE_PARAMS,
+  SEQUENCE_PARAMS,
+  VOICE_PARAMS,
+  WEIGHT_PARAMS,
+} from '../params/registry';
+import { SCALE_NAMES } from '../scales';
+
+// The patch file format. Numeric fields take their range from the parameter registry and are
+// optional (the registry default applies), so a patch states only what differs.
+
+export const PATCH_FORMAT = 'axon-patch';
+export const PATCH_VERSION = 1;
+export const MAX_NEURONS = 16;
+export const MAX_SOURCES = 32;
+
+export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'sine', 'hardclip', 'comparator', 'nlc'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export const OSC_SHAPES = ['sine', 'triangle', 'saw', 'pulse'] as const;
+export const LFO_SHAPES = ['sine', 'triangle', 'random-walk'] as const;
+
+/** Parameter targets a route modulates, in the normalised range of the parameter. */
+export const PARAM_ROUTE_TARGETS = ['voice.pitch', 'voice.morph', 'voice.cutoff', 'voice.resonance', 'voice.level', 'voice.osc'] as const;
+/** Audio targets a route feeds with the source signal times the amount. */
+export const AUDIO_ROUTE_TARGETS = ['voice.input', 'reverb.input', 'master'] as const;
+export const ROUTE_TARGETS = [...PARAM_ROUTE_TARGETS, ...AUDIO_ROUTE_TARGETS] as const;
+
+export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
+const Id = z.string().regex(ID_PATTERN, { message: 'must start with a letter and use only letters, digits, _ and - (at most 32)' });
+
+function num(spec: ParamSpec) {
+  const n = z.number().min(spec.min).max(spec.max);
+  return spec.integer ? n.int() : n;
+}
+
+/** Optional numeric fields for every parameter of a module kind. */
+function paramFields<K extends string>(params: Record<K, ParamSpec>) {
+  const shape = {} as Record<K, z.ZodOptional<ReturnType<typeof num>>>;
+  for (const key of Object.keys(params) as K[]) shape[key] = num(params[key]).optional();
+  return shape;
+}
+
+const OscillatorSource = z.strictObject({
+  id: Id,
+  type: z.literal('oscillator'),
+  shape: z.enum(OSC_SHAPES),
+  ...paramFields(OSCILLATOR_PARAMS),
+});
+
+const SequenceSource = z.strictObject({
+  id: Id,
+  type: z.literal('sequence'),
+  steps: z.array(num(OSCILLATOR_PARAMS.freq)).min(1).max(64),
+  ...paramFields(SEQUENCE_PARAMS),
+});
+
+const ChaosSource = z.strictObject({
+  id: Id,
+  type: z.literal('chaos-triangle'),
+  ...paramFields(CHAOS_PARAMS),
+});
+
+const InputSource = z.strictObject({
+  id: Id,
+  type: z.literal('input'),
+  input: z.string(),
+  ...paramFields(INPUT_SOURCE_PARAMS),
+});
+
+const ReverbReturnSource = z.strictObject({
+  id: Id,
+  type: z.literal('reverb-return'),
+});
+
+export const SourceSchema = z.discriminatedUnion('type', [OscillatorSource, SequenceSource, ChaosSource, InputSource, ReverbReturnSource]);
+export const SOURCE_TYPES = ['oscillator', 'sequence', 'chaos-triangle', 'input', 'reverb-return'] as const;
+
+const Automation = z.strictObject({
+  shape: z.enum(LFO_SHAPES),
+  rate: num(WEIGHT_PARAMS.lfoRate).optional(),
+  depth: num(WEIGHT_PARAMS.lfoDepth).optional(),
+});
+
+const WeightSchema = z.union([
+  num(WEIGHT_PARAMS.value),
+  z.strictObject({ weight: num(WEIGHT_PARAMS.value), automation: Automation.optional() }),
+]);
+
+const Learn = z.strictObject({
+  /** The target waveform: a mix of sources, source id -> gain. */
+  target: z.record(z.string(), z.number().min(-4).max(4)),
+  freeze: z.boolean().optional(),
+});
+
+export const NeuronSchema = z.strictObject({
+  id: Id,
+  activation: z.enum(ACTIVATIONS),
+  ...paramFields(NEURON_PARAMS),
+  /** source or neuron id -> weight; a neuron input is read one sample late (recurrent). */
+  inputs: z.record(z.string(), WeightSchema).optional(),
+  learn: Learn.optional(),
+});
+
+const RouteSchema = z.strictObject({
+  from: z.string(),
+  to: z.enum(ROUTE_TARGETS),
+  ...paramFields(ROUTE_PARAMS),
+});
+
+const NoteOut = z.strictObject({
+  type: z.literal('note'),
+  gate: z.string(),
+  pitchFrom: z.string().optional(),
+  velocityFrom: z.string().optional(),
+  scale: z.enum(SCALE_NAMES).optional(),
+  ...paramFields(NOTE_OUT_PARAMS),
+});
+
+const CcOut = z.strictObject({
+  type: z.literal('cc'),
+  from: z.string(),
+  ...paramFields(CC_OUT_PARAMS),
+});
+
+const DrumOut = z.strictObject({
+  gate: z.string(),
+  velocityFrom: z.string().optional(),
+  ...paramFields(DRUM_OUT_PARAMS),
+});
+
+export const PatchSchema = z.strictObject({
+  format: z.literal(PATCH_FORMAT),
+  version: z.literal(PATCH_VERSION),
+  name: z.string().min(1).max(80),
+  description: z.string().max(2000).optional(),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  sources: z.array(SourceSchema).max(MAX_SOURCES).optional(),
+  neurons: z.array(NeuronSchema).min(1).max(MAX_NEURONS),
+  voice: z.strictObject(paramFields(VOICE_PARAMS)).optional(),
+  reverb: z.strictObject(paramFields(REVERB_PARAMS)).optional(),
+  master: z.strictObject(paramFields(MASTER_PARAMS)).optional(),
+  routes: z.array(RouteSchema).max(64).optional(),
+  midi: z.array(z.discriminatedUnion('type', [NoteOut, CcOut])).max(32).optional(),
+  drums: z.array(DrumOut).max(16).optional(),
+});
+
+export type Patch = z.infer<typeof PatchSchema>;
+export type PatchSource = z.infer<typeof SourceSchema>;
+export type PatchNeuron = z.infer<typeof NeuronSchema>;
+export type PatchWeight = z.infer<typeof WeightSchema>;
+export type PatchRoute = z.infer<typeof RouteSchema>;
+export type PatchMidiOut = NonNullable<Patch['midi']>[number];
+export type PatchDrumOut = z.infer<typeof DrumOut>;
+export type ParamRouteTarget = (typeof PARAM_ROUTE_TARGETS)[number];
+export type RouteTarget = (typeof ROUTE_TARGETS)[number];

@@ -1,0 +1,15 @@
+import type { EngineMemory } from './engine-memory';
+import type { ErrorPayload } from './errors';
+
+// Lifecycle messages between main and the engine worker (never one per block).
+
+export type HostMessage =
+  | { type: 'init'; memory: EngineMemory }
+  | { type: 'load'; patch: unknown; name: string; seed: number; generation: number }
+  | { type: 'stop' };
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'loaded'; generation: number }
+  | { type: 'stopped' }
+  | { type: 'error'; error: ErrorPayload; request: HostMessage['type'] };

@@ -1,0 +1,93 @@
+import { parentPort } from 'node:worker_threads';
+import { RingBuffer } from 'ringbuf.js';
+import { CHANNELS, STATUS_RUNNING, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
+import { toErrorPayload } from '../shared/errors';
+import { layoutPatch } from '../shared/patch/layout';
+import { validatePatch } from '../shared/patch/validate';
+import type { HostMessage, WorkerMessage } from '../shared/worker-messages';
+import { ClockSink } from './audio-out/clock-sink';
+import type { AudioSink } from './audio-out/audio-sink';
+import { MonitorTap } from './audio-out/monitor-tap';
+import { Engine } from './engine';
+import { RingEventSource } from './rings/ring-event-source';
+import { RingOutSink } from './rings/ring-out-sink';
+import { TelemetryWriter } from './rings/telemetry-writer';
+
+// The engine thread. Lifecycle messages (init, load, stop) arrive by postMessage; everything
+// per block goes through the shared rings. The loop renders until the audio ring is full,
+// lets the sink consume, and sleeps on a timer; renders never allocate.
+
+const port = parentPort;
+if (!port) throw new Error('engine-worker must run in a worker thread');
+
+let engine: Engine | null = null;
+let sink: AudioSink | null = null;
+let running = false;
+let timer: NodeJS.Timeout | null = null;
+
+const post = (m: WorkerMessage) => port.postMessage(m);
+
+function start(mem: EngineMemory): void {
+  const status = new Int32Array(mem.status);
+  const audio = new RingBuffer(mem.audio, Float32Array);
+  const events = new RingEventSource(mem.control);
+  const block = mem.blockSize;
+  const buf = new Float32Array(block * CHANNELS);
+  const blockSeconds = block / mem.sampleRate;
+  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry) });
+  engine = eng;
+  sink = new ClockSink(mem.audio, mem.sampleRate, block, status, new MonitorTap(mem.monitor, status));
+  running = true;
+  Atomics.store(status, STATUS_RUNNING, 1);
+  let busy = 0;
+  let rendered = 0;
+
+  const loop = () => {
+    if (!running || sink === null) return;
+    const wait = sink.pump();
+    while (audio.availableWrite() >= buf.length) {
+      const t0 = performance.now();
+      eng.render(buf, block, events);
+      busy += performance.now() - t0;
+      rendered += blockSeconds;
+      audio.push(buf, buf.length);
+    }
+    if (rendered >= 0.25) {
+      eng.renderLoad = busy / 1000 / rendered;
+      busy = rendered = 0;
+    }
+    eng.underruns = Atomics.load(status, STATUS_UNDERRUNS);
+    timer = setTimeout(loop, wait);
+  };
+  loop();
+}
+
+async function stop(): Promise<void> {
+  running = false;
+  if (timer) clearTimeout(timer);
+  await sink?.close();
+  sink = null;
+}
+
+port.on('message', (m: HostMessage) => {
+  try {
+    switch (m.type) {
+      case 'init':
+        start(m.memory);
+        post({ type: 'ready' });
+        break;
+      case 'load': {
+        if (!engine) throw new Error('load before init');
+        const patch = validatePatch(m.patch, m.name);
+        engine.load(layoutPatch(patch), m.seed, m.generation);
+        post({ type: 'loaded', generation: m.generation });
+        break;
+      }
+      case 'stop':
+        void stop().then(() => post({ type: 'stopped' }));
+        break;
+    }
+  } catch (err) {
+    post({ type: 'error', error: toErrorPayload(err), request: m.type });
+  }
+});

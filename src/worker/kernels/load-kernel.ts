@@ -1,0 +1,26 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const modules = new Map<string, WebAssembly.Module>();
+
+/** Finds build/kernels/<name>.wasm above this file (source tree or bundled app). */
+function kernelPath(name: string): string {
+  let dir = __dirname;
+  for (;;) {
+    const file = path.join(dir, 'build', 'kernels', `${name}.wasm`);
+    if (existsSync(file)) return file;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`WebAssembly kernel "${name}" is not built: run "npm run build:kernels"`);
+    dir = up;
+  }
+}
+
+/** A fresh instance of a kernel (the module is compiled once per thread). */
+export function instantiateKernel(name: string): WebAssembly.Instance {
+  let mod = modules.get(name);
+  if (!mod) {
+    mod = new WebAssembly.Module(readFileSync(kernelPath(name)));
+    modules.set(name, mod);
+  }
+  return new WebAssembly.Instance(mod, {});
+}
