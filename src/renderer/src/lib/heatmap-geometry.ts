@@ -9,11 +9,13 @@ export interface HeatmapGrid {
 
 export const ROW_GUTTER = 56;
 export const COL_GUTTER = 30;
-export const MAX_CELL = 56;
+export const MAX_CELL = 72;
 
 export function heatmapGrid(width: number, height: number, rows: number, cols: number): HeatmapGrid {
   const cell = Math.max(8, Math.floor(Math.min((width - ROW_GUTTER) / Math.max(1, cols), (height - COL_GUTTER) / Math.max(1, rows), MAX_CELL)));
-  return { x0: ROW_GUTTER, y0: COL_GUTTER, cell, rows, cols };
+  // Centre a small matrix across the panel instead of leaving it in the corner.
+  const spare = Math.max(0, width - ROW_GUTTER - cell * cols);
+  return { x0: ROW_GUTTER + Math.floor(spare / 2), y0: COL_GUTTER, cell, rows, cols };
 }
 
 export function cellAt(g: HeatmapGrid, x: number, y: number): { row: number; col: number } | null {

@@ -1,0 +1,222 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AudioCapture } from '../../src/shared/api';
+import { Backend } from '../../src/main/backend';
+import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
+import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
+import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
+
+// The performer UI against the real engine: a real backend and web bridge in this process, the
+// built renderer in headless Debian chromium, assertions on what the engine actually does.
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOT = path.resolve('test-results', 'perform.png');
+const ERROR_SHOT = path.resolve('test-results', 'perform-error.png');
+
+// A user patch that is listed and then deleted before the performer picks it: a real way for
+// loadPatch to fail, used to check the error banner.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-'));
+const vanishing = path.join(dataDir, 'patches', 'vanishing.json');
+const savedDataDir = process.env.AXON_DATA_DIR;
+
+let backend: Backend | undefined;
+let bridge: Bridge | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+
+/** Every telemetry snapshot the backend publishes, decoded as the UI decodes it. */
+const seen: Telemetry[] = [];
+const latest = (): Telemetry => {
+  const t = seen[seen.length - 1];
+  if (!t) throw new Error('no telemetry from the backend yet');
+  return t;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 4000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Telemetry recorded over the next `ms` milliseconds. */
+async function record(ms: number): Promise<Telemetry[]> {
+  const from = seen.length;
+  await sleep(ms);
+  return seen.slice(from);
+}
+
+const signedText = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+const mean = (ts: Telemetry[], f: (t: Telemetry) => number) => ts.reduce((s, t) => s + f(t), 0) / Math.max(1, ts.length);
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Debian chromium is not installed (${CHROMIUM} is missing). Install it with "apt-get install chromium" (CI installs it); the UI end-to-end test drives a real browser.`);
+  }
+  mkdirSync(path.dirname(vanishing), { recursive: true });
+  copyFileSync(path.resolve('examples', 'dual-neuron.json'), vanishing);
+  process.env.AXON_DATA_DIR = dataDir;
+  backend = await Backend.start();
+  await backend.loadPatch('dual-neuron');
+  backend.on('telemetry', (words) => {
+    seen.push(decodeTelemetry(words));
+    if (seen.length > 2000) seen.splice(0, 1000);
+  });
+  bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  await backend?.close();
+  if (savedDataDir === undefined) delete process.env.AXON_DATA_DIR;
+  else process.env.AXON_DATA_DIR = savedDataDir;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('performing with the dual-neuron patch', () => {
+  it('shows the loaded patch and live telemetry', async () => {
+    if (!bridge) throw new Error('bridge not started');
+    await page.goto(bridge.url);
+    const picker = page.getByTestId('patch-picker');
+    await until('the patch picker to show dual-neuron', async () => (await picker.inputValue()) === 'dual-neuron');
+    expect(await picker.locator('option:checked').textContent()).toContain('Dual Neuron');
+
+    const rows = page.getByTestId('neuron-readout').locator('[data-neuron]');
+    await until('one readout row per neuron', async () => (await rows.count()) === 2);
+    expect(await rows.nth(0).getAttribute('data-neuron')).toBe('a');
+    expect(await rows.nth(1).getAttribute('data-neuron')).toBe('b');
+
+    // Readouts follow telemetry: the chaotic pair keeps the outputs moving.
+    const out = page.getByTestId('neuron-output').first();
+    await until('a numeric neuron output', async () => /\d\.\d{3}/.test((await out.textContent()) ?? ''));
+    const first = await out.textContent();
+    await until('the neuron output readout to change', async () => (await out.textContent()) !== first, 3000);
+    await until('the level meter to show signal', async () => Number(await page.getByTestId('level-meter').getAttribute('data-peak-db')) > -60);
+    await expect.poll(async () => page.getByTestId('render-load').textContent()).toMatch(/^\d+\.\d%$/);
+  });
+
+  let audioRest: AudioCapture;
+
+  it('moves the joystick inputs, the neurons and the cutoff from the XY pad', async () => {
+    const rest = await record(600);
+    expect(rest.length).toBeGreaterThan(20);
+    for (const t of rest) expect(Math.abs(t.inputs[0]) + Math.abs(t.inputs[1])).toBeLessThan(1e-9);
+    audioRest = await backend!.captureAudio(0.5);
+
+    const pad = page.getByTestId('xy-pad');
+    const box = await pad.boundingBox();
+    if (!box) throw new Error('XY pad not visible');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    // Past the top-right corner: the pad holds the pointer and clamps to x = +1, y = +1.
+    await page.mouse.move(box.x + box.width + 30, box.y - 30, { steps: 12 });
+    await page.mouse.up();
+
+    await until('joystick x and y at the top-right corner', () => latest().inputs[0] > 0.999 && latest().inputs[1] > 0.999);
+    await sleep(150); // input smoothing is 20 ms; let the network follow
+    const corner = await record(600);
+    expect(mean(corner, (t) => t.inputs[0])).toBeCloseTo(1, 3);
+    expect(mean(corner, (t) => t.inputs[1])).toBeCloseTo(1, 3);
+    // x feeds neuron a and y feeds b with positive weights; b drives the cutoff route.
+    const delta = {
+      a: mean(corner, (t) => t.outputs[0]) - mean(rest, (t) => t.outputs[0]),
+      b: mean(corner, (t) => t.outputs[1]) - mean(rest, (t) => t.outputs[1]),
+      cutoff: mean(corner, (t) => t.voice.cutoff) / mean(rest, (t) => t.voice.cutoff),
+    };
+    console.log(`XY corner: mean output a ${signedText(delta.a)}, b ${signedText(delta.b)}, cutoff x${delta.cutoff.toFixed(2)}`);
+    expect(delta.a, 'mean output of neuron a rises').toBeGreaterThan(0.08);
+    expect(delta.b, 'mean output of neuron b rises').toBeGreaterThan(0.05);
+    expect(delta.cutoff, 'mean voice cutoff rises').toBeGreaterThan(1.15);
+
+    // Released, the dot shows the live input values again (which are now the corner).
+    expect(Number(await pad.getAttribute('data-x'))).toBeCloseTo(1, 2);
+    expect(Number(await pad.getAttribute('data-y'))).toBeCloseTo(1, 2);
+  });
+
+  it('changes a weight and the sound by dragging a heatmap cell', async () => {
+    const state = await backend!.getState();
+    if (!state) throw new Error('no patch loaded');
+    const row = state.neurons.findIndex((n) => n.id === 'a');
+    const col = state.columns.indexOf('b');
+    const cols = state.columns.length;
+    expect(row).toBeGreaterThanOrEqual(0);
+    expect(col).toBeGreaterThanOrEqual(0);
+
+    const heatmap = page.getByTestId('weight-heatmap');
+    const grid = JSON.parse((await heatmap.getAttribute('data-grid')) ?? 'null') as { x0: number; y0: number; cell: number; rows: number; cols: number } | null;
+    if (!grid) throw new Error('heatmap has no data-grid');
+    expect(grid.rows).toBe(state.neurons.length);
+    expect(grid.cols).toBe(cols);
+    const box = await heatmap.boundingBox();
+    if (!box) throw new Error('heatmap not visible');
+
+    const before = latest().weights[row * cols + col];
+    expect(before).toBeCloseTo(-2.08, 2);
+    const audioBefore = await backend!.captureAudio(0.5);
+
+    const x = box.x + grid.x0 + (col + 0.5) * grid.cell;
+    const y = box.y + grid.y0 + (row + 0.5) * grid.cell;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x, y - 80, { steps: 10 }); // up 80 px = +3.2 at 0.04 per px
+    await page.mouse.up();
+
+    const expected = before + 80 * 0.04;
+    await until('the weight a <- b to reach the dragged value', () => Math.abs(latest().weights[row * cols + col] - expected) < 0.002);
+    expect(latest().weights[row * cols + col]).toBeCloseTo(expected, 2);
+
+    await sleep(600); // a capture window entirely after the change
+    const audioAfter = await backend!.captureAudio(0.5);
+    expect(audioAfter.frames).toBe(audioBefore.frames);
+    expect(audioAfter.hash).not.toBe(audioBefore.hash);
+    expect(audioAfter.rms !== audioBefore.rms || audioAfter.crossingsPerSecond !== audioBefore.crossingsPerSecond).toBe(true);
+    // Both captures hold real audio.
+    for (const a of [audioRest, audioBefore, audioAfter]) expect(a.peak).toBeGreaterThan(0.01);
+    console.log(
+      `audio rms ${audioRest.rms.toFixed(3)} (rest) -> ${audioBefore.rms.toFixed(3)} (corner) -> ${audioAfter.rms.toFixed(3)} (a<-b ${expected.toFixed(2)}); ` +
+        `crossings/s ${audioBefore.crossingsPerSecond} -> ${audioAfter.crossingsPerSecond}`,
+    );
+  });
+
+  it('renders cleanly (screenshot)', async () => {
+    mkdirSync(path.dirname(SHOT), { recursive: true });
+    await page.screenshot({ path: SHOT });
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+  });
+
+  it('shows a failed patch load in a dismissable banner and keeps playing', async () => {
+    const picker = page.getByTestId('patch-picker');
+    expect(await picker.locator('option').count()).toBe(2);
+    rmSync(vanishing);
+    await picker.selectOption('vanishing');
+    const banner = page.getByTestId('error-banner');
+    await banner.waitFor({ state: 'visible', timeout: 3000 });
+    expect(await banner.textContent()).toContain('Could not load patch "vanishing": no patch named "vanishing"');
+    await until('the picker to return to the playing patch', async () => (await picker.inputValue()) === 'dual-neuron');
+    expect((await backend!.getState())?.patchName).toBe('dual-neuron');
+    await page.screenshot({ path: ERROR_SHOT });
+    await page.getByTestId('error-dismiss').click();
+    await banner.waitFor({ state: 'detached', timeout: 2000 });
+  });
+
+  it('logged no console errors in the page', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
