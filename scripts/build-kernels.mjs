@@ -2,7 +2,7 @@
 // Compiles the engine's WebAssembly kernels (src/worker/kernels/*.as.ts, AssemblyScript) into
 // build/kernels/<name>.wasm when they are missing or older than their sources. Runs on
 // `npm install` (prepare), before tests and the app, and from the CLI; a no-op when up to date.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,8 +23,10 @@ if (stale.length > 0) {
   const asc = await import('assemblyscript/asc');
   for (const file of stale) {
     const out = path.join(outDir, path.basename(file, '.as.ts') + '.wasm');
+    // A kernel states its memory in 64 KiB pages with a "// @pages N" line (default 4).
+    const pages = /^\/\/ @pages (\d+)$/m.exec(readFileSync(file, 'utf8'))?.[1] ?? '4';
     const { error, stderr } = await asc.main(
-      [file, '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--use', 'abort=', '--initialMemory', '1', '--outFile', out],
+      [file, '-O3', '--runtime', 'stub', '--enable', 'simd', '--noAssert', '--use', 'abort=', '--initialMemory', pages, '--outFile', out],
       {},
     );
     if (error) {

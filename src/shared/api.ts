@@ -108,4 +108,6 @@ export interface ApiTransport {
   /** Telemetry words as decodeTelemetry reads them. */
   onTelemetry(cb: (words: ArrayLike<number>) => void): () => void;
   onNotice(cb: (n: Notice) => void): () => void;
+  /** Connection state, where the transport can lose its connection (WebSocket). */
+  onStatus?(cb: (connected: boolean) => void): () => void;
 }

@@ -21,6 +21,7 @@ export const STATUS_RUNNING = 0; // worker: 1 while its loop runs
 export const STATUS_UNDERRUNS = 1; // sink: blocks the device wanted but the ring did not have
 export const STATUS_MONITOR_POS = 2; // sink: frames written into the monitor so far (mod 2^31)
 export const STATUS_DROPPED_OUT = 3; // engine: output events lost to a full out ring
+export const STATUS_TELEMETRY_READ = 4; // main: sequence number of the last snapshot it read
 export const STATUS_WORDS = 8;
 
 export interface EngineMemory {
@@ -51,6 +52,11 @@ export function createEngineMemory(sampleRate: Hertz, blockSize: Frames, ringBlo
 }
 
 /** Reads the latest telemetry snapshot into `into`; false if none was written yet. */
+/**
+ * Reads the latest telemetry snapshot into `into`; false if none was written yet. Marks it read,
+ * so the engine starts the next snapshot's peaks afresh (until then it keeps accumulating, and no
+ * peak is lost between reads).
+ */
 export function readTelemetry(mem: EngineMemory, into: Float64Array): boolean {
   const seq = new Int32Array(mem.telemetry, 0, 1);
   const words = new Float64Array(mem.telemetry, TELEMETRY_HEADER_BYTES, TELEMETRY_WORDS);
@@ -59,7 +65,10 @@ export function readTelemetry(mem: EngineMemory, into: Float64Array): boolean {
     if (before === 0) return false;
     if (before & 1) continue;
     into.set(words);
-    if (Atomics.load(seq, 0) === before) return true;
+    if (Atomics.load(seq, 0) === before) {
+      Atomics.store(new Int32Array(mem.status), STATUS_TELEMETRY_READ, before);
+      return true;
+    }
   }
   return false;
 }

@@ -34,7 +34,7 @@ function start(mem: EngineMemory): void {
   const block = mem.blockSize;
   const buf = new Float32Array(block * CHANNELS);
   const blockSeconds = block / mem.sampleRate;
-  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry) });
+  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status) });
   engine = eng;
   sink = new ClockSink(mem.audio, mem.sampleRate, block, status, new MonitorTap(mem.monitor, status));
   running = true;

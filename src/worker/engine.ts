@@ -16,9 +16,9 @@ import { CONTROL_INPUTS, MIDI_CC0_INPUT, MIDI_GATE_INPUT, MIDI_NOTE_INPUT, MIDI_
 import type { PatchLayout } from '../shared/patch/layout';
 import * as T from '../shared/telemetry';
 import { dbToGain, type Frames, type Hertz } from '../shared/units';
-import { DcBlocker } from './dsp/dc-blocker';
-import { Limiter } from './dsp/limiter';
+import { MasterChain } from './dsp/master-chain';
 import type { OutEventSink } from './outputs/out-event-sink';
+import { CHUNK } from './kernels/network-layout';
 import { PatchRuntime } from './patch-runtime';
 
 /** Where control events come from: the control ring in the worker, a parsed log offline. */
@@ -36,11 +36,13 @@ export const NO_EVENTS: EventSource = { peekFrame: () => Infinity, next: () => u
 /** Receives telemetry snapshots (shared memory in the worker). */
 export interface TelemetrySink {
   publish(words: Float64Array): void;
+  /** Whether the reader has taken the last snapshot; if not, the next one also covers its span. */
+  consumed(): boolean;
 }
 
 export interface EngineOptions {
   sampleRate: Hertz;
-  /** Snapshots per second (default 120). */
+  /** Snapshots per second, at least (default 60). */
   telemetryRate?: number;
   telemetry?: TelemetrySink;
   out: OutEventSink;
@@ -51,11 +53,25 @@ export const MIN_BLOCK = 64;
 export const MAX_BLOCK = 1024;
 export const DEFAULT_BLOCK = 128;
 
+/**
+ * Block sizes are multiples of the control chunk, so block boundaries never split a chunk and
+ * output is identical at every block size.
+ */
+export function isValidBlockSize(frames: number): boolean {
+  return Number.isInteger(frames) && frames >= MIN_BLOCK && frames <= MAX_BLOCK && frames % CHUNK === 0;
+}
+
 /** Fade applied when a patch starts, is swapped out, or recovers from a fault. */
 const FADE_SECONDS = 0.01;
 const PITCHBEND_INPUT = controlInputIndex('midi.pitchbend');
 /** A fault that repeats (a runaway loop) is reported at most this often; every one is counted. */
 const REPORT_INTERVAL = 0.1;
+const P_PEAK_L = 0;
+const P_PEAK_R = 1;
+const P_SUM_L = 2;
+const P_SUM_R = 3;
+const P_GR = 4;
+const P_COUNT = 5;
 
 /**
  * The real-time engine: renders blocks of interleaved stereo float32 from the loaded patch,
@@ -77,13 +93,11 @@ export class Engine {
   private readonly inputTargets = new Float64Array(CONTROL_INPUTS.length);
   private readonly heldNotes = new Int16Array(128);
   private heldCount = 0;
-  private readonly dcL: DcBlocker;
-  private readonly dcR: DcBlocker;
-  private readonly limiter: Limiter;
+  private readonly master: MasterChain;
   private ceilingDb = NaN;
   private masterDb = NaN;
   private masterGain = 1;
-  private fade = 0;
+  private lastGain = 1;
   private nextNanReport = 0;
   private fadeDir = 1;
   private readonly fadeStep: number;
@@ -92,22 +106,20 @@ export class Engine {
   private readonly telemetry: TelemetrySink | null;
   private readonly telemetryInterval: number;
   private sinceSnapshot = 0;
+  /** Levels over the spans published but not yet read (P_* words) and their activity. */
+  private readonly unread = new Float64Array(6);
+  private readonly pendingActivity = new Float64Array(T.MAX_COLUMNS);
   private readonly snapshot = new Float64Array(T.TELEMETRY_WORDS);
-  private peakL = 0;
-  private peakR = 0;
-  private sumL = 0;
-  private sumR = 0;
-  private grMax = 0;
   private readonly activity = new Float64Array(T.MAX_COLUMNS);
 
   constructor(opts: EngineOptions) {
     this.sampleRate = opts.sampleRate;
     this.out = opts.out;
     this.telemetry = opts.telemetry ?? null;
-    this.telemetryInterval = Math.max(1, Math.round(opts.sampleRate / (opts.telemetryRate ?? 120)));
-    this.dcL = new DcBlocker(opts.sampleRate);
-    this.dcR = new DcBlocker(opts.sampleRate);
-    this.limiter = new Limiter(opts.sampleRate);
+    // A whole number of chunks, rounded down so the rate is never below the one asked for.
+    this.telemetryInterval = Math.max(CHUNK, Math.floor(opts.sampleRate / (opts.telemetryRate ?? 60) / CHUNK) * CHUNK);
+    this.master = new MasterChain(opts.sampleRate);
+    this.master.setFade(0);
     this.fadeStep = 1 / (FADE_SECONDS * opts.sampleRate);
     CONTROL_INPUTS.forEach((c, i) => (this.inputTargets[i] = c.rest));
   }
@@ -128,7 +140,7 @@ export class Engine {
     const runtime = new PatchRuntime(layout, this.sampleRate, seed, generation, this.inputTargets);
     if (this.current === null) {
       this.current = runtime;
-      this.fade = 0;
+      this.master.setFade(0);
       this.fadeDir = 1;
     } else {
       this.pending = runtime;
@@ -221,62 +233,78 @@ export class Engine {
     else this.inputTargets[MIDI_GATE_INPUT] = 0;
   }
 
+  /** Renders [from, to) of the block in control chunks that end on multiples of CHUNK frames. */
   private renderSpan(out: Float32Array, from: number, to: number): void {
-    const limiter = this.limiter;
-    for (let i = from; i < to; i++) {
-      const rt = this.current;
-      let l = 0;
-      let r = 0;
-      if (rt !== null) {
-        rt.renderFrame(this.frame, this.out);
-        if (rt.fault !== 0) this.recover(rt, rt.fault);
-        const p = rt.bank.value;
-        const db = p[rt.layout.master.gain];
-        if (db !== this.masterDb) {
-          this.masterDb = db;
-          this.masterGain = dbToGain(db);
-        }
-        const ceiling = p[rt.layout.master.ceiling];
-        if (ceiling !== this.ceilingDb) {
-          this.ceilingDb = ceiling;
-          limiter.setCeiling(ceiling);
-        }
-        const g = this.masterGain * this.fade;
-        l = rt.outL * g;
-        r = rt.outR * g;
-        if (!(l - l === 0 && r - r === 0)) {
-          this.recover(rt, NAN_MASTER);
-          l = 0;
-          r = 0;
-        }
-      }
-      this.stepFade();
-      limiter.process(this.dcL.process(l), this.dcR.process(r));
-      const ol = limiter.outL;
-      const or = limiter.outR;
-      out[2 * i] = ol;
-      out[2 * i + 1] = or;
-      this.frame++;
-      this.measure(ol, or);
+    let pos = from;
+    while (pos < to) {
+      const len = Math.min(to - pos, CHUNK - (this.frame % CHUNK));
+      this.renderChunk(out, pos, len);
+      pos += len;
     }
   }
 
-  private stepFade(): void {
-    if (this.fadeDir > 0) {
-      if (this.fade < 1) this.fade = Math.min(1, this.fade + this.fadeStep);
+  private renderChunk(out: Float32Array, pos: number, len: number): void {
+    this.swapIfFaded();
+    const rt = this.current;
+    const master = this.master;
+    let g0 = 0;
+    let dg = 0;
+    if (rt !== null) {
+      rt.renderChunk(this.frame, len, this.out);
+      if (rt.fault !== 0) this.recover(rt, rt.fault);
+      const p = rt.bank.value;
+      const ceiling = p[rt.layout.master.ceiling];
+      if (ceiling !== this.ceilingDb) {
+        this.ceilingDb = ceiling;
+        master.setCeiling(ceiling);
+      }
+      const db = p[rt.layout.master.gain];
+      if (db !== this.masterDb) {
+        this.masterDb = db;
+        this.masterGain = dbToGain(db);
+      }
+      g0 = this.lastGain;
+      dg = (this.masterGain - g0) / len;
+      let sum = 0;
+      for (let s = 0; s < len; s++) sum += rt.outL[s] + rt.outR[s];
+      if (sum - sum === 0) {
+        master.inL.set(rt.outL.subarray(0, len));
+        master.inR.set(rt.outR.subarray(0, len));
+      } else {
+        this.recover(rt, NAN_MASTER);
+        master.inL.fill(0, 0, len);
+        master.inR.fill(0, 0, len);
+      }
     } else {
-      this.fade -= this.fadeStep;
-      if (this.fade <= 0) {
-        this.fade = 0;
-        this.fadeDir = 1;
-        if (this.pending !== null) {
-          const old = this.current;
-          if (old !== null) old.outputs.release(this.frame, old.bank.value, this.out);
-          this.current = this.pending;
-          this.pending = null;
-        }
+      master.inL.fill(0, 0, len);
+      master.inR.fill(0, 0, len);
+    }
+    master.process(len, g0, dg, this.fadeDir > 0 ? this.fadeStep : -this.fadeStep);
+    this.lastGain = this.masterGain;
+    out.set(master.out.subarray(0, 2 * len), 2 * pos);
+    this.frame += len;
+    if (this.telemetry === null) return;
+    if (rt !== null) {
+      const cols = rt.network.columnBuffers;
+      for (let k = 0; k < cols.length; k++) {
+        const col = cols[k];
+        let a = 0;
+        for (let s = 0; s < len; s++) a += col[s] * col[s];
+        this.activity[k] += a;
       }
     }
+    this.sinceSnapshot += len;
+    if (this.sinceSnapshot >= this.telemetryInterval) this.publish();
+  }
+
+  /** Swaps in a pending patch once the fade-out has reached silence. */
+  private swapIfFaded(): void {
+    if (this.pending === null || this.master.fade > 0) return;
+    const old = this.current;
+    if (old !== null) old.outputs.release(this.frame, old.bank.value, this.out);
+    this.current = this.pending;
+    this.pending = null;
+    this.fadeDir = 1;
   }
 
   /**
@@ -286,41 +314,40 @@ export class Engine {
   private recover(rt: PatchRuntime, module: number): void {
     if (module === NAN_MASTER) rt.reset();
     this.nanEvents++;
-    this.fade = 0;
-    if (this.pending === null) this.fadeDir = 1;
+    this.master.setFade(0);
     if (this.frame >= this.nextNanReport) {
       this.out.emit(this.frame, OUT_NAN, module, this.nanEvents, 0);
       this.nextNanReport = this.frame + REPORT_INTERVAL * this.sampleRate;
     }
   }
 
-  private measure(l: number, r: number): void {
-    const al = l < 0 ? -l : l;
-    const ar = r < 0 ? -r : r;
-    if (al > this.peakL) this.peakL = al;
-    if (ar > this.peakR) this.peakR = ar;
-    this.sumL += l * l;
-    this.sumR += r * r;
-    if (this.limiter.gainReductionDb > this.grMax) this.grMax = this.limiter.gainReductionDb;
-    if (this.telemetry === null) return;
-    const rt = this.current;
-    if (rt !== null) {
-      const v = rt.network.v;
-      for (let k = 0; k < rt.layout.columns; k++) this.activity[k] += v[k] * v[k];
-    }
-    if (++this.sinceSnapshot >= this.telemetryInterval) this.publish();
-  }
-
   private publish(): void {
     const s = this.snapshot;
-    const count = this.sinceSnapshot;
+    const master = this.master;
+    const pending = this.unread;
+    // Spans the reader has not taken yet are folded into this snapshot, so no peak is lost.
+    if (this.telemetry === null || this.telemetry.consumed()) {
+      pending.fill(0);
+      this.pendingActivity.fill(0);
+    }
+    pending[P_PEAK_L] = Math.max(pending[P_PEAK_L], master.peakL);
+    pending[P_PEAK_R] = Math.max(pending[P_PEAK_R], master.peakR);
+    pending[P_SUM_L] += master.sumSquaresL;
+    pending[P_SUM_R] += master.sumSquaresR;
+    pending[P_GR] = Math.max(pending[P_GR], master.maxGainReductionDb);
+    pending[P_COUNT] += this.sinceSnapshot;
+    for (let k = 0; k < this.activity.length; k++) this.pendingActivity[k] += this.activity[k];
+    master.clearStats();
+    this.activity.fill(0);
+    this.sinceSnapshot = 0;
+    const count = pending[P_COUNT];
     s[T.T_FRAME] = this.frame;
     s[T.T_SAMPLE_RATE] = this.sampleRate;
-    s[T.T_PEAK_L] = this.peakL;
-    s[T.T_PEAK_R] = this.peakR;
-    s[T.T_RMS_L] = Math.sqrt(this.sumL / count);
-    s[T.T_RMS_R] = Math.sqrt(this.sumR / count);
-    s[T.T_GAIN_REDUCTION] = this.grMax;
+    s[T.T_PEAK_L] = pending[P_PEAK_L];
+    s[T.T_PEAK_R] = pending[P_PEAK_R];
+    s[T.T_RMS_L] = Math.sqrt(pending[P_SUM_L] / count);
+    s[T.T_RMS_R] = Math.sqrt(pending[P_SUM_R] / count);
+    s[T.T_GAIN_REDUCTION] = pending[P_GR];
     s[T.T_NAN_EVENTS] = this.nanEvents;
     s[T.T_LOAD] = this.renderLoad;
     s[T.T_UNDERRUNS] = this.underruns;
@@ -335,22 +362,19 @@ export class Engine {
       s[T.T_PATCH_GEN] = rt.generation;
       s[T.T_NOTES] = rt.outputs.notes;
       s[T.T_DRUMS] = rt.outputs.drums;
-      s[T.T_VOICE_PITCH] = rt.pitch;
-      s[T.T_VOICE_MORPH] = rt.morph;
-      s[T.T_VOICE_CUTOFF] = rt.cutoff;
+      s[T.T_VOICE_PITCH] = rt.synth.voicePitch;
+      s[T.T_VOICE_MORPH] = rt.synth.voiceMorph;
+      s[T.T_VOICE_CUTOFF] = rt.synth.voiceCutoff;
       for (let i = 0; i < n; i++) {
         s[T.T_OUTPUTS + i] = net.v[net.firstNeuron + i];
-        s[T.T_ACTIVITY + i] = Math.sqrt(this.activity[net.firstNeuron + i] / count);
+        s[T.T_ACTIVITY + i] = Math.sqrt(this.pendingActivity[net.firstNeuron + i] / count);
         s[T.T_GATES + i] = net.gate[i];
-        s[T.T_LEARN_ERROR + i] = NaN;
+        s[T.T_LEARN_ERROR + i] = net.takeError(i);
       }
-      for (const l of net.learners) s[T.T_LEARN_ERROR + l.neuron] = l.takeError();
       for (let k = 0; k < c; k++) s[T.T_COLUMN_VALUES + k] = net.v[k];
       s.set(net.W, T.T_WEIGHTS);
     }
     this.telemetry?.publish(s);
-    this.sinceSnapshot = 0;
-    this.peakL = this.peakR = this.sumL = this.sumR = this.grMax = 0;
-    this.activity.fill(0);
   }
+
 }

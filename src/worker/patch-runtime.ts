@@ -5,6 +5,8 @@ import { VOICE_PARAMS } from '../shared/params/registry';
 import { toNormal, type ParamSpec } from '../shared/params/spec';
 import type { Hertz } from '../shared/units';
 import { SpringReverb } from './dsp/spring-reverb';
+import { Synth, VOICE_OSCILLATOR } from './dsp/synth';
+import { CHUNK } from './kernels/network-layout';
 import { Network } from './neurons/network';
 import { EventOutputs } from './outputs/event-outputs';
 import type { OutEventSink } from './outputs/out-event-sink';
@@ -14,48 +16,14 @@ import { ControlInputSource } from './sources/control-input-source';
 import { OscillatorSource } from './sources/oscillator-source';
 import { SequenceSource } from './sources/sequence-source';
 import type { Source } from './sources/source';
-import { Voice } from './voice/voice';
 
 /**
- * One routed parameter: value = the parameter's base value moved by sum(amount x source) in its
- * normalised (0..1, log or linear) range. The base's normal position is cached, so a sample
- * costs the mix plus one exp for log parameters.
+ * Frames by which the reverb's output reaches a `reverb-return` source. A fixed delay of one
+ * chunk lets the network and the audio chain each run a whole chunk at a time; 0.67 ms at 48 kHz
+ * is far below the spring's own delay, and output does not depend on the block size.
  */
-class Modulation {
-  private readonly base: number;
-  private readonly min: number;
-  private readonly span: number;
-  private readonly log: boolean;
-  private lastBase = NaN;
-  private baseNorm = 0;
-
-  constructor(
-    private readonly spec: ParamSpec,
-    base: number,
-    readonly columns: Int32Array,
-    readonly amounts: Int32Array,
-  ) {
-    this.base = base;
-    this.log = spec.scaling === 'log';
-    this.min = this.log ? Math.log(spec.min) : spec.min;
-    this.span = this.log ? Math.log(spec.max / spec.min) : spec.max - spec.min;
-  }
-
-  value(v: Float64Array, p: Float64Array): number {
-    const base = p[this.base];
-    const cols = this.columns;
-    if (cols.length === 0) return base;
-    if (base !== this.lastBase) {
-      this.lastBase = base;
-      this.baseNorm = toNormal(this.spec, base);
-    }
-    let n = this.baseNorm;
-    for (let k = 0; k < cols.length; k++) n += p[this.amounts[k]] * v[cols[k]];
-    n = n > 0 ? (n < 1 ? n : 1) : 0;
-    const x = this.min + n * this.span;
-    return this.log ? Math.exp(x) : x;
-  }
-}
+export const RETURN_DELAY = CHUNK;
+const RETURN_RING = 2 * CHUNK;
 
 const VOICE_KEY: Record<ParamRouteTarget, keyof typeof VOICE_PARAMS> = {
   'voice.pitch': 'pitch',
@@ -66,45 +34,98 @@ const VOICE_KEY: Record<ParamRouteTarget, keyof typeof VOICE_PARAMS> = {
   'voice.osc': 'osc',
 };
 
-function routesTo(layout: PatchLayout, target: string): { columns: Int32Array; amounts: Int32Array } {
-  const list = layout.routes.filter((r) => r.target === target);
-  return { columns: Int32Array.from(list, (r) => r.column), amounts: Int32Array.from(list, (r) => r.amountSlot) };
-}
+/** Signals routed to one target: column buffers and the slots of their amounts. */
+class Routes {
+  constructor(
+    readonly columns: Int32Array,
+    readonly amounts: Int32Array,
+  ) {}
 
-function mix(v: Float64Array, p: Float64Array, r: { columns: Int32Array; amounts: Int32Array }): number {
-  let s = 0;
-  for (let k = 0; k < r.columns.length; k++) s += p[r.amounts[k]] * v[r.columns[k]];
-  return s;
+  static to(layout: PatchLayout, target: string): Routes {
+    const list = layout.routes.filter((r) => r.target === target);
+    return new Routes(Int32Array.from(list, (r) => r.column), Int32Array.from(list, (r) => r.amountSlot));
+  }
+
+  /** out[s] += sum over routes of amount(s) x source(s), amounts ramped across the chunk. */
+  addTo(out: Float64Array, len: number, cols: readonly Float64Array[], bank: ParamBank): void {
+    const inv = 1 / len;
+    for (let r = 0; r < this.columns.length; r++) {
+      const col = cols[this.columns[r]];
+      const a0 = bank.start[this.amounts[r]];
+      const da = (bank.value[this.amounts[r]] - a0) * inv;
+      for (let s = 0; s < len; s++) out[s] += (a0 + da * (s + 1)) * col[s];
+    }
+  }
 }
 
 /**
+ * One voice control per sample, in its parameter's normalised range (0..1, log or linear): the
+ * base value ramped across the chunk plus its routes. The synth kernel clamps and maps it back.
+ */
+class Modulation {
+  private cachedBase = NaN;
+  private cachedNorm = 0;
+  /** The constant the output buffer already holds (NaN when it holds anything else). */
+  private filled = NaN;
+
+  constructor(
+    private readonly spec: ParamSpec,
+    private readonly base: number,
+    private readonly routes: Routes,
+  ) {}
+
+  private norm(v: number): number {
+    if (v !== this.cachedBase) {
+      this.cachedBase = v;
+      this.cachedNorm = toNormal(this.spec, v);
+    }
+    return this.cachedNorm;
+  }
+
+  fill(out: Float64Array, len: number, cols: readonly Float64Array[], bank: ParamBank): void {
+    const n0 = this.norm(bank.start[this.base]);
+    const n1 = this.norm(bank.value[this.base]);
+    if (this.routes.columns.length === 0 && n0 === n1) {
+      if (this.filled !== n1) out.fill(n1);
+      this.filled = n1;
+      return;
+    }
+    this.filled = NaN;
+    const dn = (n1 - n0) / len;
+    for (let s = 0; s < len; s++) out[s] = n0 + dn * (s + 1);
+    this.routes.addTo(out, len, cols, bank);
+  }
+}
+
+const buffer = () => new Float64Array(CHUNK);
+
+/**
  * Everything one loaded patch needs at run time, built off the audio path (this allocates) and
- * then rendered a frame at a time without allocating. Engine-thread only.
+ * then rendered a chunk (<= CHUNK frames) at a time without allocating: sources, the network,
+ * MIDI/drum outputs, the voice and the reverb. Engine-thread only.
  */
 export class PatchRuntime {
   readonly bank: ParamBank;
   readonly network: Network;
-  readonly voice: Voice;
+  readonly synth: Synth;
   readonly reverb: SpringReverb;
   readonly outputs: EventOutputs;
   private readonly sources: Source[];
   private readonly sourceColumns: Int32Array;
   private readonly reverbColumns: Int32Array;
-  private readonly mod: Modulation[];
-  private readonly voiceIn;
-  private readonly reverbIn;
-  private readonly masterIn;
+  private readonly returnRing = new Float64Array(RETURN_RING);
+  private readonly mods: Modulation[];
+  private readonly voiceIn: Routes;
+  private readonly reverbIn: Routes;
+  private readonly masterIn: Routes;
+  private readonly direct = buffer();
   private lastDecay = -1;
   private lastTone = -1;
   private lastDispersion = -1;
-  /** Stereo output of the last frame, before the master chain. */
-  outL = 0;
-  outR = 0;
-  /** Effective voice parameters of the last frame (telemetry). */
-  pitch = 0;
-  morph = 0;
-  cutoff = 0;
-  /** Module that held a non-finite value in the last frame (NAN_*), 0 if none. */
+  /** Stereo output of the last chunk, before the master chain. */
+  readonly outL = buffer();
+  readonly outR = buffer();
+  /** Module that held a non-finite value in the last chunk (NAN_*), 0 if none. */
   fault = 0;
 
   constructor(
@@ -116,21 +137,24 @@ export class PatchRuntime {
   ) {
     this.bank = new ParamBank(layout.params, sampleRate);
     this.network = new Network(layout, this.bank, sampleRate, seed);
-    this.voice = new Voice(sampleRate);
+    const controlSpecs = PARAM_ROUTE_TARGETS.map((t) => VOICE_PARAMS[VOICE_KEY[t]]);
+    this.synth = new Synth(sampleRate, controlSpecs);
     this.reverb = new SpringReverb(sampleRate);
     this.outputs = new EventOutputs(layout, sampleRate);
     const built: { column: number; source: Source }[] = [];
     const reverbColumns: number[] = [];
+    // Each oscillating source gets its own oscillator of the synth kernel (0 is the voice's).
+    let osc = VOICE_OSCILLATOR;
     for (const s of layout.sources) {
       switch (s.source.type) {
         case 'oscillator':
-          built.push({ column: s.column, source: new OscillatorSource(s, sampleRate) });
+          built.push({ column: s.column, source: new OscillatorSource(s, this.synth, ++osc) });
           break;
         case 'sequence':
-          built.push({ column: s.column, source: new SequenceSource(s, sampleRate) });
+          built.push({ column: s.column, source: new SequenceSource(s, sampleRate, this.synth, ++osc) });
           break;
         case 'chaos-triangle':
-          built.push({ column: s.column, source: new ChaosTriangleSource(s, sampleRate) });
+          built.push({ column: s.column, source: new ChaosTriangleSource(s, sampleRate, this.synth, ++osc) });
           break;
         case 'input':
           built.push({ column: s.column, source: new ControlInputSource(s, sampleRate, inputTargets) });
@@ -143,77 +167,104 @@ export class PatchRuntime {
     this.sources = built.map((b) => b.source);
     this.sourceColumns = Int32Array.from(built, (b) => b.column);
     this.reverbColumns = Int32Array.from(reverbColumns);
-    this.mod = PARAM_ROUTE_TARGETS.map((t) => {
-      const key = VOICE_KEY[t];
-      const r = routesTo(layout, t);
-      return new Modulation(VOICE_PARAMS[key], layout.voice[key], r.columns, r.amounts);
-    });
-    this.voiceIn = routesTo(layout, 'voice.input');
-    this.reverbIn = routesTo(layout, 'reverb.input');
-    this.masterIn = routesTo(layout, 'master');
+    this.mods = PARAM_ROUTE_TARGETS.map((t, i) => new Modulation(controlSpecs[i], layout.voice[VOICE_KEY[t]], Routes.to(layout, t)));
+    this.voiceIn = Routes.to(layout, 'voice.input');
+    this.reverbIn = Routes.to(layout, 'reverb.input');
+    this.masterIn = Routes.to(layout, 'master');
   }
 
-  /** Renders one frame into outL/outR; sets `fault` when a module went non-finite. */
-  renderFrame(frame: number, sink: OutEventSink): void {
+  /** Renders frames [frame0, frame0 + len) into outL/outR; sets `fault` if a module went bad. */
+  renderChunk(frame0: number, len: number, sink: OutEventSink): void {
     const bank = this.bank;
-    bank.step();
-    const p = bank.value;
+    bank.advance(len);
     const net = this.network;
-    const v = net.v;
-    for (let k = 0; k < this.sources.length; k++) v[this.sourceColumns[k]] = this.sources[k].process(p);
-    const rv = this.reverb;
-    if (this.reverbColumns.length > 0) {
-      const ret = 0.5 * (rv.outL + rv.outR);
-      for (let k = 0; k < this.reverbColumns.length; k++) v[this.reverbColumns[k]] = ret;
+    const cols = net.columnBuffers;
+    for (let k = 0; k < this.sources.length; k++) this.sources[k].process(cols[this.sourceColumns[k]], len, bank);
+    const ring = this.returnRing;
+    for (let k = 0; k < this.reverbColumns.length; k++) {
+      const col = cols[this.reverbColumns[k]];
+      for (let s = 0; s < len; s++) col[s] = ring[(frame0 + s - RETURN_DELAY) & (RETURN_RING - 1)];
     }
-    net.step(p, bank);
+    net.run(len, bank);
     this.fault = 0;
     if (!net.healthy) {
       this.fault = NAN_NETWORK;
       net.reset();
+      for (let k = 0; k < cols.length; k++) cols[k].fill(0);
     }
-    if (this.outputs.active) this.outputs.process(frame, v, p, sink);
+    const p = bank.value;
+    if (this.outputs.active) this.outputs.process(frame0, len, cols, p, sink);
 
-    const L = this.layout;
-    const mod = this.mod;
-    const pitch = mod[0].value(v, p);
-    const morph = mod[1].value(v, p);
-    const cutoff = mod[2].value(v, p);
-    this.pitch = pitch;
-    this.morph = morph;
-    this.cutoff = cutoff;
-    let voice = this.voice.process(pitch, morph, mod[5].value(v, p), mix(v, p, this.voiceIn), cutoff, mod[3].value(v, p), mod[4].value(v, p));
-    if (!(voice - voice === 0) || !this.voice.healthy()) {
+    // Voice: controls per sample, then oscillator -> filter -> level (synth kernel).
+    const synth = this.synth;
+    for (let k = 0; k < this.mods.length; k++) this.mods[k].fill(synth.controls[k], len, cols, bank);
+    synth.audioIn.fill(0, 0, len);
+    this.voiceIn.addTo(synth.audioIn, len, cols, bank);
+    synth.voice(len);
+    const voice = synth.voiceOut;
+    let sum = 0;
+    for (let s = 0; s < len; s++) sum += voice[s];
+    if (!(sum - sum === 0)) {
       this.fault = NAN_VOICE;
-      this.voice.reset();
-      voice = 0;
+      synth.resetVoice();
+      voice.fill(0, 0, len);
     }
 
-    const decay = p[L.reverb.decay];
-    const tone = p[L.reverb.tone];
-    const dispersion = p[L.reverb.dispersion];
+    // Reverb: parameters at control rate, send and return ramped per sample.
+    const L = this.layout.reverb;
+    const rv = this.reverb;
+    const decay = p[L.decay];
+    const tone = p[L.tone];
+    const dispersion = p[L.dispersion];
     if (decay !== this.lastDecay || tone !== this.lastTone || dispersion !== this.lastDispersion) {
       this.lastDecay = decay;
       this.lastTone = tone;
       this.lastDispersion = dispersion;
       rv.set(decay, tone, dispersion);
     }
-    rv.process(voice * p[L.reverb.send] + mix(v, p, this.reverbIn));
-    if (!(rv.outL - rv.outL === 0 && rv.outR - rv.outR === 0)) {
+    const inv = 1 / len;
+    const send0 = bank.start[L.send];
+    const dSend = (p[L.send] - send0) * inv;
+    const rin = rv.input;
+    for (let s = 0; s < len; s++) rin[s] = voice[s] * (send0 + dSend * (s + 1));
+    this.reverbIn.addTo(rin, len, cols, bank);
+    rv.process(len);
+    const direct = this.direct;
+    direct.fill(0, 0, len);
+    this.masterIn.addTo(direct, len, cols, bank);
+    const mix0 = bank.start[L.mix];
+    const dMix = (p[L.mix] - mix0) * inv;
+    const wetL = rv.outL;
+    const wetR = rv.outR;
+    const outL = this.outL;
+    const outR = this.outR;
+    let wetSum = 0;
+    for (let s = 0; s < len; s++) {
+      const wl = wetL[s];
+      const wr = wetR[s];
+      wetSum += wl + wr;
+      ring[(frame0 + s) & (RETURN_RING - 1)] = 0.5 * (wl + wr);
+      const wet = mix0 + dMix * (s + 1);
+      outL[s] = voice[s] + wl * wet + direct[s];
+      outR[s] = voice[s] + wr * wet + direct[s];
+    }
+    if (!(wetSum - wetSum === 0)) {
       this.fault = NAN_REVERB;
       rv.reset();
+      ring.fill(0);
+      for (let s = 0; s < len; s++) {
+        outL[s] = voice[s] + direct[s];
+        outR[s] = outL[s];
+      }
     }
-    const wet = p[L.reverb.mix];
-    const direct = mix(v, p, this.masterIn);
-    this.outL = voice + rv.outL * wet + direct;
-    this.outR = voice + rv.outR * wet + direct;
   }
 
   /** Clears every signal state (weights and parameters stay). */
   reset(): void {
     this.network.reset();
-    this.voice.reset();
+    this.synth.resetVoice();
     this.reverb.reset();
+    this.returnRing.fill(0);
     for (const s of this.sources) s.reset();
   }
 }

@@ -63,6 +63,9 @@ class CopySink implements TelemetrySink {
   publish(words: Float64Array): void {
     this.copy.set(words.subarray(0, Math.min(words.length, this.copy.length)));
   }
+  consumed(): boolean {
+    return true;
+  }
 }
 
 /** Renders a case on this thread and measures CPU time (after a warm-up that lets the JIT settle). */

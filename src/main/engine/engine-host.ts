@@ -81,7 +81,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   }
 
   static async start(opts: EngineHostOptions = {}): Promise<EngineHost> {
-    const host = new EngineHost({ sampleRate: opts.sampleRate ?? 48000, blockSize: opts.blockSize ?? 128, ringBlocks: opts.ringBlocks ?? 8 });
+    const host = new EngineHost({ sampleRate: opts.sampleRate ?? 48000, blockSize: opts.blockSize ?? 128, ringBlocks: opts.ringBlocks ?? 16 });
     await host.request({ type: 'init', memory: host.memory }, 'ready');
     return host;
   }

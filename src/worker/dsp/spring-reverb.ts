@@ -1,8 +1,7 @@
 import type { Hertz, NormalRange, Seconds } from '../../shared/units';
-import { DcBlocker } from './dc-blocker';
-import { Svf } from './svf';
+import { instantiateKernel } from '../kernels/load-kernel';
+import * as L from '../kernels/spring-layout';
 
-const STAGES = 12; // stretched allpasses per spring
 const MAX_COEFF = 0.4; // allpass coefficient at dispersion 1
 const CHIRP_TOP: Hertz = 4500; // the stretched allpasses disperse up to about here
 const MIN_DECAY: Seconds = 0.2;
@@ -10,6 +9,7 @@ const MAX_DECAY: Seconds = 10;
 // The two springs differ in length and stiffness so L and R decorrelate.
 const DELAY_SECONDS = [0.0337, 0.0389];
 const COEFF_SCALE = [1, 0.92];
+const INPUT_HIGHPASS: Hertz = 40;
 
 /**
  * Spring-like reverb, mono in, stereo wet out. Each channel is one spring:
@@ -22,48 +22,46 @@ const COEFF_SCALE = [1, 0.92];
  * gain g = 10^(-3 T / RT60) < 1 because RT60 <= 10 s. The input is clamped, NaN zeroed.
  * A maximally flat (2nd-order) damping filter is used rather than a one-pole because its flat
  * passband narrows far less with every pass, so the broadband decay stays close to RT60.
+ *
+ * The sample loop runs in a WebAssembly kernel (kernels/spring-kernel.as.ts); this class sets it
+ * up and computes its coefficients. Write up to SPRING_MAX_BLOCK samples into `input`, call
+ * process(len), read `outL` / `outR`.
  */
 export class SpringReverb {
-  outL = 0;
-  outR = 0;
-
+  readonly input: Float64Array;
+  readonly outL: Float64Array;
+  readonly outR: Float64Array;
   private readonly sampleRate: Hertz;
-  private readonly stretch: number; // K: each allpass is (a + z^-K) / (1 + a z^-K)
-  private readonly apState: Float64Array; // [spring][stage][K] lattice delay memories
-  private apPos = 0; // shared ring position: each stage reads what it wrote K samples ago
-  private readonly delay: Float64Array; // both springs' main delays, back to back
-  private readonly delayStart: Int32Array;
-  private readonly delayLen: Int32Array;
-  private readonly delayPos: Int32Array;
-  // Per-spring coefficients and state.
-  private readonly a = new Float64Array(2);
-  private readonly c = new Float64Array(2);
-  private readonly g = new Float64Array(2);
-  private readonly inGain = new Float64Array(2);
-  private readonly damping: Svf[];
-  private readonly inputHp: DcBlocker;
+  private readonly run: (len: number) => void;
+  private readonly coef: Float64Array;
+  private readonly ints: Int32Array;
+  private readonly state: Float64Array;
+  private readonly lines: Float64Array;
+  private readonly delayLen: number[];
+  private readonly stretch: number;
 
   constructor(sampleRate: Hertz) {
     this.sampleRate = sampleRate;
+    const kernel = instantiateKernel('spring-kernel', L.SPRING_BYTES);
+    const mem = kernel.memory;
+    this.run = kernel.exports.process as (len: number) => void;
+    this.input = new Float64Array(mem, L.SP_IN_PTR, L.SPRING_MAX_BLOCK);
+    this.outL = new Float64Array(mem, L.SP_OUT_L_PTR, L.SPRING_MAX_BLOCK);
+    this.outR = new Float64Array(mem, L.SP_OUT_R_PTR, L.SPRING_MAX_BLOCK);
+    this.coef = new Float64Array(mem, L.SP_COEF_PTR, 16);
+    this.ints = new Int32Array(mem, L.SP_INT_PTR, 8);
+    this.state = new Float64Array(mem, L.SP_STATE_PTR, 8);
+    this.lines = new Float64Array(mem, L.SP_ALLPASS_PTR, (L.SPRING_BYTES - L.SP_ALLPASS_PTR) / 8);
     // Stretching by K squeezes one allpass "period" of group delay into 0..fs/(2K).
-    this.stretch = Math.max(1, Math.round(sampleRate / (2 * CHIRP_TOP)));
-    this.apState = new Float64Array(2 * STAGES * this.stretch);
-    // Delay lengths do not depend on decay and dispersion only changes coefficients,
-    // so every buffer is allocated at its only (maximum) size here.
-    this.delayStart = new Int32Array(2);
-    this.delayLen = new Int32Array(2);
-    this.delayPos = new Int32Array(2);
-    let total = 0;
-    for (let s = 0; s < 2; s++) {
-      const len = Math.max(1, Math.round(DELAY_SECONDS[s] * sampleRate));
-      this.delayStart[s] = total;
-      this.delayLen[s] = len;
-      total += len;
-    }
-    this.delay = new Float64Array(total);
-    this.damping = [new Svf(sampleRate), new Svf(sampleRate)];
+    this.stretch = Math.min(L.SPRING_MAX_STRETCH, Math.max(1, Math.round(sampleRate / (2 * CHIRP_TOP))));
+    this.delayLen = DELAY_SECONDS.map((d) => Math.min(L.SPRING_MAX_DELAY, Math.max(1, Math.round(d * sampleRate))));
+    this.ints[0] = this.stretch;
+    this.ints[2] = this.delayLen[0];
+    this.ints[3] = this.delayLen[1];
     // Springs carry no sub-bass; keeping DC out also keeps the loops' DC gain harmless.
-    this.inputHp = new DcBlocker(sampleRate, 40);
+    const k = Math.tan((Math.PI * INPUT_HIGHPASS) / sampleRate);
+    this.coef[11] = 1 / (1 + k);
+    this.coef[12] = (1 - k) / (1 + k);
     this.set(2, 4000, 0.5);
   }
 
@@ -78,64 +76,38 @@ export class SpringReverb {
     if (!(d >= 0)) d = 0;
     else if (d > 1) d = 1;
     const K = this.stretch;
+    // Damping: Butterworth TPT SVF coefficients (shared by both springs).
+    const g0 = Math.tan((Math.PI * Math.min(f, 0.45 * this.sampleRate)) / this.sampleRate);
+    const a1 = 1 / (1 + g0 * (g0 + Math.SQRT2));
+    this.coef[8] = a1;
+    this.coef[9] = g0 * a1;
+    this.coef[10] = g0 * g0 * a1;
     const lpDelay = (Math.SQRT2 * this.sampleRate) / (2 * Math.PI * f);
     for (let s = 0; s < 2; s++) {
       const a = MAX_COEFF * COEFF_SCALE[s] * d;
-      this.a[s] = a;
-      this.c[s] = Math.sqrt(1 - a * a);
-      this.damping[s].set(f, Math.SQRT1_2);
+      this.coef[s] = a;
+      this.coef[2 + s] = Math.sqrt(1 - a * a);
       // Loop delay seen by low frequencies (where energy lives and decays slowest): main
       // delay + 1 (feedback is used the next sample) + the allpasses' and the lowpass's
       // DC group delays (Butterworth: sqrt 2 / wc).
-      const loopFrames = this.delayLen[s] + 1 + (STAGES * K * (1 - a)) / (1 + a) + lpDelay;
+      const loopFrames = this.delayLen[s] + 1 + (L.SPRING_STAGES * K * (1 - a)) / (1 + a) + lpDelay;
       const g = Math.pow(10, (-3 * loopFrames) / (this.sampleRate * t));
-      this.g[s] = g;
+      this.coef[4 + s] = g;
       // Keeps the impulse response's energy independent of decay.
-      this.inGain[s] = Math.sqrt(1 - g * g);
+      this.coef[6 + s] = Math.sqrt(1 - g * g);
     }
   }
 
-  process(x: number): void {
-    // One NaN/Inf would otherwise live in the loop forever.
-    let v = x;
-    if (!(v > -1e6 && v < 1e6)) v = v > 0 ? 1e6 : v < 0 ? -1e6 : 0;
-    const h = this.inputHp.process(v);
-    const K = this.stretch;
-    const pos = this.apPos;
-    this.outL = this.spring(0, h, pos, K);
-    this.outR = this.spring(1, h, pos, K);
-    this.apPos = pos + 1 === K ? 0 : pos + 1;
+  /** Processes input[0, len) into outL/outR[0, len); len <= SPRING_MAX_BLOCK. */
+  process(len: number): void {
+    this.run(Math.min(len, L.SPRING_MAX_BLOCK));
   }
 
   reset(): void {
-    this.apState.fill(0);
-    this.delay.fill(0);
-    this.apPos = 0;
-    this.delayPos.fill(0);
-    this.damping[0].reset();
-    this.damping[1].reset();
-    this.inputHp.reset();
-    this.outL = 0;
-    this.outR = 0;
-  }
-
-  /** Runs spring s for one sample; returns its damped loop output. */
-  private spring(s: number, x: number, pos: number, K: number): number {
-    const a = this.a[s];
-    const c = this.c[s];
-    const st = this.apState;
-    let u = this.inGain[s] * x + this.g[s] * this.damping[s].lp;
-    const end = (s + 1) * STAGES * K;
-    for (let j = s * STAGES * K + pos; j < end; j += K) {
-      const m = st[j];
-      st[j] = c * u - a * m;
-      u = a * u + c * m;
-    }
-    const p = this.delayPos[s];
-    const idx = this.delayStart[s] + p;
-    const d = this.delay[idx];
-    this.delay[idx] = u;
-    this.delayPos[s] = p + 1 === this.delayLen[s] ? 0 : p + 1;
-    return this.damping[s].process(d);
+    this.lines.fill(0);
+    this.state.fill(0);
+    this.ints[1] = this.ints[4] = this.ints[5] = 0;
   }
 }
+
+export const SPRING_MAX_BLOCK = L.SPRING_MAX_BLOCK;

@@ -15,12 +15,18 @@ function kernelPath(name: string): string {
   }
 }
 
-/** A fresh instance of a kernel (the module is compiled once per thread). */
-export function instantiateKernel(name: string): WebAssembly.Instance {
+/**
+ * A fresh instance of a kernel (the module is compiled once per thread) and its memory, checked
+ * to hold the `bytes` its layout needs.
+ */
+export function instantiateKernel(name: string, bytes: number): { exports: Record<string, unknown>; memory: ArrayBuffer } {
   let mod = modules.get(name);
   if (!mod) {
     mod = new WebAssembly.Module(readFileSync(kernelPath(name)));
     modules.set(name, mod);
   }
-  return new WebAssembly.Instance(mod, {});
+  const instance = new WebAssembly.Instance(mod, {});
+  const memory = (instance.exports.memory as WebAssembly.Memory).buffer;
+  if (memory.byteLength < bytes) throw new Error(`kernel "${name}" has ${memory.byteLength} bytes of memory, its layout needs ${bytes}`);
+  return { exports: instance.exports, memory };
 }

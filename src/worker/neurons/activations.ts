@@ -23,7 +23,7 @@ export const NLC_VOLTS = 5;
 export function nlc(u: number, sense: number, response: number): number {
   let r = u * NLC_VOLTS + sense;
   r = r < 0 ? 0 : r > 10 ? 10 : r;
-  return (r > 0 ? r - response : response) / NLC_VOLTS;
+  return (r > 0 ? r - response : response) * (1 / NLC_VOLTS);
 }
 
 /** tanh(x) beyond which the approximation below is exactly +-1 (where it reaches 1). */

@@ -1,6 +1,7 @@
 import type { PatchLayout } from '../../shared/patch/layout';
 import type { Hertz } from '../../shared/units';
 import { bipolar, streamSeed } from '../random';
+import type { ParamBank } from '../params/param-bank';
 
 const SHAPE_SINE = 0;
 const SHAPE_TRIANGLE = 1;
@@ -8,10 +9,15 @@ const SHAPE_TRIANGLE = 1;
 
 const TWO_PI = 2 * Math.PI;
 
-/** Per-weight LFOs: each automated weight is its base value plus depth times the LFO. */
+/**
+ * Per-weight LFOs: an automated weight is its base value plus depth times the LFO. The LFO is
+ * evaluated at each chunk's end and the network ramps the weight there linearly, so a 20 Hz LFO
+ * is still drawn with 75 points per cycle at 48 kHz.
+ */
 export class WeightAutomation {
   readonly count: number;
-  private readonly wIndex: Int32Array;
+  /** W index of each automated weight. */
+  readonly wIndex: Int32Array;
   private readonly baseSlot: Int32Array;
   private readonly rateSlot: Int32Array;
   private readonly depthSlot: Int32Array;
@@ -21,7 +27,7 @@ export class WeightAutomation {
   private readonly to: Float64Array;
   private readonly rng: Int32Array;
   private readonly invRate: number;
-  /** Current LFO value of each automated weight, for telemetry and tests. */
+  /** LFO value of each automated weight at the end of the last chunk. */
   readonly lfo: Float64Array;
 
   constructor(layout: PatchLayout, sampleRate: Hertz, seed: number) {
@@ -47,11 +53,11 @@ export class WeightAutomation {
     for (let k = 0; k < c; k++) this.to[k] = bipolar(this.rng, k) * 0.5;
   }
 
-  /** Writes every automated weight into W for this sample. */
-  step(p: Float64Array, W: Float64Array): void {
+  /** Advances every LFO by `len` samples; writes each automated weight's value at the chunk end. */
+  advance(len: number, bank: ParamBank, ends: Float64Array): void {
+    const p = bank.value;
     for (let k = 0; k < this.count; k++) {
-      let ph = this.phase[k] + p[this.rateSlot[k]] * this.invRate;
-      let value: number;
+      let ph = this.phase[k] + p[this.rateSlot[k]] * len * this.invRate;
       const shape = this.shape[k];
       if (ph >= 1) {
         ph -= Math.floor(ph);
@@ -64,6 +70,7 @@ export class WeightAutomation {
         }
       }
       this.phase[k] = ph;
+      let value: number;
       if (shape === SHAPE_SINE) value = Math.sin(TWO_PI * ph);
       else if (shape === SHAPE_TRIANGLE) value = ph < 0.25 ? 4 * ph : ph < 0.75 ? 2 - 4 * ph : 4 * ph - 4;
       else {
@@ -71,11 +78,7 @@ export class WeightAutomation {
         value = this.from[k] + (this.to[k] - this.from[k]) * e;
       }
       this.lfo[k] = value;
-      W[this.wIndex[k]] = p[this.baseSlot[k]] + p[this.depthSlot[k]] * value;
+      ends[k] = p[this.baseSlot[k]] + p[this.depthSlot[k]] * value;
     }
-  }
-
-  reset(): void {
-    this.phase.fill(0);
   }
 }

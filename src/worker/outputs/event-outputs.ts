@@ -36,37 +36,47 @@ export class EventOutputs {
     return this.layout.midi.length > 0 || this.layout.drums.length > 0;
   }
 
-  process(frame: number, v: Float64Array, p: Float64Array, sink: OutEventSink): void {
+  /** Scans one chunk of the signal columns; events carry their exact frame. */
+  process(frame0: number, len: number, cols: readonly Float64Array[], p: Float64Array, sink: OutEventSink): void {
     const midi = this.layout.midi;
     for (let k = 0; k < midi.length; k++) {
       const m = midi[k];
       if (m.kind === 'note') {
         const s = m.slots;
-        const x = v[m.gateColumn];
+        const gate = cols[m.gateColumn];
         const half = p[s.hysteresis] * 0.5;
-        const th = p[s.threshold];
-        if (this.noteGate[k] === 0 && x > th + half) {
-          this.noteGate[k] = 1;
-          const pos = m.pitchColumn >= 0 ? (v[m.pitchColumn] + 1) * 0.5 : 0;
-          const note = quantizeToScale(m.scale, p[s.root], p[s.span], pos);
-          const vel = m.velocityColumn >= 0 ? velocityOf(v[m.velocityColumn]) : p[s.velocity];
-          this.noteOn[k] = note;
-          sink.emit(frame, OUT_NOTE_ON, p[s.channel], note, vel);
-          this.notes++;
-        } else if (this.noteGate[k] === 1 && x < th - half) {
-          this.noteGate[k] = 0;
-          sink.emit(frame, OUT_NOTE_OFF, p[s.channel], this.noteOn[k], 0);
-          this.noteOn[k] = -1;
+        const on = p[s.threshold] + half;
+        const off = p[s.threshold] - half;
+        for (let i = 0; i < len; i++) {
+          const x = gate[i];
+          if (this.noteGate[k] === 0 && x > on) {
+            this.noteGate[k] = 1;
+            const pos = m.pitchColumn >= 0 ? (cols[m.pitchColumn][i] + 1) * 0.5 : 0;
+            const note = quantizeToScale(m.scale, p[s.root], p[s.span], pos);
+            const vel = m.velocityColumn >= 0 ? velocityOf(cols[m.velocityColumn][i]) : p[s.velocity];
+            this.noteOn[k] = note;
+            sink.emit(frame0 + i, OUT_NOTE_ON, p[s.channel], note, vel);
+            this.notes++;
+          } else if (this.noteGate[k] === 1 && x < off) {
+            this.noteGate[k] = 0;
+            sink.emit(frame0 + i, OUT_NOTE_OFF, p[s.channel], this.noteOn[k], 0);
+            this.noteOn[k] = -1;
+          }
         }
-      } else if (frame >= this.ccNextFrame[k]) {
+      } else {
         const s = m.slots;
-        let x = (v[m.column] + 1) * 0.5;
-        x = x < 0 ? 0 : x > 1 ? 1 : x;
-        const value = Math.round(x * 127);
-        if (value !== this.ccLast[k]) {
-          this.ccLast[k] = value;
-          sink.emit(frame, OUT_CC, p[s.channel], p[s.cc], value);
-          this.ccNextFrame[k] = frame + this.sampleRate / p[s.rate];
+        const col = cols[m.column];
+        for (let i = 0; i < len; i++) {
+          const frame = frame0 + i;
+          if (frame < this.ccNextFrame[k]) continue;
+          let x = (col[i] + 1) * 0.5;
+          x = x < 0 ? 0 : x > 1 ? 1 : x;
+          const value = Math.round(x * 127);
+          if (value !== this.ccLast[k]) {
+            this.ccLast[k] = value;
+            sink.emit(frame, OUT_CC, p[s.channel], p[s.cc], value);
+            this.ccNextFrame[k] = frame + this.sampleRate / p[s.rate];
+          }
         }
       }
     }
@@ -74,16 +84,20 @@ export class EventOutputs {
     for (let k = 0; k < drums.length; k++) {
       const d = drums[k];
       const s = d.slots;
-      const x = v[d.gateColumn];
+      const gate = cols[d.gateColumn];
       const half = p[s.hysteresis] * 0.5;
-      const th = p[s.threshold];
-      if (this.drumGate[k] === 0 && x > th + half) {
-        this.drumGate[k] = 1;
-        const vel = d.velocityColumn >= 0 ? velocityOf(v[d.velocityColumn]) : p[s.velocity];
-        sink.emit(frame, OUT_DRUM, p[s.drum], vel, 0);
-        this.drums++;
-      } else if (this.drumGate[k] === 1 && x < th - half) {
-        this.drumGate[k] = 0;
+      const on = p[s.threshold] + half;
+      const off = p[s.threshold] - half;
+      for (let i = 0; i < len; i++) {
+        const x = gate[i];
+        if (this.drumGate[k] === 0 && x > on) {
+          this.drumGate[k] = 1;
+          const vel = d.velocityColumn >= 0 ? velocityOf(cols[d.velocityColumn][i]) : p[s.velocity];
+          sink.emit(frame0 + i, OUT_DRUM, p[s.drum], vel, 0);
+          this.drums++;
+        } else if (this.drumGate[k] === 1 && x < off) {
+          this.drumGate[k] = 0;
+        }
       }
     }
   }

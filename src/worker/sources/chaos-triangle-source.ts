@@ -1,6 +1,8 @@
 import type { SourceLayout } from '../../shared/patch/layout';
 import type { Hertz } from '../../shared/units';
-import { MorphOsc, WavetableBank, SHAPE_TRIANGLE } from '../dsp/wavetable';
+import { SHAPE_TRIANGLE } from '../dsp/wavetable';
+import type { Synth } from '../dsp/synth';
+import type { ParamBank } from '../params/param-bank';
 import type { Source } from './source';
 
 const SIGMA = 10;
@@ -16,7 +18,6 @@ const X_SPAN = 20;
  * follows the x coordinate of a Lorenz attractor (deterministic, so it needs no seed).
  */
 export class ChaosTriangleSource implements Source {
-  private readonly osc: MorphOsc;
   private readonly freq: number;
   private readonly depth: number;
   private readonly speed: number;
@@ -26,8 +27,12 @@ export class ChaosTriangleSource implements Source {
   private y = 1;
   private z = 20;
 
-  constructor(s: SourceLayout, sampleRate: Hertz) {
-    this.osc = new MorphOsc(WavetableBank.shared(), sampleRate);
+  constructor(
+    s: SourceLayout,
+    sampleRate: Hertz,
+    private readonly synth: Synth,
+    private readonly osc: number,
+  ) {
     this.freq = s.slots.freq;
     this.depth = s.slots.depth;
     this.speed = s.slots.speed;
@@ -40,22 +45,38 @@ export class ChaosTriangleSource implements Source {
     return this.x;
   }
 
-  process(p: Float64Array): number {
-    const dt = p[this.speed] * this.dtPerSample;
-    const x = this.x;
-    const y = this.y;
-    const z = this.z;
-    this.x = x + dt * SIGMA * (y - x);
-    this.y = y + dt * (x * (RHO - z) - y);
-    this.z = z + dt * (x * y - BETA * z);
-    const f = p[this.freq] * Math.pow(2, (p[this.depth] * this.x) / X_SPAN);
-    return this.osc.process(f, SHAPE_TRIANGLE) * p[this.level];
+  process(out: Float64Array, len: number, bank: ParamBank): void {
+    const { start, value } = bank;
+    const dt = value[this.speed] * this.dtPerSample;
+    const octavesPerX = value[this.depth] / X_SPAN;
+    const f = value[this.freq];
+    const freq = this.synth.freq;
+    let x = this.x;
+    let y = this.y;
+    let z = this.z;
+    for (let s = 0; s < len; s++) {
+      const nx = x + dt * SIGMA * (y - x);
+      const ny = y + dt * (x * (RHO - z) - y);
+      z = z + dt * (x * y - BETA * z);
+      x = nx;
+      y = ny;
+      freq[s] = f * Math.pow(2, octavesPerX * x);
+    }
+    this.x = x;
+    this.y = y;
+    this.z = z;
+    this.synth.shape.fill(SHAPE_TRIANGLE, 0, len);
+    this.synth.oscillator(this.osc, len, false);
+    const l0 = start[this.level];
+    const dl = (value[this.level] - l0) / len;
+    const out0 = this.synth.oscOut;
+    for (let s = 0; s < len; s++) out[s] = out0[s] * (l0 + dl * (s + 1));
   }
 
   reset(): void {
     this.x = 1;
     this.y = 1;
     this.z = 20;
-    this.osc.reset(0);
+    this.synth.resetOscillator(this.osc);
   }
 }

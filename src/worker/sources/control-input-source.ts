@@ -1,5 +1,6 @@
 import type { SourceLayout } from '../../shared/patch/layout';
 import type { Hertz } from '../../shared/units';
+import type { ParamBank } from '../params/param-bank';
 import type { Source } from './source';
 
 /** A named control input (joystick axis, mouse, MIDI CC ...) through a one-pole smoother. */
@@ -24,14 +25,22 @@ export class ControlInputSource implements Source {
     this.value = targets[this.input];
   }
 
-  process(p: Float64Array): number {
-    const ms = p[this.smoothing];
+  process(out: Float64Array, len: number, bank: ParamBank): void {
+    const ms = bank.value[this.smoothing];
     if (ms !== this.coefFor) {
       this.coefFor = ms;
       this.coef = ms > 0 ? 1 - Math.exp(-1000 / (ms * this.sampleRate)) : 1;
     }
-    this.value += (this.targets[this.input] - this.value) * this.coef;
-    return this.value * p[this.scale];
+    const target = this.targets[this.input];
+    const coef = this.coef;
+    const s0 = bank.start[this.scale];
+    const ds = (bank.value[this.scale] - s0) / len;
+    let v = this.value;
+    for (let s = 0; s < len; s++) {
+      v += (target - v) * coef;
+      out[s] = v * (s0 + ds * (s + 1));
+    }
+    this.value = v;
   }
 
   reset(): void {

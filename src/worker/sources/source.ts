@@ -1,5 +1,7 @@
-/** A signal source feeding the network's columns; one call per sample. */
+import type { ParamBank } from '../params/param-bank';
+
+/** A signal source feeding one network column: fills `out[0, len)` for the current chunk. */
 export interface Source {
-  process(p: Float64Array): number;
+  process(out: Float64Array, len: number, bank: ParamBank): void;
   reset(): void;
 }

@@ -1,7 +1,8 @@
 import { Backend } from '../../backend';
 import { startBridge } from '../../server/web-bridge';
 import { ensureRendererBuilt } from '../../server/renderer-build';
-import { SAMPLE_RATES, MAX_BLOCK, MIN_BLOCK } from '../../../worker/engine';
+import { axonError } from '../../../shared/errors';
+import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../worker/engine';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
@@ -18,6 +19,7 @@ export const serve: Command = {
     const port = numberFlag('port', values.port, 7400, 0, 65535, true);
     const sampleRate = choiceFlag('rate', values.rate === undefined ? undefined : String(Number(values.rate)), 48000, SAMPLE_RATES);
     const blockSize = numberFlag('block', values.block, 128, MIN_BLOCK, MAX_BLOCK, true);
+    if (!isValidBlockSize(blockSize)) throw axonError('cli_usage', `--block must be a multiple of 32 between ${MIN_BLOCK} and ${MAX_BLOCK}, got ${blockSize}`);
     const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
     const staticDir = ensureRendererBuilt();
     const backend = await Backend.start({ sampleRate, blockSize, seed });
