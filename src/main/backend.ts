@@ -114,7 +114,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   }
 
   async captureAudio(seconds: number): Promise<AudioCapture> {
-    const samples = this.engine.capture(seconds);
+    const { samples } = this.engine.capture(seconds);
     const frames = samples.length / 2;
     let peak = 0;
     let sq = 0;

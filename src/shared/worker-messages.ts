@@ -10,6 +10,7 @@ export type HostMessage =
 
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'loaded'; generation: number }
+  /** `frame`: the engine frame from which the new patch renders (the first patch starts there). */
+  | { type: 'loaded'; generation: number; frame: number }
   | { type: 'stopped' }
   | { type: 'error'; error: ErrorPayload; request: HostMessage['type'] };

@@ -80,7 +80,7 @@ port.on('message', (m: HostMessage) => {
         if (!engine) throw new Error('load before init');
         const patch = validatePatch(m.patch, m.name);
         engine.load(layoutPatch(patch), m.seed, m.generation);
-        post({ type: 'loaded', generation: m.generation });
+        post({ type: 'loaded', generation: m.generation, frame: engine.frame });
         break;
       }
       case 'stop':

@@ -127,11 +127,15 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     });
   }
 
-  /** Loads a validated patch; parameter events encoded afterwards address the new patch. */
-  async load(layout: PatchLayout, name: string, seed: number): Promise<void> {
+  /**
+   * Loads a validated patch; parameter events encoded afterwards address the new patch. Returns
+   * the engine frame at which it was loaded.
+   */
+  async load(layout: PatchLayout, name: string, seed: number): Promise<number> {
     const generation = ++this.generation;
-    await this.request({ type: 'load', patch: layout.patch, name, seed, generation }, 'loaded');
+    const reply = await this.request({ type: 'load', patch: layout.patch, name, seed, generation }, 'loaded');
     this.layout = layout;
+    return reply.type === 'loaded' ? reply.frame : 0;
   }
 
   /** Queues one control event to apply as soon as possible; throws for names the patch lacks. */
@@ -172,19 +176,22 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return Atomics.load(this.status, STATUS_DROPPED_OUT);
   }
 
-  /** The last `seconds` of audio the sink consumed, interleaved stereo. */
-  capture(seconds: Seconds): Float32Array {
+  /**
+   * The last `seconds` of audio the sink consumed, interleaved stereo, and the engine frame just
+   * after its end.
+   */
+  capture(seconds: Seconds): { samples: Float32Array; endFrame: number } {
     const mon = new Float32Array(this.memory.monitor);
     const size = mon.length / CHANNELS;
     const frames = Math.min(size, Math.max(1, Math.round(seconds * this.sampleRate)), MONITOR_SECONDS * this.sampleRate);
     const end = Atomics.load(this.status, STATUS_MONITOR_POS);
-    const out = new Float32Array(frames * CHANNELS);
+    const samples = new Float32Array(frames * CHANNELS);
     for (let i = 0; i < frames; i++) {
       const f = (((end - frames + i) % size) + size) % size;
-      out[2 * i] = mon[2 * f];
-      out[2 * i + 1] = mon[2 * f + 1];
+      samples[2 * i] = mon[2 * f];
+      samples[2 * i + 1] = mon[2 * f + 1];
     }
-    return out;
+    return { samples, endFrame: end };
   }
 
   async stop(): Promise<void> {
