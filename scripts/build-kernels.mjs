@@ -10,7 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = path.join(root, 'src', 'worker', 'kernels');
 const outDir = path.join(root, 'build', 'kernels');
 
-const sources = readdirSync(srcDir).map((f) => path.join(srcDir, f));
+// Kernels import their memory maps and src/shared/chunk.ts; any of them changing rebuilds all.
+const sources = [...readdirSync(srcDir).map((f) => path.join(srcDir, f)), path.join(root, 'src', 'shared', 'chunk.ts')];
 const newestSource = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
 const kernels = sources.filter((f) => f.endsWith('.as.ts'));
 const stale = kernels.filter((f) => {

@@ -34,6 +34,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     super();
     engine.on('out', (event) => this.emit('notice', { type: 'out', event }));
     engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
+    engine.on('sink', (audio) => this.emit('notice', { type: 'audio', audio }));
     this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
   }
 
@@ -69,6 +70,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     for (const p of layout.params) this.values.set(p.id, p.initial);
     const state: EngineState = {
       patchName: name,
+      audio: { ...this.engine.sink },
       patch,
       sampleRate: this.engine.sampleRate,
       blockSize: this.engine.memory.blockSize,
@@ -86,7 +88,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private snapshotState(state: EngineState): EngineState {
     const layout = this.layout;
     const params = layout ? layout.params.map((p) => ({ ...p.spec, id: p.id, value: this.values.get(p.id) ?? p.initial })) : [];
-    return { ...state, params };
+    return { ...state, params, audio: { ...this.engine.sink } };
   }
 
   async getState(): Promise<EngineState | null> {

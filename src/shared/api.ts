@@ -21,8 +21,16 @@ export interface ParamState extends ParamSpec {
   value: number;
 }
 
+/** The audio output in use. `detail` says why there is no sound when `sink` is "clock". */
+export interface AudioOutputState {
+  sink: string;
+  device: string;
+  detail: string;
+}
+
 export interface EngineState {
   patchName: string;
+  audio: AudioOutputState;
   patch: Patch;
   sampleRate: Hertz;
   blockSize: number;
@@ -88,6 +96,7 @@ export async function dispatch(api: AxonApi, method: string, args: unknown): Pro
 export type Notice =
   | { type: 'out'; event: OutEvent }
   | { type: 'patch'; state: EngineState }
+  | { type: 'audio'; audio: AudioOutputState }
   | { type: 'error'; error: ErrorPayload };
 
 /** The answer to one call, the same over IPC and WebSocket. */

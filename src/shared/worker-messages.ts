@@ -3,8 +3,11 @@ import type { ErrorPayload } from './errors';
 
 // Lifecycle messages between main and the engine worker (never one per block).
 
+/** Where the engine's audio goes: a sound card (default device or by name), or nowhere. */
+export type AudioOutputChoice = { kind: 'auto'; device?: string } | { kind: 'none' };
+
 export type HostMessage =
-  | { type: 'init'; memory: EngineMemory }
+  | { type: 'init'; memory: EngineMemory; output: AudioOutputChoice }
   | { type: 'load'; patch: unknown; name: string; seed: number; generation: number }
   | { type: 'stop' };
 
@@ -13,4 +16,6 @@ export type WorkerMessage =
   /** `frame`: the engine frame from which the new patch renders (the first patch starts there). */
   | { type: 'loaded'; generation: number; frame: number }
   | { type: 'stopped' }
+  /** The audio output in use; `detail` says why there is no sound when the sink is the clock. */
+  | { type: 'sink'; sink: string; device: string; detail: string }
   | { type: 'error'; error: ErrorPayload; request: HostMessage['type'] };

@@ -4,18 +4,20 @@ import { CHANNELS, STATUS_RUNNING, STATUS_UNDERRUNS, type EngineMemory } from '.
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
 import { validatePatch } from '../shared/patch/validate';
-import type { HostMessage, WorkerMessage } from '../shared/worker-messages';
+import type { AudioOutputChoice, HostMessage, WorkerMessage } from '../shared/worker-messages';
 import { ClockSink } from './audio-out/clock-sink';
 import type { AudioSink } from './audio-out/audio-sink';
 import { MonitorTap } from './audio-out/monitor-tap';
+import { NaudiodonSink } from './audio-out/naudiodon-sink';
 import { Engine } from './engine';
 import { RingEventSource } from './rings/ring-event-source';
 import { RingOutSink } from './rings/ring-out-sink';
 import { TelemetryWriter } from './rings/telemetry-writer';
 
 // The engine thread. Lifecycle messages (init, load, stop) arrive by postMessage; everything
-// per block goes through the shared rings. The loop renders until the audio ring is full,
-// lets the sink consume, and sleeps on a timer; renders never allocate.
+// per block goes through the shared rings. The loop renders until the audio ring holds the
+// sink's target, lets the sink consume, and sleeps on a timer; renders never allocate. The
+// audio device is driven from this thread too, so nothing on main sits in the audio path.
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
@@ -27,7 +29,24 @@ let timer: NodeJS.Timeout | null = null;
 
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-function start(mem: EngineMemory): void {
+/** Opens the requested output; without a usable device, the clock keeps the engine running. */
+function openSink(mem: EngineMemory, output: AudioOutputChoice, status: Int32Array, tap: MonitorTap): AudioSink {
+  if (output.kind !== 'none') {
+    try {
+      const s = new NaudiodonSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, output.device);
+      post({ type: 'sink', sink: s.name, device: s.device, detail: '' });
+      return s;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      post({ type: 'sink', sink: 'clock', device: '', detail: `no sound: ${reason}` });
+      return new ClockSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap);
+    }
+  }
+  post({ type: 'sink', sink: 'clock', device: '', detail: 'audio output off' });
+  return new ClockSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap);
+}
+
+function start(mem: EngineMemory, output: AudioOutputChoice): void {
   const status = new Int32Array(mem.status);
   const audio = new RingBuffer(mem.audio, Float32Array);
   const events = new RingEventSource(mem.control);
@@ -36,21 +55,30 @@ function start(mem: EngineMemory): void {
   const blockSeconds = block / mem.sampleRate;
   const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status) });
   engine = eng;
-  sink = new ClockSink(mem.audio, mem.sampleRate, block, status, new MonitorTap(mem.monitor, status));
+  const tap = new MonitorTap(mem.monitor, status);
+  let out = openSink(mem, output, status, tap);
+  sink = out;
   running = true;
   Atomics.store(status, STATUS_RUNNING, 1);
   let busy = 0;
   let rendered = 0;
 
   const loop = () => {
-    if (!running || sink === null) return;
-    const wait = sink.pump();
-    while (audio.availableWrite() >= buf.length) {
+    if (!running) return;
+    // Render first, so the sink finds the ring filled to its target.
+    const target = out.queueBlocks * buf.length;
+    while (audio.availableRead() < target && audio.availableWrite() >= buf.length) {
       const t0 = performance.now();
       eng.render(buf, block, events);
       busy += performance.now() - t0;
       rendered += blockSeconds;
       audio.push(buf, buf.length);
+    }
+    const wait = out.pump();
+    if (out.error !== null) {
+      post({ type: 'sink', sink: 'clock', device: '', detail: `the audio device stopped: ${out.error.message}` });
+      void out.close().catch(() => undefined);
+      out = sink = new ClockSink(mem.audio, mem.sampleRate, block, status, tap);
     }
     if (rendered >= 0.25) {
       eng.renderLoad = busy / 1000 / rendered;
@@ -73,7 +101,7 @@ port.on('message', (m: HostMessage) => {
   try {
     switch (m.type) {
       case 'init':
-        start(m.memory);
+        start(m.memory, m.output);
         post({ type: 'ready' });
         break;
       case 'load': {

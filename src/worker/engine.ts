@@ -48,18 +48,7 @@ export interface EngineOptions {
   out: OutEventSink;
 }
 
-export const SAMPLE_RATES = [44100, 48000, 96000] as const;
-export const MIN_BLOCK = 64;
-export const MAX_BLOCK = 1024;
-export const DEFAULT_BLOCK = 128;
 
-/**
- * Block sizes are multiples of the control chunk, so block boundaries never split a chunk and
- * output is identical at every block size.
- */
-export function isValidBlockSize(frames: number): boolean {
-  return Number.isInteger(frames) && frames >= MIN_BLOCK && frames <= MAX_BLOCK && frames % CHUNK === 0;
-}
 
 /** Fade applied when a patch starts, is swapped out, or recovers from a fault. */
 const FADE_SECONDS = 0.01;

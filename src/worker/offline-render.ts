@@ -1,7 +1,8 @@
 import type { PatchLayout } from '../shared/patch/layout';
 import type { Frames, Hertz, Seconds } from '../shared/units';
 import { CHANNELS } from '../shared/engine-memory';
-import { DEFAULT_BLOCK, Engine, NO_EVENTS } from './engine';
+import { DEFAULT_BLOCK } from '../shared/engine-config';
+import { Engine, NO_EVENTS } from './engine';
 import { OutEventList } from './outputs/out-event-sink';
 import { ArrayEventSource } from './rings/array-event-source';
 

@@ -1,7 +1,8 @@
 import { PATCH_FORMAT, PATCH_VERSION, type Patch } from '../../shared/patch/schema';
 import { layoutPatch } from '../../shared/patch/layout';
 import type { Hertz, Seconds } from '../../shared/units';
-import { DEFAULT_BLOCK, Engine, NO_EVENTS } from '../../worker/engine';
+import { DEFAULT_BLOCK } from '../../shared/engine-config';
+import { Engine, NO_EVENTS } from '../../worker/engine';
 import { OutEventList } from '../../worker/outputs/out-event-sink';
 import { bipolar, streamSeed } from '../../worker/random';
 import type { TelemetrySink } from '../../worker/engine';

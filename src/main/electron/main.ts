@@ -20,7 +20,7 @@ app.on('web-contents-created', (_e, contents) => {
 async function main(): Promise<void> {
   await app.whenReady();
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  const backend = await Backend.start();
+  const backend = await Backend.start({ output: { kind: 'auto' } });
   ipcMain.handle('axon:call', (_e, method: unknown, args: unknown) => answer(backend, typeof method === 'string' ? method : '', args));
 
   const win = new BrowserWindow({

@@ -19,19 +19,32 @@ import { axonError, AxonError } from '../../shared/errors';
 import type { PatchLayout } from '../../shared/patch/layout';
 import { TELEMETRY_WORDS } from '../../shared/telemetry';
 import type { Frames, Hertz, Seconds } from '../../shared/units';
-import type { HostMessage, WorkerMessage } from '../../shared/worker-messages';
+import { DEFAULT_BLOCK, DEFAULT_SAMPLE_RATE, isValidBlockSize } from '../../shared/engine-config';
+import type { AudioOutputChoice, HostMessage, WorkerMessage } from '../../shared/worker-messages';
 
 export interface EngineHostOptions {
   sampleRate?: Hertz;
   blockSize?: Frames;
-  /** Blocks of audio queued between the engine and the device. */
-  ringBlocks?: number;
+  /** Where the audio goes (default: nowhere, paced by the clock). */
+  output?: AudioOutputChoice;
+}
+
+/** The audio output the worker opened. */
+export interface SinkInfo {
+  sink: string;
+  device: string;
+  /** Why there is no sound, when the sink is the clock. */
+  detail: string;
 }
 
 export interface EngineHostEvents {
   out: [OutEvent];
   failed: [AxonError];
+  sink: [SinkInfo];
 }
+
+/** Ring capacity in blocks: the largest amount any sink keeps rendered ahead. */
+const RING_BLOCKS = 16;
 
 const REPLY_TIMEOUT_MS = 5000;
 
@@ -63,15 +76,23 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   /** Control events refused because the ring was full. */
   droppedControl = 0;
 
+  /** The audio output in use (updated when the worker reports a change). */
+  sink: SinkInfo = { sink: 'starting', device: '', detail: '' };
+
   private constructor(opts: Required<EngineHostOptions>) {
     super();
-    this.memory = createEngineMemory(opts.sampleRate, opts.blockSize, opts.ringBlocks);
+    if (!isValidBlockSize(opts.blockSize)) throw axonError('engine_failed', `block size ${opts.blockSize} is not a multiple of 32 between 64 and 1024`);
+    this.memory = createEngineMemory(opts.sampleRate, opts.blockSize, RING_BLOCKS);
     this.control = new RingBuffer(this.memory.control, Float64Array);
     this.outRing = new RingBuffer(this.memory.out, Float64Array);
     this.status = new Int32Array(this.memory.status);
     const entry = workerEntry();
     this.worker = new Worker(entry.file, { execArgv: entry.execArgv });
     this.worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'sink') {
+        this.sink = { sink: m.sink, device: m.device, detail: m.detail };
+        this.emit('sink', this.sink);
+      }
       for (const w of this.waiters) if (w(m)) this.waiters.delete(w);
     });
     this.worker.on('error', (err) => this.fail(err.message));
@@ -81,8 +102,8 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   }
 
   static async start(opts: EngineHostOptions = {}): Promise<EngineHost> {
-    const host = new EngineHost({ sampleRate: opts.sampleRate ?? 48000, blockSize: opts.blockSize ?? 128, ringBlocks: opts.ringBlocks ?? 16 });
-    await host.request({ type: 'init', memory: host.memory }, 'ready');
+    const host = new EngineHost({ sampleRate: opts.sampleRate ?? DEFAULT_SAMPLE_RATE, blockSize: opts.blockSize ?? DEFAULT_BLOCK, output: opts.output ?? { kind: 'none' } });
+    await host.request({ type: 'init', memory: host.memory, output: opts.output ?? { kind: 'none' } }, 'ready');
     return host;
   }
 

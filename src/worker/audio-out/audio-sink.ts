@@ -4,6 +4,10 @@
  */
 export interface AudioSink {
   readonly name: string;
+  /** Blocks the worker keeps rendered ahead in the ring for this sink. */
+  readonly queueBlocks: number;
+  /** Set when the device failed; the worker then replaces the sink. */
+  readonly error: Error | null;
   pump(): number;
   close(): Promise<void>;
 }

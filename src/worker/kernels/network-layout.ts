@@ -3,8 +3,9 @@
 
 export const KERNEL_MAX_NEURONS = 16;
 export const KERNEL_MAX_COLUMNS = 48;
-/** Frames per control chunk: the kernel runs up to this many samples per call. */
-export const CHUNK = 32;
+import { CHUNK } from '../../shared/chunk';
+
+export { CHUNK };
 /** Per-neuron parameters, in this order, each KERNEL_MAX_NEURONS float64 wide. */
 export const NEURON_PARAM_COUNT = 9;
 export const PARAM_IN_GAIN = 0;

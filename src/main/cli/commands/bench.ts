@@ -1,5 +1,5 @@
 import { axonError } from '../../../shared/errors';
-import { SAMPLE_RATES } from '../../../worker/engine';
+import { SAMPLE_RATES } from '../../../shared/engine-config';
 import { BENCH_CASES, runBenchCase } from '../../bench/bench-cases';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';

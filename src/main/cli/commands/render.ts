@@ -5,7 +5,7 @@ import { axonError } from '../../../shared/errors';
 import { OUT_DRUM, OUT_NAN, OUT_NOTE_ON, parseEventLog } from '../../../shared/events';
 import { layoutPatch } from '../../../shared/patch/layout';
 import { renderOffline } from '../../../worker/offline-render';
-import { SAMPLE_RATES } from '../../../worker/engine';
+import { SAMPLE_RATES } from '../../../shared/engine-config';
 import { writeFileAtomic } from '../../files';
 import { readPatch } from '../../patches/patch-library';
 import { encodeWavFloat32 } from '../../wav/wav-file';

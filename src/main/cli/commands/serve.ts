@@ -2,18 +2,27 @@ import { Backend } from '../../backend';
 import { startBridge } from '../../server/web-bridge';
 import { ensureRendererBuilt } from '../../server/renderer-build';
 import { axonError } from '../../../shared/errors';
-import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../worker/engine';
+import type { AudioOutputChoice } from '../../../shared/worker-messages';
+import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../shared/engine-config';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
+
+/** `auto` (the default device), `none`, or an output device's name. */
+export function parseAudioFlag(raw: string | undefined): AudioOutputChoice {
+  if (raw === undefined || raw === 'auto') return { kind: 'auto' };
+  if (raw === 'none') return { kind: 'none' };
+  if (raw.trim() === '') throw axonError('cli_usage', '--audio needs auto, none or a device name');
+  return { kind: 'auto', device: raw };
+}
 
 export const serve: Command = {
   name: 'serve',
   summary: 'serve the UI to a browser (http://127.0.0.1:7400 by default)',
-  usage: 'axon serve [--port <n>] [--host <addr>] [--patch <name>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+  usage: 'axon serve [--port <n>] [--host <addr>] [--patch <name>] [--audio auto|none|<device>] [--rate <hz>] [--block <frames>] [--seed <n>]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
-      { port: { type: 'string' }, host: { type: 'string' }, patch: { type: 'string' }, rate: { type: 'string' }, block: { type: 'string' }, seed: { type: 'string' } },
+      { port: { type: 'string' }, host: { type: 'string' }, patch: { type: 'string' }, audio: { type: 'string' }, rate: { type: 'string' }, block: { type: 'string' }, seed: { type: 'string' } },
       { min: 0, max: 0, names: '' },
     );
     const port = numberFlag('port', values.port, 7400, 0, 65535, true);
@@ -22,11 +31,14 @@ export const serve: Command = {
     if (!isValidBlockSize(blockSize)) throw axonError('cli_usage', `--block must be a multiple of 32 between ${MIN_BLOCK} and ${MAX_BLOCK}, got ${blockSize}`);
     const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
     const staticDir = ensureRendererBuilt();
-    const backend = await Backend.start({ sampleRate, blockSize, seed });
+    const output = parseAudioFlag(values.audio);
+    const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     try {
       await backend.loadPatch(values.patch ?? 'dual-neuron');
       const bridge = await startBridge({ backend, staticDir, host: values.host, port });
+      const sink = backend.engine.sink;
       stdio.out(`Axon Stage is serving ${bridge.url} (Ctrl-C to stop)`);
+      stdio.out(sink.sink === 'clock' ? `audio: none (${sink.detail})` : `audio: ${sink.sink}, device ${sink.device}`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

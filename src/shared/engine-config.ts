@@ -1,0 +1,16 @@
+import { CHUNK } from './chunk';
+import type { Frames } from './units';
+
+export const SAMPLE_RATES = [44100, 48000, 96000] as const;
+export const MIN_BLOCK = 64;
+export const MAX_BLOCK = 1024;
+export const DEFAULT_BLOCK = 128;
+export const DEFAULT_SAMPLE_RATE = 48000;
+
+/**
+ * Block sizes are multiples of the control chunk, so block boundaries never split a chunk and
+ * output is identical at every block size.
+ */
+export function isValidBlockSize(frames: Frames): boolean {
+  return Number.isInteger(frames) && frames >= MIN_BLOCK && frames <= MAX_BLOCK && frames % CHUNK === 0;
+}

@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module';
+import type * as Naudiodon from 'naudiodon';
+import { RingBuffer } from 'ringbuf.js';
+import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
+import type { Frames, Hertz } from '../../shared/units';
+import type { AudioSink } from './audio-sink';
+import type { MonitorTap } from './monitor-tap';
+
+/** Blocks naudiodon's native queue holds. */
+const DEVICE_QUEUE = 4;
+/** Blocks its JavaScript stream buffers before write() asks us to wait. */
+const STREAM_BLOCKS = 2;
+/** Buffers cycled through the stream: more than it can hold, so none is rewritten while queued. */
+const POOL = DEVICE_QUEUE + STREAM_BLOCKS + 4;
+
+export interface OutputDevice {
+  id: number;
+  name: string;
+  host: string;
+}
+
+/** Loaded on demand: an optional native dependency that may be missing or unbuilt. */
+function loadNaudiodon(): typeof Naudiodon {
+  return createRequire(__filename)('naudiodon') as typeof Naudiodon;
+}
+
+export function listOutputDevices(): OutputDevice[] {
+  return loadNaudiodon()
+    .getDevices()
+    .filter((d) => d.maxOutputChannels >= CHANNELS)
+    .map((d) => ({ id: d.id, name: d.name, host: d.hostAPIName }));
+}
+
+/**
+ * Plays the audio ring on a sound card through naudiodon (PortAudio). naudiodon is a writable
+ * stream: the worker hands it blocks from the ring while its queue has room and waits for
+ * 'drain' otherwise. naudiodon never reports an underrun, so one is counted when the ring is
+ * empty while no block waits on the JavaScript side either (the native queue is about to run
+ * dry). Pooled buffers: nothing is allocated per block.
+ */
+export class NaudiodonSink implements AudioSink {
+  readonly name = 'naudiodon';
+  /** The device's own queue buffers; the ring only needs to cover the worker's wake-ups. */
+  readonly queueBlocks = 3;
+  readonly device: string;
+  private readonly stream: Naudiodon.IoStreamWrite;
+  private readonly ring: RingBuffer;
+  private readonly pool: Buffer[];
+  private readonly views: Float32Array[];
+  private next = 0;
+  private waiting = false;
+  private started = false;
+  /** Blocks written that naudiodon has not yet taken into its native queue. */
+  private queued = 0;
+  private readonly taken = () => {
+    this.queued--;
+  };
+  private failed: Error | null = null;
+
+  constructor(
+    sab: SharedArrayBuffer,
+    private readonly sampleRate: Hertz,
+    private readonly blockSize: Frames,
+    private readonly status: Int32Array,
+    private readonly tap: MonitorTap,
+    deviceName?: string,
+  ) {
+    const pa = loadNaudiodon();
+    const devices = listOutputDevices();
+    if (devices.length === 0) throw new Error('no audio output device found');
+    const chosen = deviceName === undefined ? undefined : devices.find((d) => d.name === deviceName);
+    if (deviceName !== undefined && !chosen) throw new Error(`no audio output named "${deviceName}" (have: ${devices.map((d) => d.name).join(', ')})`);
+    this.device = chosen?.name ?? 'default';
+    this.ring = new RingBuffer(sab, Float32Array);
+    this.pool = Array.from({ length: POOL }, () => Buffer.alloc(blockSize * CHANNELS * 4));
+    this.views = this.pool.map((b) => new Float32Array(b.buffer, b.byteOffset, blockSize * CHANNELS));
+    this.stream = pa.AudioIO({
+      outOptions: {
+        channelCount: CHANNELS,
+        sampleFormat: pa.SampleFormatFloat32,
+        sampleRate,
+        deviceId: chosen?.id ?? -1,
+        framesPerBuffer: blockSize,
+        maxQueue: DEVICE_QUEUE,
+        highwaterMark: STREAM_BLOCKS * blockSize * CHANNELS * 4,
+        closeOnError: false,
+      },
+    });
+    this.stream.on('error', (err: Error) => {
+      this.failed = err;
+    });
+    this.stream.on('drain', () => {
+      this.waiting = false;
+    });
+    this.stream.start();
+  }
+
+  get error(): Error | null {
+    return this.failed;
+  }
+
+  pump(): number {
+    const want = this.blockSize * CHANNELS;
+    while (!this.waiting && this.failed === null) {
+      if (this.ring.availableRead() < want) {
+        if (this.queued === 0 && this.started) Atomics.add(this.status, STATUS_UNDERRUNS, 1);
+        break;
+      }
+      this.started = true;
+      const view = this.views[this.next];
+      this.ring.pop(view, want);
+      this.tap.write(view, this.blockSize);
+      const buf = this.pool[this.next];
+      this.next = (this.next + 1) % POOL;
+      this.queued++;
+      if (!this.stream.write(buf, this.taken)) this.waiting = true;
+    }
+    return (this.blockSize / this.sampleRate) * 500;
+  }
+
+  close(): Promise<void> {
+    // quit() waits for queued audio to play out; abort() is broken in naudiodon 2.3.6.
+    return new Promise((resolve) => this.stream.quit(() => resolve()));
+  }
+}
