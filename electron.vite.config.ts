@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { META_CONTENT_SECURITY_POLICY } from './src/main/security';
 
 export default defineConfig({
   main: {
@@ -24,6 +25,10 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
-    plugins: [svelte({ configFile: resolve(__dirname, 'svelte.config.mjs') })],
+    plugins: [
+      svelte({ configFile: resolve(__dirname, 'svelte.config.mjs') }),
+      // The page's CSP comes from the one declaration in src/main/security.ts.
+      { name: 'axon-csp', transformIndexHtml: (html: string) => html.replace('%AXON_CSP%', META_CONTENT_SECURITY_POLICY) },
+    ],
   },
 });

@@ -14,6 +14,11 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** The same policy for a <meta> tag, where frame-ancestors is not allowed (browsers warn). */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
+
 /** webPreferences of every Electron window (the preload path is added where it is known). */
 export const WINDOW_WEB_PREFERENCES = Object.freeze({
   contextIsolation: true,

@@ -22,6 +22,8 @@ export const CONTROL_INPUTS: readonly ControlInputSpec[] = Object.freeze([
   ...Array.from({ length: JOYSTICK_BUTTONS }, (_, i) => unit(`joystick.button${i + 1}`, `Joystick button ${i + 1}`)),
   unit('mouse.x', 'Mouse X'),
   unit('mouse.y', 'Mouse Y'),
+  axis('pad.x', 'On-screen XY pad X'),
+  axis('pad.y', 'On-screen XY pad Y'),
   unit('midi.note', 'MIDI note (note number / 127)'),
   unit('midi.velocity', 'MIDI velocity (/ 127)'),
   unit('midi.gate', 'MIDI gate (1 while a note is held)'),

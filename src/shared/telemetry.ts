@@ -4,7 +4,7 @@ import { MAX_NEURONS, MAX_SOURCES } from './patch/schema';
 // and every reader decodes with the same offsets (main from shared memory, UIs from the wire).
 
 export const MAX_COLUMNS = MAX_SOURCES + MAX_NEURONS;
-export const TELEMETRY_INPUTS = 16; // the first control inputs: joystick axes and buttons, mouse, MIDI note
+export const TELEMETRY_INPUTS = 18; // the first control inputs: joystick axes and buttons, mouse, pad, MIDI note
 
 export const T_FRAME = 0;
 export const T_SAMPLE_RATE = 1;
