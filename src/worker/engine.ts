@@ -126,7 +126,7 @@ export class Engine {
    * replaces the current after a short fade-out, so a patch change never clicks.
    */
   load(layout: PatchLayout, seed: number, generation = 0): void {
-    const runtime = new PatchRuntime(layout, this.sampleRate, seed, generation, this.inputTargets);
+    const runtime = new PatchRuntime(layout, this.sampleRate, seed, generation, this.inputTargets, { left: this.master.inL, right: this.master.inR });
     if (this.current === null) {
       this.current = runtime;
       this.master.setFade(0);
@@ -254,12 +254,10 @@ export class Engine {
       }
       g0 = this.lastGain;
       dg = (this.masterGain - g0) / len;
+      // The runtime rendered straight into the master chain's input.
       let sum = 0;
-      for (let s = 0; s < len; s++) sum += rt.outL[s] + rt.outR[s];
-      if (sum - sum === 0) {
-        master.inL.set(rt.outL.subarray(0, len));
-        master.inR.set(rt.outR.subarray(0, len));
-      } else {
+      for (let s = 0; s < len; s++) sum += master.inL[s] + master.inR[s];
+      if (!(sum - sum === 0)) {
         this.recover(rt, NAN_MASTER);
         master.inL.fill(0, 0, len);
         master.inR.fill(0, 0, len);
@@ -270,7 +268,8 @@ export class Engine {
     }
     master.process(len, g0, dg, this.fadeDir > 0 ? this.fadeStep : -this.fadeStep);
     this.lastGain = this.masterGain;
-    out.set(master.out.subarray(0, 2 * len), 2 * pos);
+    const mo = master.out;
+    for (let k = 0, o = 2 * pos; k < 2 * len; k++, o++) out[o] = mo[k];
     this.frame += len;
     if (this.telemetry === null) return;
     if (rt !== null) {

@@ -122,9 +122,9 @@ export class PatchRuntime {
   private lastDecay = -1;
   private lastTone = -1;
   private lastDispersion = -1;
-  /** Stereo output of the last chunk, before the master chain. */
-  readonly outL = buffer();
-  readonly outR = buffer();
+  /** Stereo output of the last chunk, before the master chain (the master chain's input). */
+  readonly outL: Float64Array;
+  readonly outR: Float64Array;
   /** Module that held a non-finite value in the last chunk (NAN_*), 0 if none. */
   fault = 0;
 
@@ -134,7 +134,10 @@ export class PatchRuntime {
     seed: number,
     readonly generation: number,
     inputTargets: Float64Array,
+    output?: { left: Float64Array; right: Float64Array },
   ) {
+    this.outL = output?.left ?? buffer();
+    this.outR = output?.right ?? buffer();
     this.bank = new ParamBank(layout.params, sampleRate);
     this.network = new Network(layout, this.bank, sampleRate, seed);
     const controlSpecs = PARAM_ROUTE_TARGETS.map((t) => VOICE_PARAMS[VOICE_KEY[t]]);

@@ -222,8 +222,9 @@ export class Network {
   }
 
   learnCommand(neuron: number, cmd: number, bank: ParamBank): void {
-    const l = this.learners.find((x) => x.neuron === neuron);
-    if (!l) return;
+    let l = null;
+    for (const x of this.learners) if (x.neuron === neuron) l = x;
+    if (l === null) return;
     if (cmd === LEARN_FREEZE) this.learnMode[neuron] = LEARN_FROZEN;
     else if (cmd === LEARN_THAW) this.learnMode[neuron] = LEARN_ON;
     else if (cmd === LEARN_RESET) {
