@@ -13,7 +13,8 @@ const outDir = path.join(root, 'build', 'kernels');
 // Kernels import their memory maps and src/shared/chunk.ts; any of them changing rebuilds all.
 const sources = [...readdirSync(srcDir).map((f) => path.join(srcDir, f)), path.join(root, 'src', 'shared', 'chunk.ts')];
 const newestSource = Math.max(...sources.map((f) => statSync(f).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
-const kernels = sources.filter((f) => f.endsWith('.as.ts'));
+// Entry points; *.lib.as.ts files are AssemblyScript modules the kernels import.
+const kernels = sources.filter((f) => f.endsWith('.as.ts') && !f.endsWith('.lib.as.ts'));
 const stale = kernels.filter((f) => {
   const out = path.join(outDir, path.basename(f, '.as.ts') + '.wasm');
   return !existsSync(out) || statSync(out).mtimeMs < newestSource;

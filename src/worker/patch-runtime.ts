@@ -1,7 +1,6 @@
 import { NAN_NETWORK, NAN_REVERB, NAN_VOICE } from '../shared/events';
 import type { PatchLayout } from '../shared/patch/layout';
-import { PARAM_ROUTE_TARGETS, type ParamRouteTarget } from '../shared/patch/schema';
-import { VOICE_PARAMS } from '../shared/params/registry';
+import { PARAM_ROUTE_TARGETS, VOICE_CONTROL_KEYS, voiceControlSpecs } from '../shared/patch/schema';
 import { toNormal, type ParamSpec } from '../shared/params/spec';
 import type { Hertz } from '../shared/units';
 import { SpringReverb } from './dsp/spring-reverb';
@@ -25,14 +24,6 @@ import type { Source } from './sources/source';
 export const RETURN_DELAY = CHUNK;
 const RETURN_RING = 2 * CHUNK;
 
-const VOICE_KEY: Record<ParamRouteTarget, keyof typeof VOICE_PARAMS> = {
-  'voice.pitch': 'pitch',
-  'voice.morph': 'morph',
-  'voice.cutoff': 'cutoff',
-  'voice.resonance': 'resonance',
-  'voice.level': 'level',
-  'voice.osc': 'osc',
-};
 
 /** Signals routed to one target: column buffers and the slots of their amounts. */
 class Routes {
@@ -140,7 +131,7 @@ export class PatchRuntime {
     this.outR = output?.right ?? buffer();
     this.bank = new ParamBank(layout.params, sampleRate);
     this.network = new Network(layout, this.bank, sampleRate, seed);
-    const controlSpecs = PARAM_ROUTE_TARGETS.map((t) => VOICE_PARAMS[VOICE_KEY[t]]);
+    const controlSpecs = voiceControlSpecs();
     this.synth = new Synth(sampleRate, controlSpecs);
     this.reverb = new SpringReverb(sampleRate);
     this.outputs = new EventOutputs(layout, sampleRate);
@@ -170,7 +161,7 @@ export class PatchRuntime {
     this.sources = built.map((b) => b.source);
     this.sourceColumns = Int32Array.from(built, (b) => b.column);
     this.reverbColumns = Int32Array.from(reverbColumns);
-    this.mods = PARAM_ROUTE_TARGETS.map((t, i) => new Modulation(controlSpecs[i], layout.voice[VOICE_KEY[t]], Routes.to(layout, t)));
+    this.mods = PARAM_ROUTE_TARGETS.map((t, i) => new Modulation(controlSpecs[i], layout.voice[VOICE_CONTROL_KEYS[i]], Routes.to(layout, t)));
     this.voiceIn = Routes.to(layout, 'voice.input');
     this.reverbIn = Routes.to(layout, 'reverb.input');
     this.masterIn = Routes.to(layout, 'master');

@@ -5,7 +5,7 @@ import { VOICE_PARAMS } from '../../src/shared/params/registry';
 import { toNormal } from '../../src/shared/params/spec';
 import type { Synth } from '../../src/worker/dsp/synth';
 import { fitSine, mulberry32, toDb, worstNonHarmonic } from './measure';
-import { newSynth, renderOsc, renderVoice, resonanceForQ, voiceNormals, type VoiceControls } from './synth-harness';
+import { sharedSynth, renderOsc, renderVoice, resonanceForQ, voiceNormals, type VoiceControls } from './synth-harness';
 
 interface Complex {
   re: number;
@@ -35,14 +35,9 @@ function filterControls(cutoff: number, resonance: number): VoiceControls {
   return voiceNormals({ pitch: 110, morph: 0, cutoff, resonance, level: 1, osc: 0 });
 }
 
-const synths = new Map<number, Synth>();
 /** One synth per sample rate; every measurement starts from a reset voice. */
 function synthAt(sampleRate: number): Synth {
-  let s = synths.get(sampleRate);
-  if (!s) {
-    s = newSynth(sampleRate);
-    synths.set(sampleRate, s);
-  }
+  const s = sharedSynth(sampleRate);
   s.resetVoice();
   return s;
 }

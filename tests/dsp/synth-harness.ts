@@ -2,27 +2,25 @@
 // rendered over any length in kernel-sized blocks, with the voice's controls built like the engine.
 import { VOICE_PARAMS } from '../../src/shared/params/registry';
 import { toNormal, type ParamSpec } from '../../src/shared/params/spec';
-import { PARAM_ROUTE_TARGETS, type ParamRouteTarget } from '../../src/shared/patch/schema';
+import { VOICE_CONTROL_KEYS, voiceControlSpecs } from '../../src/shared/patch/schema';
 import { Synth } from '../../src/worker/dsp/synth';
 import { SYNTH_MAX_BLOCK } from '../../src/worker/kernels/synth-layout';
 
 export type VoiceKey = keyof typeof VOICE_PARAMS;
 
-const VOICE_KEY: Record<ParamRouteTarget, VoiceKey> = {
-  'voice.pitch': 'pitch',
-  'voice.morph': 'morph',
-  'voice.cutoff': 'cutoff',
-  'voice.resonance': 'resonance',
-  'voice.level': 'level',
-  'voice.osc': 'osc',
-};
-
 /** The voice's controls in the kernel's row order (PARAM_ROUTE_TARGETS). */
-export const VOICE_CONTROL_KEYS: readonly VoiceKey[] = PARAM_ROUTE_TARGETS.map((t) => VOICE_KEY[t]);
+export { VOICE_CONTROL_KEYS, voiceControlSpecs };
 
-/** The control specs exactly as the engine hands them to the Synth. */
-export function voiceControlSpecs(): ParamSpec[] {
-  return PARAM_ROUTE_TARGETS.map((t) => VOICE_PARAMS[VOICE_KEY[t]]);
+const synths = new Map<number, Synth>();
+
+/** One synth per sample rate, shared by a test file (callers reset what they render). */
+export function sharedSynth(sampleRate: number): Synth {
+  let s = synths.get(sampleRate);
+  if (!s) {
+    s = newSynth(sampleRate);
+    synths.set(sampleRate, s);
+  }
+  return s;
 }
 
 export function newSynth(sampleRate: number): Synth {

@@ -4,7 +4,7 @@ import { MAX_SOURCE_OSCILLATORS } from '../../src/worker/dsp/synth';
 import { SHAPE_SAW, SHAPE_SINE, SHAPE_SQUARE, SHAPE_TRIANGLE, WavetableBank } from '../../src/worker/dsp/wavetable';
 import { TABLE_LEVELS, TABLE_SIZE } from '../../src/worker/kernels/synth-layout';
 import { fitSine, toDb, worstNonHarmonic } from './measure';
-import { newSynth, renderOsc } from './synth-harness';
+import { sharedSynth, renderOsc } from './synth-harness';
 
 const bank = WavetableBank.shared();
 
@@ -50,15 +50,9 @@ function bandWeight(h: number, f: number, sampleRate: number): number {
 /** Source oscillator under test (0 is the voice's). */
 const OSC = 1;
 
-const synths = new Map<number, Synth>();
 /** One synth per sample rate, shared by the tests; every render starts from a reset oscillator. */
 function synthAt(sampleRate: number): Synth {
-  let s = synths.get(sampleRate);
-  if (!s) {
-    s = newSynth(sampleRate);
-    synths.set(sampleRate, s);
-  }
-  return s;
+  return sharedSynth(sampleRate);
 }
 
 /** A fresh oscillator (phase 0, mip selection recomputed) rendering `length` samples. */

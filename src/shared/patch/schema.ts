@@ -33,6 +33,9 @@ export const LFO_SHAPES = ['sine', 'triangle', 'random-walk'] as const;
 
 /** Parameter targets a route modulates, in the normalised range of the parameter. */
 export const PARAM_ROUTE_TARGETS = ['voice.pitch', 'voice.morph', 'voice.cutoff', 'voice.resonance', 'voice.level', 'voice.osc'] as const;
+/** The voice parameter behind each of PARAM_ROUTE_TARGETS, same order (the synth kernel's control rows). */
+export const VOICE_CONTROL_KEYS = ['pitch', 'morph', 'cutoff', 'resonance', 'level', 'osc'] as const satisfies readonly (keyof typeof VOICE_PARAMS)[];
+export const voiceControlSpecs = (): ParamSpec[] => VOICE_CONTROL_KEYS.map((k) => VOICE_PARAMS[k]);
 /** Audio targets a route feeds with the source signal times the amount. */
 export const AUDIO_ROUTE_TARGETS = ['voice.input', 'reverb.input', 'master'] as const;
 export const ROUTE_TARGETS = [...PARAM_ROUTE_TARGETS, ...AUDIO_ROUTE_TARGETS] as const;

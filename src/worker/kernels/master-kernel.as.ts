@@ -14,6 +14,7 @@ import {
   M_OUT_PTR,
   M_STATS_PTR,
 } from './master-layout';
+import { f64At, setF64 } from './memory.lib.as';
 
 /** Gain deficits (1 - gain) below this (-120 dB of change) snap to 0 so release ends bit-exact. */
 const SNAP: f64 = 1e-6;
@@ -41,15 +42,6 @@ let released: f64 = 0;
 let gain: f64 = 1;
 let fade: f64 = 0;
 
-@inline
-function f64At(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline
-function setF64(base: usize, i: i32, x: f64): void {
-  store<f64>(base + (<usize>i << 3), x);
-}
 
 export function init(windowFrames: i32, release: f64, b: f64, a: f64): void {
   window = windowFrames;

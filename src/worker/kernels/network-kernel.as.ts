@@ -41,6 +41,7 @@ import {
   V_PTR,
   W_PTR,
 } from './network-layout';
+import { f64At, setF64 } from './memory.lib.as';
 
 // Activation codes: the order of ACTIVATIONS in shared/patch/schema.ts.
 const TANH: i32 = 0;
@@ -69,19 +70,10 @@ function tanh(x: f64): f64 {
   return (x * (135135 + x2 * (17325 + x2 * (378 + x2)))) / (135135 + x2 * (62370 + x2 * (3150 + x2 * 28)));
 }
 
-@inline
-function at(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline
-function put(base: usize, i: i32, x: f64): void {
-  store<f64>(base + (<usize>i << 3), x);
-}
 
 @inline
 function param(which: i32, i: i32): f64 {
-  return at(P_PTR + <usize>(which * KERNEL_MAX_NEURONS * 8), i);
+  return f64At(P_PTR + <usize>(which * KERNEL_MAX_NEURONS * 8), i);
 }
 
 @inline
@@ -110,32 +102,32 @@ function learn(i: i32, m: i32, c: i32, y: f64, u: f64, a: f64, act: i32): void {
   let t: f64 = 0;
   for (let k = 0; k < count; k++) {
     const slot = i * MAX_TARGETS + k;
-    t += at(TARGET_GAIN_PTR, slot) * at(V_PTR, load<i32>(TARGET_COL_PTR + (<usize>slot << 2)));
+    t += f64At(TARGET_GAIN_PTR, slot) * f64At(V_PTR, load<i32>(TARGET_COL_PTR + (<usize>slot << 2)));
   }
   const e = t - y;
-  put(ERR_SUM_PTR, i, at(ERR_SUM_PTR, i) + e * e);
-  put(ERR_COUNT_PTR, i, at(ERR_COUNT_PTR, i) + 1);
+  setF64(ERR_SUM_PTR, i, f64At(ERR_SUM_PTR, i) + e * e);
+  setF64(ERR_COUNT_PTR, i, f64At(ERR_COUNT_PTR, i) + 1);
   if (load<i32>(LEARN_MODE_PTR + (<usize>i << 2)) == FROZEN) return;
   const gain = param(PARAM_OUT_GAIN, i) * param(PARAM_LEAK_G, i) * param(PARAM_IN_GAIN, i) * slope(act, u, a, param(PARAM_SENSE, i));
   let power: f64 = 1; // the bias input
   for (let j = 0; j < m; j++) {
-    const x = at(V_PTR, j);
+    const x = f64At(V_PTR, j);
     power += x * x;
   }
-  const step = (at(LEARN_RATE_PTR, i) * e * gain) / (DELTA + gain * gain * power);
-  const wMin = at(LIMITS_PTR, 0);
-  const wMax = at(LIMITS_PTR, 1);
+  const step = (f64At(LEARN_RATE_PTR, i) * e * gain) / (DELTA + gain * gain * power);
+  const wMin = f64At(LIMITS_PTR, 0);
+  const wMax = f64At(LIMITS_PTR, 1);
   const row = W_PTR + (<usize>(i * c) << 3);
   for (let j = 0; j < m; j++) {
-    let w = load<f64>(row + (<usize>j << 3)) + step * at(V_PTR, j);
+    let w = load<f64>(row + (<usize>j << 3)) + step * f64At(V_PTR, j);
     w = w < wMin ? wMin : w > wMax ? wMax : w;
     store<f64>(row + (<usize>j << 3), w);
   }
   let b = param(PARAM_BIAS, i) + step;
-  const bMin = at(LIMITS_PTR, 2);
-  const bMax = at(LIMITS_PTR, 3);
+  const bMin = f64At(LIMITS_PTR, 2);
+  const bMax = f64At(LIMITS_PTR, 3);
   b = b < bMin ? bMin : b > bMax ? bMax : b;
-  put(paramPtr(PARAM_BIAS), i, b);
+  setF64(paramPtr(PARAM_BIAS), i, b);
 }
 
 /**
@@ -148,14 +140,14 @@ export function run(n: i32, c: i32, len: i32, moving: i32, ramps: i32, learners:
   const m = c - n;
   let healthy: i32 = 1;
   for (let s = 0; s < len; s++) {
-    for (let k = 0; k < m; k++) put(V_PTR, k, at(COL_PTR + <usize>(k * CHUNK * 8), s));
+    for (let k = 0; k < m; k++) setF64(V_PTR, k, f64At(COL_PTR + <usize>(k * CHUNK * 8), s));
     if (moving) {
       const total = NEURON_PARAM_COUNT * KERNEL_MAX_NEURONS;
-      for (let k = 0; k < total; k++) put(P_PTR, k, at(P_PTR, k) + at(D_PTR, k));
+      for (let k = 0; k < total; k++) setF64(P_PTR, k, f64At(P_PTR, k) + f64At(D_PTR, k));
     }
     for (let r = 0; r < ramps; r++) {
       const w = W_PTR + (<usize>load<i32>(RAMP_INDEX_PTR + (<usize>r << 2)) << 3);
-      store<f64>(w, load<f64>(w) + at(RAMP_INC_PTR, r));
+      store<f64>(w, load<f64>(w) + f64At(RAMP_INC_PTR, r));
     }
     for (let i = 0; i < n; i++) {
       const row = W_PTR + (<usize>(i * c) << 3);
@@ -178,12 +170,12 @@ export function run(n: i32, c: i32, len: i32, moving: i32, ramps: i32, learners:
       }
       const acc = f64x2.add(f64x2.add(acc0, acc1), f64x2.add(acc2, acc3));
       let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-      if (j < c) sum += load<f64>(row + (<usize>j << 3)) * at(V_PTR, j);
-      put(U_PTR, i, sum);
+      if (j < c) sum += load<f64>(row + (<usize>j << 3)) * f64At(V_PTR, j);
+      setF64(U_PTR, i, sum);
     }
     // Activations in a second pass: short independent iterations the CPU overlaps well.
     for (let i = 0; i < n; i++) {
-      let u = param(PARAM_IN_GAIN, i) * at(U_PTR, i) + param(PARAM_BIAS, i);
+      let u = param(PARAM_IN_GAIN, i) * f64At(U_PTR, i) + param(PARAM_BIAS, i);
       const noise = param(PARAM_NOISE, i);
       if (noise > 0) {
         const rp = RNG_PTR + (<usize>i << 2);
@@ -214,11 +206,11 @@ export function run(n: i32, c: i32, len: i32, moving: i32, ramps: i32, learners:
         case COMPARATOR: {
           const half = param(PARAM_HYSTERESIS, i) * 0.5;
           const th = param(PARAM_THRESHOLD, i);
-          let gate = at(GATE_PTR, i);
+          let gate = f64At(GATE_PTR, i);
           if (gate == 0) {
             if (u > th + half) gate = 1;
           } else if (u < th - half) gate = 0;
-          put(GATE_PTR, i, gate);
+          setF64(GATE_PTR, i, gate);
           a = gate;
           break;
         }
@@ -230,27 +222,27 @@ export function run(n: i32, c: i32, len: i32, moving: i32, ramps: i32, learners:
           break;
         }
       }
-      put(U_PTR, i, u);
-      put(A_PTR, i, a);
-      const prev = at(STATE_PTR, i);
+      setF64(U_PTR, i, u);
+      setF64(A_PTR, i, a);
+      const prev = f64At(STATE_PTR, i);
       const x = prev + param(PARAM_LEAK_G, i) * (a - prev);
-      put(STATE_PTR, i, x);
+      setF64(STATE_PTR, i, x);
       const y = param(PARAM_OUT_GAIN, i) * x;
-      put(NEXT_PTR, i, y);
+      setF64(NEXT_PTR, i, y);
       if (!(y < LIMIT && y > -LIMIT)) healthy = 0;
     }
     // Learners read the same inputs the outputs were computed from (sources are in v[0, m)).
     if (learners) {
       for (let i = 0; i < n; i++) {
         if (load<i32>(LEARN_MODE_PTR + (<usize>i << 2)) != 0) {
-          learn(i, m, c, at(NEXT_PTR, i), at(U_PTR, i), at(A_PTR, i), load<i32>(ACT_PTR + (<usize>i << 2)));
+          learn(i, m, c, f64At(NEXT_PTR, i), f64At(U_PTR, i), f64At(A_PTR, i), load<i32>(ACT_PTR + (<usize>i << 2)));
         }
       }
     }
     for (let i = 0; i < n; i++) {
-      const y = at(NEXT_PTR, i);
-      put(V_PTR, m + i, y);
-      put(COL_PTR + <usize>((m + i) * CHUNK * 8), s, y);
+      const y = f64At(NEXT_PTR, i);
+      setF64(V_PTR, m + i, y);
+      setF64(COL_PTR + <usize>((m + i) * CHUNK * 8), s, y);
     }
   }
   return healthy;

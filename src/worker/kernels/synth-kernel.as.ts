@@ -21,6 +21,7 @@ import {
   VOICE_OUT_PTR,
   VOICE_STATE_PTR,
 } from './synth-layout';
+import { f64At, setF64 } from './memory.lib.as';
 
 const SAW: i32 = 2;
 const MAX_LEVEL: i32 = TABLE_LEVELS - 1;
@@ -36,15 +37,6 @@ export function init(rate: f64): void {
   nyquist = 0.5 * rate;
 }
 
-@inline
-function f64At(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-
-@inline
-function setF64(base: usize, i: i32, x: f64): void {
-  store<f64>(base + (<usize>i << 3), x);
-}
 
 // Oscillator state fields (float64 slots per oscillator).
 const PHASE: i32 = 0;
