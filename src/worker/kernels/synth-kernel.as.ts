@@ -6,6 +6,8 @@
 
 import {
   AUDIO_IN_PTR,
+  CONTROL_CACHE_PTR,
+  VOICE_CONTROLS,
   CONTROL_MAP_PTR,
   CONTROL_PTR,
   FREQ_PTR,
@@ -166,14 +168,22 @@ export function resetOsc(o: i32, phase: f64): void {
   store<f64>(state(o, LAST_F), -1);
 }
 
-/** A voice control at sample s, mapped from its normalised value (clamped to 0..1). */
+/**
+ * A voice control at sample s, mapped from its normalised value (clamped to 0..1). The last
+ * input and result are kept per control: a control that holds still costs no exp().
+ */
 @inline
 function control(k: i32, s: i32): f64 {
-  let n = f64At(CONTROL_PTR + <usize>(k * SYNTH_MAX_BLOCK) * 8, s);
-  n = n > 0 ? (n < 1 ? n : 1) : 0;
+  const n0 = f64At(CONTROL_PTR + <usize>(k * SYNTH_MAX_BLOCK) * 8, s);
+  const cache = CONTROL_CACHE_PTR + <usize>(k * 2) * 8;
+  if (n0 == load<f64>(cache)) return load<f64>(cache, 8);
+  const n = n0 > 0 ? (n0 < 1 ? n0 : 1) : 0;
   const map = CONTROL_MAP_PTR + <usize>(k * 3) * 8;
   const x = load<f64>(map) + n * load<f64>(map, 8);
-  return load<f64>(map, 16) != 0 ? Math.exp(x) : x;
+  const v = load<f64>(map, 16) != 0 ? Math.exp(x) : x;
+  store<f64>(cache, n0);
+  store<f64>(cache, v, 8);
+  return v;
 }
 
 /**
@@ -261,6 +271,7 @@ export function voice(len: i32): void {
 
 export function resetVoice(): void {
   memory.fill(VOICE_STATE_PTR, 0, 16 * 8);
+  for (let k = 0; k < VOICE_CONTROLS * 2; k++) setF64(CONTROL_CACHE_PTR, k, NaN);
   setF64(VOICE_STATE_PTR, 2, -1);
   setF64(VOICE_STATE_PTR, 8, -1);
   setF64(VOICE_STATE_PTR, 9, 0.5);

@@ -31,9 +31,11 @@ export const AUDIO_IN_PTR = CONTROL_PTR + VOICE_CONTROLS * SYNTH_MAX_BLOCK * 8;
 export const VOICE_OUT_PTR = AUDIO_IN_PTR + SYNTH_MAX_BLOCK * 8;
 /** Voice: per control [min, span, isLog] mapping the normalised value back, float64. */
 export const CONTROL_MAP_PTR = VOICE_OUT_PTR + SYNTH_MAX_BLOCK * 8;
+/** Voice: per control the last normalised input and its mapped value (NaN = none yet). */
+export const CONTROL_CACHE_PTR = CONTROL_MAP_PTR + VOICE_CONTROLS * 3 * 8;
 /**
  * Voice state, float64: [0] ic1, [1] ic2, [2] last cutoff, [3] last Q, [4] a1, [5] a2, [6] a3,
  * [7] k, [8] last resonance, [9] Q, [10..12] last pitch / morph / cutoff (telemetry).
  */
-export const VOICE_STATE_PTR = CONTROL_MAP_PTR + VOICE_CONTROLS * 3 * 8;
+export const VOICE_STATE_PTR = CONTROL_CACHE_PTR + VOICE_CONTROLS * 2 * 8;
 export const SYNTH_BYTES = VOICE_STATE_PTR + 16 * 8;
