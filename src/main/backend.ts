@@ -55,10 +55,16 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return listPatches();
   }
 
-  /** Loads a patch by name or path; a bad patch throws and the current one keeps playing. */
+  /** Loads a patch by name (API: no file paths); a bad patch throws and the current one keeps playing. */
   async loadPatch(name: string): Promise<EngineState> {
-    const { patch } = readPatch(name);
+    const { patch } = readPatch(name, false);
     return this.loadValidated(patch, name);
+  }
+
+  /** Loads a patch by name or file path (the local user: CLI flags, the app's own start-up). */
+  async loadPatchFile(nameOrPath: string): Promise<EngineState> {
+    const { patch } = readPatch(nameOrPath, true);
+    return this.loadValidated(patch, nameOrPath);
   }
 
   async loadValidated(patch: Patch, name: string): Promise<EngineState> {

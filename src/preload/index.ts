@@ -7,7 +7,7 @@ import type { ApiMethod, ApiReply, ApiTransport, Notice } from '../shared/api';
 const transport: ApiTransport = {
   call: (method: ApiMethod, args: unknown[]) => ipcRenderer.invoke('axon:call', method, args) as Promise<ApiReply>,
   onTelemetry(cb) {
-    const h = (_e: IpcRendererEvent, words: Float32Array) => cb(words);
+    const h = (_e: IpcRendererEvent, words: Float64Array) => cb(words);
     ipcRenderer.on('axon:telemetry', h);
     return () => void ipcRenderer.off('axon:telemetry', h);
   },

@@ -3,8 +3,7 @@
 
 export const ERRORS = {
   patch_json: (where: string, reason: string) => `${where} is not valid JSON: ${reason}`,
-  patch_invalid: (where: string, count: number) =>
-    `${where} is not a valid patch (${count} problem${count === 1 ? '' : 's'}); nothing was loaded`,
+  patch_invalid: (where: string, count: number) => `${where} is not a valid patch (${count} problem${count === 1 ? '' : 's'})`,
   patch_not_found: (name: string) => `no patch named "${name}" (see the patch list)`,
   param_unknown: (id: string) => `unknown parameter "${id}" in the current patch`,
   param_value: (id: string, value: string) => `parameter "${id}" needs a finite number, got ${value}`,

@@ -8,7 +8,7 @@ import { mergeUnshown } from '../../src/renderer/src/lib/telemetry-frame';
 
 describe('error messages', () => {
   it('keeps the message and details of an ApiError', () => {
-    const e = new ApiError({ code: 'patch_invalid', message: 'x.json is not a valid patch (2 problems); nothing was loaded', details: ['a', 'b'] });
+    const e = new ApiError({ code: 'patch_invalid', message: 'x.json is not a valid patch (2 problems)', details: ['a', 'b'] });
     expect(describeError(e)).toEqual({ message: e.message, details: ['a', 'b'] });
     expect(describeError(e, 'Could not load patch "x"').message).toBe(`Could not load patch "x": ${e.message}`);
     expect(describeError(new Error('boom'))).toEqual({ message: 'boom', details: [] });

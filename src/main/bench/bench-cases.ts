@@ -81,7 +81,8 @@ export function runBenchCase(c: BenchCase, sampleRate: Hertz, seconds = c.second
   const t0 = process.cpuUsage();
   for (let b = 0; b < n; b++) engine.render(buf, blockSize, NO_EVENTS);
   const used = process.cpuUsage(t0);
-  const cpuSeconds = (used.user + used.system) / 1e6;
+  // cpuUsage counts microseconds: never report a zero time (an infinite speed).
+  const cpuSeconds = Math.max(1e-6, (used.user + used.system) / 1e6);
   const audioSeconds = (n * blockSize) / sampleRate;
   return {
     case: c.name,

@@ -9,7 +9,11 @@ export function parseFlags<O extends Options>(argv: string[], options: O, positi
   try {
     parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
   } catch (err) {
-    throw axonError('cli_usage', err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    // parseArgs reads "--seconds -1" as a flag without its value; say how to pass a negative number.
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) throw axonError('cli_usage', `${ambiguous[1]} needs a value (for a negative number write ${ambiguous[1]}=-1)`);
+    throw axonError('cli_usage', message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
   }
   const n = parsed.positionals.length;
   if (n < positionals.min) throw axonError('cli_usage', `missing ${positionals.names}`);
@@ -29,7 +33,8 @@ export function numberFlag(name: string, raw: string | undefined, def: number, m
 
 export function choiceFlag<T extends number | string>(name: string, raw: string | undefined, def: T, choices: readonly T[]): T {
   if (raw === undefined) return def;
-  const found = choices.find((c) => String(c) === raw);
+  // Numeric choices match by value ("48000" and "48e3" are the same rate).
+  const found = choices.find((c) => String(c) === raw || (typeof c === 'number' && raw.trim() !== '' && Number(raw) === c));
   if (found === undefined) throw axonError('cli_usage', `--${name} must be one of ${choices.join(', ')}, got "${raw}"`);
   return found;
 }

@@ -1,4 +1,4 @@
-import { AxonError, axonError } from '../../shared/errors';
+import { AxonError, axonError, type ErrorCode } from '../../shared/errors';
 import { stdio, type Command } from './command';
 import { bench } from './commands/bench';
 import { docs } from './commands/docs';
@@ -8,6 +8,8 @@ import { serve } from './commands/serve';
 import { validate } from './commands/validate';
 
 const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs];
+/** Errors in what was typed (exit 2) rather than failures of the work (exit 1). */
+const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found']);
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof AxonError) {
       stdio.err(`axon ${command?.name ?? ''}: ${err.describe()}`.replace('axon : ', 'axon: '));
-      return err.code === 'cli_usage' || err.code === 'cli_unknown_command' ? 2 : 1;
+      return USAGE_ERRORS.has(err.code) ? 2 : 1;
     }
     stdio.err(`axon ${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return 1;

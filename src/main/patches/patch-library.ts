@@ -33,9 +33,15 @@ export function listPatches(): PatchInfo[] {
   return [...listDir(examplesDir(), 'example').filter((p) => !shadowed.has(p.name)), ...user];
 }
 
-/** Resolves a patch name (user first, then examples) or a path to a .json file. */
-export function resolvePatchPath(nameOrPath: string): string {
-  if (nameOrPath.endsWith('.json') || nameOrPath.includes('/') || nameOrPath.includes(path.sep)) {
+const isPath = (s: string) => s.endsWith('.json') || s.includes('/') || s.includes(path.sep);
+
+/**
+ * Resolves a patch name (user first, then examples) or, where `allowPaths`, a path to a .json
+ * file. Remote callers get names only, so they cannot make the backend read arbitrary files.
+ */
+export function resolvePatchPath(nameOrPath: string, allowPaths = true): string {
+  if (isPath(nameOrPath)) {
+    if (!allowPaths) throw axonError('patch_not_found', nameOrPath);
     const file = path.resolve(nameOrPath);
     if (!existsSync(file)) throw axonError('file_read', nameOrPath, 'no such file');
     return file;
@@ -47,8 +53,8 @@ export function resolvePatchPath(nameOrPath: string): string {
   throw axonError('patch_not_found', nameOrPath);
 }
 
-export function readPatch(nameOrPath: string): { patch: Patch; file: string } {
-  const file = resolvePatchPath(nameOrPath);
+export function readPatch(nameOrPath: string, allowPaths = true): { patch: Patch; file: string } {
+  const file = resolvePatchPath(nameOrPath, allowPaths);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

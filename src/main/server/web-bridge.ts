@@ -1,5 +1,6 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -36,17 +37,35 @@ const MIME: Record<string, string> = {
 const MAX_BUFFERED = 1 << 20;
 const MAX_MESSAGE = 64 * 1024;
 
-/** Telemetry words actually in use (header and the current patch's weights), as float32. */
-export function packTelemetry(words: Float64Array): Float32Array {
-  return Float32Array.from(words.subarray(0, T_WEIGHTS + words[T_NEURONS] * words[T_COLUMNS]));
+/** Telemetry words actually in use (header and the current patch's weights); float64 keeps frame numbers exact. */
+export function packTelemetry(words: Float64Array): Float64Array {
+  return words.slice(0, T_WEIGHTS + words[T_NEURONS] * words[T_COLUMNS]);
 }
 
 type Request = { id: unknown; method: string; args: unknown } | { id: unknown; error: unknown };
 
+/** Names a browser may use for this server in its Host header. */
+function hostNames(host: string): string[] {
+  const bracket = (a: string) => (a.includes(':') ? `[${a}]` : a);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+  if (loopback.includes(host) || host === '::1') return loopback;
+  if (host === '0.0.0.0' || host === '::') {
+    // Listening everywhere: this machine's own addresses.
+    const own = Object.values(os.networkInterfaces()).flatMap((list) => (list ?? []).map((i) => bracket(i.address)));
+    return [...loopback, os.hostname(), ...own];
+  }
+  return [bracket(host)];
+}
+
 function parseRequest(text: string, isBinary: boolean): Request {
   try {
     if (isBinary) throw axonError('request_invalid', '(message)', 'requests are JSON text');
-    const msg: unknown = JSON.parse(text);
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch (err) {
+      throw axonError('request_invalid', '(message)', `not JSON (${err instanceof Error ? err.message : String(err)})`);
+    }
     if (!msg || typeof msg !== 'object') throw axonError('request_invalid', '(message)', 'expected an object');
     const { id = null, method, args = [] } = msg as { id?: unknown; method?: unknown; args?: unknown };
     if (typeof method !== 'string') return { id, error: axonError('request_invalid', '(message)', 'method must be a string') };
@@ -60,16 +79,30 @@ function parseRequest(text: string, isBinary: boolean): Request {
  * The web remote: serves the renderer over HTTP and the AxonApi over a WebSocket (`/ws`), so
  * any browser runs the same UI as the Electron window. Requests are JSON
  * `{id, method, args}` answered by `{id, ok, result | error}`; notices are JSON `{notice}`;
- * telemetry is a binary float32 frame. Bound to 127.0.0.1 unless told otherwise.
+ * telemetry is a binary float64 frame. Bound to 127.0.0.1 unless told otherwise.
  */
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const root = path.resolve(opts.staticDir);
+  const host = opts.host ?? '127.0.0.1';
+  // Filled in once the port is known: the Host headers this server answers to.
+  const allowedHosts = new Set<string>();
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    // A Host we do not serve under is a DNS-rebound page: refuse it.
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+      return;
+    }
+    let rel: string;
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
     const file = path.resolve(root, '.' + rel);
     if (req.method !== 'GET' || !file.startsWith(root + path.sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(req.method === 'GET' ? 404 : 405, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(req.method === 'GET' ? 404 : 405, { 'content-type': 'text/plain' }).end(req.method === 'GET' ? 'not found' : 'method not allowed');
       return;
     }
     res.writeHead(200, {
@@ -85,11 +118,15 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     server,
     path: '/ws',
     maxPayload: MAX_MESSAGE,
-    // Refuse pages from other origins: a random website must not drive the rig.
-    verifyClient: ({ origin, req }: { origin: string; req: http.IncomingMessage }) => !origin || origin === `http://${req.headers.host}`,
+    // Only this server's own pages (or a client without an Origin, not a browser) may connect:
+    // a random website, or one DNS-rebound onto this port, must not drive the rig.
+    verifyClient: ({ origin, req }: { origin: string; req: http.IncomingMessage }) => {
+      const hostOk = allowedHosts.has(req.headers.host ?? '');
+      return hostOk && (!origin || allowedHosts.has(origin.replace(/^http:\/\//, '')));
+    },
   });
   const clients = new Set<WebSocket>();
-  const send = (ws: WebSocket, data: string | Float32Array) => {
+  const send = (ws: WebSocket, data: string | Float64Array) => {
     if (ws.readyState === ws.OPEN) ws.send(data);
   };
   const onNotice = (notice: Notice) => {
@@ -113,12 +150,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     });
   });
 
-  const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(axonError('server_listen', `${host}:${opts.port ?? 0}`, err.message)));
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const address = server.address() as AddressInfo;
+  for (const h of hostNames(host)) allowedHosts.add(`${h}:${address.port}`);
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`,
     close: async () => {

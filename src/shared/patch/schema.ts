@@ -24,6 +24,8 @@ export const PATCH_FORMAT = 'axon-patch';
 export const PATCH_VERSION = 1;
 export const MAX_NEURONS = 16;
 export const MAX_SOURCES = 32;
+/** Sources one learning neuron's target may mix. */
+export const MAX_LEARN_TARGETS = 8;
 
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'sine', 'hardclip', 'comparator', 'nlc'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];

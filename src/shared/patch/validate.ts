@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { axonError, withDetails } from '../errors';
 import { CONTROL_INPUTS, controlInputIndex } from '../inputs';
-import { PatchSchema, type Patch } from './schema';
+import { MAX_LEARN_TARGETS, PatchSchema, type Patch } from './schema';
 
 /** `neurons[1].inputs.x` from ['neurons', 1, 'inputs', 'x']. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -13,12 +13,20 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(root)';
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : v === undefined ? 'nothing' : JSON.stringify(v));
+const show = (v: unknown): string => {
+  if (typeof v === 'string') return `"${v}"`;
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  const json = JSON.stringify(v);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+};
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return input === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${show(input)}`;
+      if (input === undefined) return `required (${issue.expected})`;
+      if (issue.expected === 'int' && typeof input === 'number') return `${show(input)} must be a whole number`;
+      return `expected ${issue.expected}, got ${show(input)}`;
     case 'too_big':
       return issue.origin === 'array'
         ? `at most ${String(issue.maximum)} items allowed`
@@ -52,15 +60,23 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
     const input = (issue as { input?: unknown }).input;
     if (issue.code === 'invalid_union') {
       if ('discriminator' in issue && issue.discriminator) {
+        // zod puts the discriminator at the end of the path; the input is the whole object.
         const options = (issue as { options?: unknown[] }).options ?? [];
-        const given = input && typeof input === 'object' ? (input as Record<string, unknown>)[issue.discriminator] : undefined;
-        out.push(`${formatPath([...path, issue.discriminator])}: expected ${options.map(String).join('|')}, got ${show(given)}`);
+        const given = isRaw(input) ? input[issue.discriminator] : undefined;
+        out.push(`${formatPath(path)}: expected ${options.map(String).join('|')}, got ${show(given)}`);
         continue;
       }
       // Skip branches rejected only for their root type; what is left is the branch meant.
-      const meant = issue.errors.filter((branch) => !branch.every((b) => b.code === 'invalid_type' && b.path.length === 0));
+      const rootTypeOnly = (branch: readonly z.core.$ZodIssue[]) => branch.every((b) => b.code === 'invalid_type' && b.path.length === 0);
+      const meant = issue.errors.filter((branch) => !rootTypeOnly(branch));
       if (meant.length === 1) {
         out.push(...formatIssues(meant[0], path));
+        continue;
+      }
+      if (meant.length === 0 && issue.errors.length > 0) {
+        // Every branch wanted another type: say which types would do.
+        const wanted = issue.errors.map((b) => (b[0]?.code === 'invalid_type' ? String(b[0].expected) : 'other'));
+        out.push(`${formatPath(path)}: expected ${wanted.join(' or ')}, got ${show(input)}`);
         continue;
       }
     }
@@ -73,52 +89,67 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
   return out;
 }
 
-/** Cross-reference checks the schema cannot express: unique ids, known names. */
-function checkReferences(patch: Patch): string[] {
+type Raw = Record<string, unknown>;
+const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.map((x) => (isRaw(x) ? x : {})) : []);
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Cross-reference checks the schema cannot express: unique ids, known names. They read the raw
+ * value defensively, so they run even when the schema found problems and every problem is
+ * reported at once.
+ */
+function checkReferences(patch: Raw): string[] {
   const problems: string[] = [];
-  const sources = patch.sources ?? [];
   const sourceIds = new Set<string>();
   const neuronIds = new Set<string>();
   const seen = new Set<string>();
+  const sources = list(patch.sources);
+  const neurons = list(patch.neurons);
   sources.forEach((s, i) => {
-    if (seen.has(s.id)) problems.push(`sources[${i}].id: "${s.id}" is used twice`);
-    seen.add(s.id);
-    sourceIds.add(s.id);
-    if (s.type === 'input' && controlInputIndex(s.input) < 0) {
-      const examples = CONTROL_INPUTS.filter((c) => c.id.startsWith(s.input.split('.')[0] + '.')).slice(0, 6);
+    const id = text(s.id);
+    if (id === undefined) return;
+    if (seen.has(id)) problems.push(`sources[${i}].id: "${id}" is used twice`);
+    seen.add(id);
+    sourceIds.add(id);
+    const input = text(s.input);
+    if (s.type === 'input' && input !== undefined && controlInputIndex(input) < 0) {
+      const examples = CONTROL_INPUTS.filter((c) => c.id.startsWith(input.split('.')[0] + '.')).slice(0, 6);
       const hint = (examples.length ? examples : CONTROL_INPUTS.slice(0, 6)).map((c) => c.id).join(', ');
-      problems.push(`sources[${i}].input: unknown control input "${s.input}" (for example ${hint})`);
+      problems.push(`sources[${i}].input: unknown control input "${input}" (for example ${hint})`);
     }
   });
-  patch.neurons.forEach((n, i) => {
-    if (seen.has(n.id)) problems.push(`neurons[${i}].id: "${n.id}" is used twice`);
-    seen.add(n.id);
-    neuronIds.add(n.id);
+  neurons.forEach((n, i) => {
+    const id = text(n.id);
+    if (id === undefined) return;
+    if (seen.has(id)) problems.push(`neurons[${i}].id: "${id}" is used twice`);
+    seen.add(id);
+    neuronIds.add(id);
   });
-  const known = (id: string) => sourceIds.has(id) || neuronIds.has(id);
-  const needKnown = (where: string, id: string | undefined) => {
-    if (id !== undefined && !known(id)) problems.push(`${where}: unknown source or neuron "${id}"`);
+  const needKnown = (where: string, id: unknown) => {
+    if (typeof id === 'string' && !sourceIds.has(id) && !neuronIds.has(id)) problems.push(`${where}: unknown source or neuron "${id}"`);
   };
-  patch.neurons.forEach((n, i) => {
-    for (const from of Object.keys(n.inputs ?? {})) needKnown(`neurons[${i}].inputs.${from}`, from);
-    if (n.learn) {
-      if (n.activation === 'comparator') problems.push(`neurons[${i}].learn: a comparator cannot learn (its output has no slope); use tanh, sigmoid, sine, relu, hardclip or nlc`);
-      const targets = Object.keys(n.learn.target);
-      if (targets.length === 0) problems.push(`neurons[${i}].learn.target: needs at least one source`);
-      for (const t of targets) {
-        if (!sourceIds.has(t)) problems.push(`neurons[${i}].learn.target.${t}: unknown source "${t}" (a target is a mix of sources)`);
-      }
+  neurons.forEach((n, i) => {
+    if (isRaw(n.inputs)) for (const from of Object.keys(n.inputs)) needKnown(`neurons[${i}].inputs.${from}`, from);
+    if (!isRaw(n.learn)) return;
+    if (n.activation === 'comparator') problems.push(`neurons[${i}].learn: a comparator cannot learn (its output has no slope); use tanh, sigmoid, sine, relu, hardclip or nlc`);
+    if (!isRaw(n.learn.target)) return;
+    const targets = Object.keys(n.learn.target);
+    if (targets.length === 0) problems.push(`neurons[${i}].learn.target: needs at least one source`);
+    if (targets.length > MAX_LEARN_TARGETS) problems.push(`neurons[${i}].learn.target: at most ${MAX_LEARN_TARGETS} sources`);
+    for (const t of targets) {
+      if (!sourceIds.has(t)) problems.push(`neurons[${i}].learn.target.${t}: unknown source "${t}" (a target is a mix of sources)`);
     }
   });
-  (patch.routes ?? []).forEach((r, i) => needKnown(`routes[${i}].from`, r.from));
-  (patch.midi ?? []).forEach((m, i) => {
+  list(patch.routes).forEach((r, i) => needKnown(`routes[${i}].from`, r.from));
+  list(patch.midi).forEach((m, i) => {
     if (m.type === 'note') {
       needKnown(`midi[${i}].gate`, m.gate);
       needKnown(`midi[${i}].pitchFrom`, m.pitchFrom);
       needKnown(`midi[${i}].velocityFrom`, m.velocityFrom);
     } else needKnown(`midi[${i}].from`, m.from);
   });
-  (patch.drums ?? []).forEach((d, i) => {
+  list(patch.drums).forEach((d, i) => {
     needKnown(`drums[${i}].gate`, d.gate);
     needKnown(`drums[${i}].velocityFrom`, d.velocityFrom);
   });
@@ -130,9 +161,9 @@ export type PatchCheck = { ok: true; patch: Patch } | { ok: false; problems: str
 /** Validates a parsed JSON value as a patch; returns every problem, one line each. */
 export function checkPatch(value: unknown): PatchCheck {
   const parsed = PatchSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) return { ok: false, problems: formatIssues(parsed.error.issues) };
-  const problems = checkReferences(parsed.data);
-  return problems.length ? { ok: false, problems } : { ok: true, patch: parsed.data };
+  const problems = [...(parsed.success ? [] : formatIssues(parsed.error.issues)), ...(isRaw(value) ? checkReferences(value) : [])];
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems: problems.length ? problems : ['(root): expected a patch object'] };
+  return { ok: true, patch: parsed.data };
 }
 
 /** Parses and validates patch text; throws an AxonError listing every problem. */

@@ -109,7 +109,8 @@ export class Network {
     const targetGain = f64(K.TARGET_GAIN_PTR, K.KERNEL_MAX_NEURONS * K.MAX_TARGETS);
     this.learners = neurons.flatMap((nl) => {
       if (!nl.learn) return [];
-      const targets = nl.learn.target.slice(0, K.MAX_TARGETS);
+      const targets = nl.learn.target;
+      if (targets.length > K.MAX_TARGETS) throw new Error(`neuron ${nl.id}: more than ${K.MAX_TARGETS} learning targets`);
       targetCount[nl.index] = targets.length;
       targets.forEach((t, k) => {
         targetCol[nl.index * K.MAX_TARGETS + k] = t.column;

@@ -14,7 +14,7 @@ export const bench: Command = {
       { json: { type: 'boolean' }, case: { type: 'string', multiple: true }, rate: { type: 'string' }, seconds: { type: 'string' } },
       { min: 0, max: 0, names: '' },
     );
-    const sampleRate = choiceFlag('rate', values.rate === undefined ? undefined : String(Number(values.rate)), 48000, SAMPLE_RATES);
+    const sampleRate = choiceFlag('rate', values.rate, 48000, SAMPLE_RATES);
     const seconds = values.seconds === undefined ? undefined : numberFlag('seconds', values.seconds, 0, 0.1, 600);
     const names = values.case ?? BENCH_CASES.map((c) => c.name);
     for (const name of names) {

@@ -34,7 +34,7 @@ export const render: Command = {
     if (values.seconds === undefined) throw axonError('cli_usage', 'missing --seconds');
     if (values.out === undefined) throw axonError('cli_usage', 'missing --out');
     const seconds = numberFlag('seconds', values.seconds, 0, 0.001, 3600);
-    const sampleRate = choiceFlag('rate', values.rate === undefined ? undefined : String(Number(values.rate)), 48000, SAMPLE_RATES);
+    const sampleRate = choiceFlag('rate', values.rate, 48000, SAMPLE_RATES);
     const { patch } = readPatch(positionals[0]);
     const seed = numberFlag('seed', values.seed, patch.seed ?? 1, 0, 0xffffffff, true);
     const layout = layoutPatch(patch);

@@ -26,7 +26,7 @@ export const serve: Command = {
       { min: 0, max: 0, names: '' },
     );
     const port = numberFlag('port', values.port, 7400, 0, 65535, true);
-    const sampleRate = choiceFlag('rate', values.rate === undefined ? undefined : String(Number(values.rate)), 48000, SAMPLE_RATES);
+    const sampleRate = choiceFlag('rate', values.rate, 48000, SAMPLE_RATES);
     const blockSize = numberFlag('block', values.block, 128, MIN_BLOCK, MAX_BLOCK, true);
     if (!isValidBlockSize(blockSize)) throw axonError('cli_usage', `--block must be a multiple of 32 between ${MIN_BLOCK} and ${MAX_BLOCK}, got ${blockSize}`);
     const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
@@ -34,7 +34,7 @@ export const serve: Command = {
     const output = parseAudioFlag(values.audio);
     const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     try {
-      await backend.loadPatch(values.patch ?? 'dual-neuron');
+      await backend.loadPatchFile(values.patch ?? 'dual-neuron');
       const bridge = await startBridge({ backend, staticDir, host: values.host, port });
       const sink = backend.engine.sink;
       stdio.out(`Axon Stage is serving ${bridge.url} (Ctrl-C to stop)`);

@@ -35,7 +35,7 @@ export class WebSocketTransport implements ApiTransport {
     };
     ws.onmessage = (e: MessageEvent) => {
       if (e.data instanceof ArrayBuffer) {
-        const words = new Float32Array(e.data);
+        const words = new Float64Array(e.data);
         for (const l of this.telemetry) l(words);
         return;
       }
