@@ -26,6 +26,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private readonly values = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private lastTelemetryFrame = -1;
+  private reportedDrops = 0;
 
   private constructor(
     readonly engine: EngineHost,
@@ -44,6 +45,11 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   private tick(): void {
     this.engine.pollOutEvents();
+    const dropped = this.engine.droppedOut;
+    if (dropped > this.reportedDrops) {
+      this.emit('notice', { type: 'error', error: toErrorPayload(axonError('out_events_dropped', dropped - this.reportedDrops)) });
+      this.reportedDrops = dropped;
+    }
     const words = this.engine.telemetry();
     if (words && words[0] !== this.lastTelemetryFrame) {
       this.lastTelemetryFrame = words[0];

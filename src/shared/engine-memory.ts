@@ -17,11 +17,10 @@ export const OUT_CAPACITY_EVENTS = 4096;
 export const MONITOR_SECONDS = 2;
 
 /** Int32 words of the status block. */
-export const STATUS_RUNNING = 0; // worker: 1 while its loop runs
-export const STATUS_UNDERRUNS = 1; // sink: blocks the device wanted but the ring did not have
-export const STATUS_MONITOR_POS = 2; // sink: frames written into the monitor so far (mod 2^31)
-export const STATUS_DROPPED_OUT = 3; // engine: output events lost to a full out ring
-export const STATUS_TELEMETRY_READ = 4; // main: sequence number of the last snapshot it read
+export const STATUS_UNDERRUNS = 0; // sink: blocks the device wanted but the ring did not have
+export const STATUS_MONITOR_POS = 1; // sink: frames written into the monitor so far (mod 2^30)
+export const STATUS_DROPPED_OUT = 2; // engine: output events lost to a full out ring
+export const STATUS_TELEMETRY_READ = 3; // main: sequence number of the last snapshot it read
 export const STATUS_WORDS = 8;
 
 export interface EngineMemory {
@@ -35,6 +34,14 @@ export interface EngineMemory {
   readonly status: SharedArrayBuffer;
 }
 
+/**
+ * Frames the monitor holds: at least MONITOR_SECONDS, a power of two so that its ring index stays
+ * continuous when the frame counter wraps at 2^30.
+ */
+export function monitorFrames(sampleRate: Hertz): Frames {
+  return 2 ** Math.ceil(Math.log2(MONITOR_SECONDS * sampleRate));
+}
+
 /** The seqlock word sits before the snapshot: odd while the engine is writing. */
 export const TELEMETRY_HEADER_BYTES = 8;
 
@@ -46,7 +53,7 @@ export function createEngineMemory(sampleRate: Hertz, blockSize: Frames, ringBlo
     audio: RingBuffer.getStorageForCapacity(ringBlocks * blockSize * CHANNELS, Float32Array),
     out: RingBuffer.getStorageForCapacity(OUT_CAPACITY_EVENTS * OUT_WORDS, Float64Array),
     telemetry: new SharedArrayBuffer(TELEMETRY_HEADER_BYTES + TELEMETRY_WORDS * 8),
-    monitor: new SharedArrayBuffer(MONITOR_SECONDS * sampleRate * CHANNELS * 4),
+    monitor: new SharedArrayBuffer(monitorFrames(sampleRate) * CHANNELS * 4),
     status: new SharedArrayBuffer(STATUS_WORDS * 4),
   };
 }

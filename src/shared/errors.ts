@@ -18,6 +18,8 @@ export const ERRORS = {
   engine_not_running: () => 'the engine is not running',
   engine_failed: (reason: string) => `the engine stopped: ${reason}`,
   engine_timeout: (what: string) => `the engine did not answer in time (${what})`,
+  control_queue_full: () => 'the engine is not taking control events (its queue is full); try again',
+  out_events_dropped: (count: number) => `${count} note, drum or fault event${count === 1 ? ' was' : 's were'} lost: the output queue was full`,
   request_invalid: (method: string, problem: string) => `bad request to ${method}: ${problem}`,
   method_unknown: (method: string) => `unknown API method "${method}"`,
   renderer_build: (reason: string) => `could not build the user interface: ${reason}`,

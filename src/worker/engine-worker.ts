@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { CHANNELS, STATUS_RUNNING, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
+import { CHANNELS, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
 import { validatePatch } from '../shared/patch/validate';
@@ -59,7 +59,6 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   let out = openSink(mem, output, status, tap);
   sink = out;
   running = true;
-  Atomics.store(status, STATUS_RUNNING, 1);
   let busy = 0;
   let rendered = 0;
 

@@ -117,10 +117,6 @@ export class Engine {
     return this.current;
   }
 
-  get generation(): number {
-    return this.pending?.generation ?? this.current?.generation ?? -1;
-  }
-
   /**
    * Prepares a patch (allocates: call between blocks). The first patch fades in; a later one
    * replaces the current after a short fade-out, so a patch change never clicks.

@@ -10,7 +10,6 @@ import {
   readTelemetry,
   STATUS_DROPPED_OUT,
   STATUS_MONITOR_POS,
-  STATUS_RUNNING,
   STATUS_UNDERRUNS,
   type EngineMemory,
 } from '../../shared/engine-memory';
@@ -73,8 +72,6 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   private generation = 0;
   private stopped = false;
   private readonly waiters = new Set<(m: WorkerMessage) => boolean>();
-  /** Control events refused because the ring was full. */
-  droppedControl = 0;
 
   /** The audio output in use (updated when the worker reports a change). */
   sink: SinkInfo = { sink: 'starting', device: '', detail: '' };
@@ -109,14 +106,6 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
 
   get sampleRate(): Hertz {
     return this.memory.sampleRate;
-  }
-
-  get currentLayout(): PatchLayout | null {
-    return this.layout;
-  }
-
-  get running(): boolean {
-    return !this.stopped && Atomics.load(this.status, STATUS_RUNNING) === 1;
   }
 
   private fail(reason: string): void {
@@ -165,10 +154,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     const layout = this.layout;
     if (!layout && (event.type === 'param' || event.type === 'learn')) throw axonError('engine_not_running');
     encodeEvent(event, layout as PatchLayout, ASAP, this.record, 0, this.generation);
-    if (this.control.availableWrite() < EVENT_WORDS) {
-      this.droppedControl++;
-      return;
-    }
+    if (this.control.availableWrite() < EVENT_WORDS) throw axonError('control_queue_full');
     this.control.push(this.record, EVENT_WORDS);
   }
 
