@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { createRequire, Module } from 'node:module';
 import type * as Naudiodon from 'naudiodon';
 import { RingBuffer } from 'ringbuf.js';
 import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
@@ -19,9 +19,26 @@ export interface OutputDevice {
   host: string;
 }
 
-/** Loaded on demand: an optional native dependency that may be missing or unbuilt. */
+/**
+ * Loaded on demand: an optional native dependency that may be missing or unbuilt. naudiodon
+ * always loads segfault-handler, a NAN addon that would need rebuilding for Electron and writes
+ * crash.log into the working directory; it is replaced by a no-op before naudiodon loads (the
+ * audio binding itself is N-API and loads anywhere).
+ */
 function loadNaudiodon(): typeof Naudiodon {
-  return createRequire(__filename)('naudiodon') as typeof Naudiodon;
+  const req = createRequire(__filename);
+  try {
+    const handler = createRequire(req.resolve('naudiodon')).resolve('segfault-handler');
+    if (!req.cache[handler]) {
+      const stub = new Module(handler);
+      stub.exports = { registerHandler: () => undefined };
+      stub.loaded = true;
+      req.cache[handler] = stub;
+    }
+  } catch {
+    // No segfault-handler to replace: naudiodon loads (or fails) on its own.
+  }
+  return req('naudiodon') as typeof Naudiodon;
 }
 
 export function listOutputDevices(): OutputDevice[] {
