@@ -30,10 +30,10 @@ function loadNaudiodon(): typeof Naudiodon {
   try {
     const handler = createRequire(req.resolve('naudiodon')).resolve('segfault-handler');
     if (!req.cache[handler]) {
-      const stub = new Module(handler);
-      stub.exports = { registerHandler: () => undefined };
-      stub.loaded = true;
-      req.cache[handler] = stub;
+      const silent = new Module(handler);
+      silent.exports = { registerHandler: () => undefined };
+      silent.loaded = true;
+      req.cache[handler] = silent;
     }
   } catch {
     // No segfault-handler to replace: naudiodon loads (or fails) on its own.
