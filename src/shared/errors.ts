@@ -23,7 +23,20 @@ export const ERRORS = {
   request_invalid: (method: string, problem: string) => `bad request to ${method}: ${problem}`,
   method_unknown: (method: string) => `unknown API method "${method}"`,
   renderer_build: (reason: string) => `could not build the user interface: ${reason}`,
+  training_input: (problem: string) => `cannot train: ${problem}`,
+  training_failed: (problem: string) => `training failed: ${problem}`,
+  training_cancelled: () => 'training was cancelled',
   server_listen: (address: string, reason: string) => `cannot listen on ${address}: ${reason}`,
+  sinenet_design: (problem: string) => `invalid sine-network design: ${problem}`,
+  sinenet_pack_folder: (dir: string) => `${dir} is not empty and holds no sine-network pack (pack.json); choose an empty or new folder`,
+  sinenet_pack_invalid: (where: string, problem: string) => `${where} is not a valid sine-network pack: ${problem}`,
+  audio_empty: (where: string, why: string) => `${where} has no audio samples (${why})`,
+  audio_truncated: (where: string, declared: number, present: number) =>
+    `${where} is truncated: the data chunk says ${declared} bytes but only ${present} are there`,
+  audio_not_wav: (where: string, start: string) => `${where} is not a WAV file (it starts with ${start})`,
+  audio_format: (where: string, what: string) =>
+    `${where} uses ${what}, which is not supported (use 8/16/24/32-bit PCM or 32/64-bit float WAV)`,
+  audio_header: (where: string, problem: string) => `${where} has a bad WAV header: ${problem}`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

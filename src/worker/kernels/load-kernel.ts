@@ -15,9 +15,12 @@ function kernelPath(name: string): string {
   }
 }
 
+const PAGE = 65536;
+
 /**
- * A fresh instance of a kernel (the module is compiled once per thread) and its memory, checked
- * to hold the `bytes` its layout needs.
+ * A fresh instance of a kernel (the module is compiled once per thread) and its memory, grown
+ * to hold the `bytes` its layout needs. Views of the memory must be made after this: growing
+ * replaces the buffer.
  */
 export function instantiateKernel(name: string, bytes: number): { exports: Record<string, unknown>; memory: ArrayBuffer } {
   let mod = modules.get(name);
@@ -26,7 +29,7 @@ export function instantiateKernel(name: string, bytes: number): { exports: Recor
     modules.set(name, mod);
   }
   const instance = new WebAssembly.Instance(mod, {});
-  const memory = (instance.exports.memory as WebAssembly.Memory).buffer;
-  if (memory.byteLength < bytes) throw new Error(`kernel "${name}" has ${memory.byteLength} bytes of memory, its layout needs ${bytes}`);
-  return { exports: instance.exports, memory };
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  return { exports: instance.exports, memory: memory.buffer };
 }

@@ -5,6 +5,7 @@ declare namespace WebAssembly {
   var Module: { new (bytes: ArrayBufferView | ArrayBuffer): Module };
   interface Memory {
     readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
   }
   interface Instance {
     readonly exports: Record<string, unknown>;

@@ -1,0 +1,311 @@
+import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { axonError } from '../../shared/errors';
+import type { Hertz } from '../../shared/units';
+import type { GrainInfo, ReservoirHyper, ReservoirModel } from '../../worker/reservoir/reservoir-model';
+import { ReservoirPlayer } from '../../worker/reservoir/reservoir-player';
+import { conceptionWeight, eigenSymmetric, type Eigen } from './conceptor-math';
+import { gram } from './gram';
+import { buildReservoir, sparseMul } from './reservoir-build';
+
+export const MIN_GRAIN = 8;
+
+/** Defaults after Kiefer 2019 (NetSR 1.5, input 1.2, bias 0.3, ridge 1e-4, washout 50, 4 repeats). */
+export const DEFAULT_HYPER: ReservoirHyper = {
+  neurons: 128,
+  connections: 10,
+  spectralRadius: 1.5,
+  inputScaling: 1.2,
+  biasScaling: 0.3,
+  leak: 0.5,
+  kind: 'full',
+  apertureMin: 1,
+  apertureMax: 1000,
+  washout: 50,
+  repeats: 4,
+  ridgeInput: 1e-4,
+  ridgeReadout: 1e-4,
+  seed: 1,
+};
+
+export type TrainStage = 'driving' | 'loading' | 'conceptors' | 'testing';
+
+export interface TrainProgress {
+  stage: TrainStage;
+  /** 0..1 over the whole training. */
+  fraction: number;
+}
+
+export interface TrainOptions {
+  sampleRate: Hertz;
+  onProgress?: (p: TrainProgress) => void;
+  /** Polled between grains; training stops with `training_cancelled` when it returns true. */
+  isCancelled?: () => boolean;
+}
+
+export interface TrainReport {
+  grains: { nrmse: number; aperture: number }[];
+  trainSeconds: number;
+  warnings: string[];
+}
+
+/** What driving one grain through the reservoir left behind. */
+interface Driven {
+  /** States after washout, column by column (m x N). */
+  states: Float64Array;
+  /** The state before each of those (the input simulation's regressors). */
+  previous: Float64Array;
+  /** The input at each of those steps. */
+  inputs: Float64Array;
+  m: number;
+  /** Steps driven in all. */
+  steps: number;
+  last: Float64Array;
+}
+
+function drive(res: ReturnType<typeof buildReservoir>, h: ReservoirHyper, grain: Float32Array): Driven {
+  const n = res.n;
+  const L = grain.length;
+  const washout = Math.min(h.washout, 2 * L);
+  // The grain repeated `repeats` times, and at least enough for washout plus 64 samples to learn.
+  const steps = Math.max(h.repeats * L, Math.ceil((washout + 64) / L) * L);
+  const m = steps - washout;
+  const states = new Float64Array(m * n);
+  const previous = new Float64Array(m * n);
+  const inputs = new Float64Array(m);
+  let x = new Float64Array(n);
+  let next = new Float64Array(n);
+  const u = new Float64Array(n);
+  const a = h.leak;
+  for (let t = 0; t < steps; t++) {
+    const p = grain[t % L];
+    sparseMul(n, res.rowPtr, res.colIdx, res.values, x, u);
+    for (let i = 0; i < n; i++) next[i] = (1 - a) * x[i] + a * Math.tanh(u[i] + res.win[i] * p + res.bias[i]);
+    if (t >= washout) {
+      const c = t - washout;
+      previous.set(x, c * n);
+      states.set(next, c * n);
+      inputs[c] = p;
+    }
+    [x, next] = [next, x];
+  }
+  return { states, previous, inputs, m, steps, last: x };
+}
+
+/**
+ * Ridge regression w = argmin |w X - y|^2 + ridge |w|^2 given G = X X^T and b = X y^T. The ridge
+ * grows tenfold (with a warning) while the system is not positive definite.
+ */
+function ridge(g: Float64Array, b: Float64Array, n: number, ridgeValue: number, what: string, warnings: string[]): Float64Array {
+  let r = ridgeValue;
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const m = new Matrix(n, n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, g[i * n + j] + (i === j ? r : 0));
+    const chol = new CholeskyDecomposition(m);
+    if (chol.isPositiveDefinite()) {
+      const w = chol.solve(Matrix.columnVector(Array.from(b))).getColumn(0);
+      if (w.every(Number.isFinite)) {
+        if (r !== ridgeValue) warnings.push(`${what}: the regression was ill-conditioned; ridge raised from ${ridgeValue} to ${r}`);
+        return Float64Array.from(w);
+      }
+    }
+    r = r > 0 ? r * 10 : 1e-8;
+  }
+  throw axonError('training_failed', `${what}: the regression has no stable solution even with ridge ${r}`);
+}
+
+/** A grain's pattern continued cyclically from step `from`. */
+const patternAt = (grain: Float32Array, from: number, s: number) => grain[(from + s) % grain.length];
+
+/**
+ * NRMSE of y against the grain, after the best cyclic alignment (the autonomous run may drift in
+ * phase): sqrt(mean((y - p)^2) / var(p)).
+ */
+export function alignedNrmse(y: Float64Array, grain: Float32Array, from: number): number {
+  const L = grain.length;
+  let mean = 0;
+  for (const v of grain) mean += v;
+  mean /= L;
+  let variance = 0;
+  for (const v of grain) variance += (v - mean) ** 2;
+  variance /= L;
+  if (!(variance > 0)) return Infinity;
+  let best = Infinity;
+  for (let shift = 0; shift < L; shift++) {
+    let e = 0;
+    for (let s = 0; s < y.length; s++) e += (y[s] - patternAt(grain, from + shift, s)) ** 2;
+    best = Math.min(best, e / y.length);
+  }
+  return Math.sqrt(best / variance);
+}
+
+/**
+ * Loads grains into a conceptor-controlled reservoir (Jaeger 2014 as used by Kiefer 2019):
+ * drives a random reservoir with each grain, learns an input simulation d (so the reservoir runs
+ * without input: W = W* + win d^T) and a readout by ridge regression, computes one conceptor
+ * per grain from its state correlations (full: C = R (R + alpha^-2 I)^-1; diagonal: the same
+ * per neuron), picks each grain's aperture by minimising the attenuation of an autonomous run,
+ * and reports each grain's NRMSE against its autonomous re-synthesis.
+ */
+export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, opts: TrainOptions): { model: ReservoirModel; report: TrainReport } {
+  const t0 = performance.now();
+  const warnings: string[] = [];
+  if (grains.length === 0) throw axonError('training_input', 'no grains to train on');
+  grains.forEach((g, i) => {
+    if (g.length < MIN_GRAIN) throw axonError('training_input', `grain ${i} has ${g.length} samples; the shortest grain is ${MIN_GRAIN}`);
+    if (!g.some((v) => Math.abs(v) > 1e-6)) throw axonError('training_input', `grain ${i} is silent`);
+    if (!g.every(Number.isFinite)) throw axonError('training_input', `grain ${i} holds a non-finite sample`);
+  });
+  const progress = (stage: TrainStage, fraction: number) => opts.onProgress?.({ stage, fraction });
+  const checkCancel = () => {
+    if (opts.isCancelled?.()) throw axonError('training_cancelled');
+  };
+
+  const h = hyper;
+  const res = buildReservoir(h);
+  const n = res.n;
+  const G = grains.length;
+
+  // 1. Drive every grain and gather state statistics.
+  const driven: Driven[] = [];
+  const total = new Float64Array(n * n);
+  const totalPrev = new Float64Array(n * n);
+  const xp = new Float64Array(n);
+  const xpPrev = new Float64Array(n);
+  const correlations: Float64Array[] = [];
+  for (let j = 0; j < G; j++) {
+    checkCancel();
+    const d = drive(res, h, grains[j]);
+    driven.push(d);
+    const gj = gram(d.states, d.m, n);
+    const gp = gram(d.previous, d.m, n);
+    for (let k = 0; k < n * n; k++) {
+      total[k] += gj[k];
+      totalPrev[k] += gp[k];
+    }
+    for (let c = 0; c < d.m; c++) {
+      for (let i = 0; i < n; i++) {
+        xp[i] += d.states[c * n + i] * d.inputs[c];
+        xpPrev[i] += d.previous[c * n + i] * d.inputs[c];
+      }
+    }
+    for (let k = 0; k < n * n; k++) gj[k] /= d.m;
+    correlations.push(gj);
+    progress('driving', (0.3 * (j + 1)) / G);
+  }
+
+  // 2. Input simulation and readout by ridge regression over all grains.
+  checkCancel();
+  const dvec = ridge(totalPrev, xpPrev, n, h.ridgeInput, 'input simulation', warnings);
+  const wout = ridge(total, xp, n, h.ridgeReadout, 'readout', warnings);
+  progress('loading', 0.35);
+
+  // 3. Conceptors: eigen decompositions (full) or diagonals, apertures, NRMSE.
+  const csize = h.kind === 'full' ? n * n : n;
+  const conceptors = new Float32Array(G * csize);
+  const infos: GrainInfo[] = grains.map((g) => ({ length: g.length, aperture: h.apertureMin, nrmse: Infinity }));
+  const model: ReservoirModel = {
+    hyper: { ...h },
+    sampleRate: opts.sampleRate,
+    rowPtr: res.rowPtr,
+    colIdx: res.colIdx,
+    values: Float32Array.from(res.values),
+    win: Float32Array.from(res.win),
+    bias: Float32Array.from(res.bias),
+    d: Float32Array.from(dvec),
+    wout: Float32Array.from(wout),
+    grains: infos,
+    conceptors,
+  };
+  // One player evaluates every candidate: its bank holds the grains' conceptors as they are made.
+  const player = new ReservoirPlayer(model, opts.sampleRate);
+  const scratch = new Float32Array(csize);
+  for (let j = 0; j < G; j++) {
+    checkCancel();
+    const L = grains[j].length;
+    const eig: Eigen | null = h.kind === 'full' ? eigenSymmetric(new Matrix(Array.from({ length: n }, (_, i) => Array.from(correlations[j].subarray(i * n, (i + 1) * n))))) : null;
+    const fill = (aperture: number) => {
+      if (eig) conceptorFromEigen(eig, aperture, scratch, n);
+      else for (let i = 0; i < n; i++) scratch[i] = conceptionWeight(correlations[j][i * n + i], aperture);
+      return scratch;
+    };
+    const evalLength = Math.max(2 * L, 128);
+    const attenuation = (aperture: number) => {
+      player.replaceConceptor(j, fill(aperture));
+      return player.evaluate(j, driven[j].last, evalLength).attenuation;
+    };
+    const aperture = chooseAperture(attenuation, h.apertureMin, h.apertureMax);
+    conceptors.set(fill(aperture), j * csize);
+    player.replaceConceptor(j, conceptors.subarray(j * csize, (j + 1) * csize));
+    const run = player.evaluate(j, driven[j].last, L + 2 * L);
+    const tail = run.y.subarray(L);
+    const nrmse = run.healthy ? alignedNrmse(tail, grains[j], driven[j].steps + L) : Infinity;
+    infos[j] = { length: L, aperture, nrmse };
+    if (!Number.isFinite(nrmse)) warnings.push(`grain ${j}: the autonomous re-synthesis did not stay finite`);
+    progress('conceptors', 0.35 + (0.65 * (j + 1)) / G);
+  }
+  const trainSeconds = (performance.now() - t0) / 1000;
+  return { model, report: { grains: infos.map((g) => ({ nrmse: g.nrmse, aperture: g.aperture })), trainSeconds, warnings } };
+}
+
+/** C = U diag(r / (r + alpha^-2)) U^T into out (n x n float32). */
+function conceptorFromEigen(e: Eigen, aperture: number, out: Float32Array, n: number): void {
+  const w = Float64Array.from(e.values, (r) => conceptionWeight(r, aperture));
+  const v = new Float64Array(e.values.length * n);
+  for (let k = 0; k < e.values.length; k++) {
+    const s = Math.sqrt(w[k]);
+    for (let i = 0; i < n; i++) v[k * n + i] = e.vectors.get(i, k) * s;
+  }
+  const c = gram(v, e.values.length, n);
+  for (let i = 0; i < n * n; i++) out[i] = c[i];
+}
+
+/**
+ * The aperture (log scale, within bounds) with the least attenuation: a coarse grid, then a
+ * golden-section refinement around the best grid point.
+ */
+export function chooseAperture(attenuation: (aperture: number) => number, lo: number, hi: number): number {
+  if (lo >= hi) return lo;
+  const a = Math.log(lo);
+  const b = Math.log(hi);
+  const steps = 6;
+  let best = 0;
+  let bestValue = Infinity;
+  const grid = Array.from({ length: steps + 1 }, (_, i) => a + ((b - a) * i) / steps);
+  grid.forEach((g, i) => {
+    const v = attenuation(Math.exp(g));
+    if (v < bestValue) {
+      bestValue = v;
+      best = i;
+    }
+  });
+  let left = grid[Math.max(0, best - 1)];
+  let right = grid[Math.min(steps, best + 1)];
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let c = right - phi * (right - left);
+  let d = left + phi * (right - left);
+  let fc = attenuation(Math.exp(c));
+  let fd = attenuation(Math.exp(d));
+  for (let k = 0; k < 4; k++) {
+    if (fc < fd) {
+      right = d;
+      d = c;
+      fd = fc;
+      c = right - phi * (right - left);
+      fc = attenuation(Math.exp(c));
+    } else {
+      left = c;
+      c = d;
+      fc = fd;
+      d = left + phi * (right - left);
+      fd = attenuation(Math.exp(d));
+    }
+  }
+  const candidates: [number, number][] = [
+    [grid[best], bestValue],
+    [c, fc],
+    [d, fd],
+  ];
+  candidates.sort((p, q) => p[1] - q[1]);
+  return Math.exp(candidates[0][0]);
+}
+
