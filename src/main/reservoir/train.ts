@@ -3,7 +3,8 @@ import { axonError } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
 import type { GrainInfo, ReservoirHyper, ReservoirModel } from '../../worker/reservoir/reservoir-model';
 import { ReservoirPlayer } from '../../worker/reservoir/reservoir-player';
-import { conceptionWeight, eigenSymmetric, type Eigen } from './conceptor-math';
+import { conceptionWeight } from './conceptor-math';
+import { eigenSymmetricFast } from './eigen';
 import { gram } from './gram';
 import { buildReservoir, sparseMul } from './reservoir-build';
 
@@ -177,10 +178,16 @@ export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, op
     const d = drive(res, h, grains[j]);
     driven.push(d);
     const gj = gram(d.states, d.m, n);
-    const gp = gram(d.previous, d.m, n);
-    for (let k = 0; k < n * n; k++) {
-      total[k] += gj[k];
-      totalPrev[k] += gp[k];
+    // The previous states are the same columns shifted by one: the state before the first
+    // replaces the last, a rank-two change instead of a second Gram matrix.
+    const first = d.previous.subarray(0, n);
+    const last = d.states.subarray((d.m - 1) * n, d.m * n);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < n; k++) {
+        const g = gj[i * n + k];
+        total[i * n + k] += g;
+        totalPrev[i * n + k] += g + first[i] * first[k] - last[i] * last[k];
+      }
     }
     for (let c = 0; c < d.m; c++) {
       for (let i = 0; i < n; i++) {
@@ -222,7 +229,7 @@ export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, op
   for (let j = 0; j < G; j++) {
     checkCancel();
     const L = grains[j].length;
-    const eig: Eigen | null = h.kind === 'full' ? eigenSymmetric(new Matrix(Array.from({ length: n }, (_, i) => Array.from(correlations[j].subarray(i * n, (i + 1) * n))))) : null;
+    const eig = h.kind === 'full' ? eigenSymmetricFast(correlations[j], n) : null;
     const fill = (aperture: number) => {
       if (eig) conceptorFromEigen(eig, aperture, scratch, n);
       else for (let i = 0; i < n; i++) scratch[i] = conceptionWeight(correlations[j][i * n + i], aperture);
@@ -247,16 +254,30 @@ export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, op
   return { model, report: { grains: infos.map((g) => ({ nrmse: g.nrmse, aperture: g.aperture })), trainSeconds, warnings } };
 }
 
-/** C = U diag(r / (r + alpha^-2)) U^T into out (n x n float32). */
-function conceptorFromEigen(e: Eigen, aperture: number, out: Float32Array, n: number): void {
+/** Conception weights below this (or this close to 1) are rounded off when forming C. */
+const WEIGHT_EPS = 1e-7;
+
+/**
+ * C = U diag(w) U^T into out (n x n float32), w = r / (r + alpha^-2), eigenvectors the rows of
+ * e.vectors. Formed as a Gram matrix of scaled eigenvectors over whichever side has fewer terms:
+ * sum of w_k u_k u_k^T, or I - sum of (1 - w_k) u_k u_k^T.
+ */
+function conceptorFromEigen(e: { values: Float64Array; vectors: Float64Array }, aperture: number, out: Float32Array, n: number): void {
   const w = Float64Array.from(e.values, (r) => conceptionWeight(r, aperture));
-  const v = new Float64Array(e.values.length * n);
-  for (let k = 0; k < e.values.length; k++) {
-    const s = Math.sqrt(w[k]);
-    for (let i = 0; i < n; i++) v[k * n + i] = e.vectors.get(i, k) * s;
+  const direct = w.reduce((c, v) => c + (v > WEIGHT_EPS ? 1 : 0), 0);
+  const complement = w.reduce((c, v) => c + (1 - v > WEIGHT_EPS ? 1 : 0), 0);
+  const useComplement = complement < direct;
+  const v = new Float64Array(n * n);
+  let cols = 0;
+  for (let k = 0; k < n; k++) {
+    const weight = useComplement ? 1 - w[k] : w[k];
+    if (weight <= WEIGHT_EPS) continue;
+    const s = Math.sqrt(weight);
+    for (let i = 0; i < n; i++) v[cols * n + i] = e.vectors[k * n + i] * s;
+    cols++;
   }
-  const c = gram(v, e.values.length, n);
-  for (let i = 0; i < n * n; i++) out[i] = c[i];
+  const c = cols > 0 ? gram(v, cols, n) : new Float64Array(n * n);
+  for (let i = 0; i < n * n; i++) out[i] = useComplement ? (i % (n + 1) === 0 ? 1 : 0) - c[i] : c[i];
 }
 
 /**

@@ -196,3 +196,184 @@ export function gram(r: usize, states: usize, cols: i32, m: i32): void {
     }
   }
 }
+
+// ---- Symmetric eigen decomposition (Householder tridiagonalisation + implicit QL, after the
+// EISPACK tred2/tql2 routines as in JAMA). Works on the TRANSPOSE W of the usual eigenvector
+// matrix V (V[r][c] = W[c][r]) so every inner loop runs along a contiguous row. Training calls
+// it once per grain at N up to 1024, where it is the dominant cost.
+
+@inline
+function wAt(w: usize, n: i32, r: i32, c: i32): f64 {
+  // V[r][c]
+  return load<f64>(w + (<usize>(c * n + r) << 3));
+}
+
+@inline
+function wSet(w: usize, n: i32, r: i32, c: i32, v: f64): void {
+  store<f64>(w + (<usize>(c * n + r) << 3), v);
+}
+
+/**
+ * Eigenvalues (into d) and eigenvectors of the symmetric n x n float64 matrix at w (row-major);
+ * on return row i of w is the unit eigenvector of d[i]. e is n float64 of scratch. Returns 0 on
+ * success, 1 when QL did not converge (non-finite input).
+ */
+export function eigenSymmetric(w: usize, d: usize, e: usize, n: i32): i32 {
+  for (let j = 0; j < n; j++) setF64(d, j, wAt(w, n, n - 1, j));
+  for (let i = n - 1; i > 0; i--) {
+    let scale: f64 = 0;
+    let h: f64 = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(f64At(d, k));
+    if (scale == 0) {
+      setF64(e, i, f64At(d, i - 1));
+      for (let j = 0; j < i; j++) {
+        setF64(d, j, wAt(w, n, i - 1, j));
+        wSet(w, n, i, j, 0);
+        wSet(w, n, j, i, 0);
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        const dk = f64At(d, k) / scale;
+        setF64(d, k, dk);
+        h += dk * dk;
+      }
+      let f = f64At(d, i - 1);
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      setF64(e, i, scale * g);
+      h = h - f * g;
+      setF64(d, i - 1, f - g);
+      for (let j = 0; j < i; j++) setF64(e, j, 0);
+      for (let j = 0; j < i; j++) {
+        f = f64At(d, j);
+        wSet(w, n, j, i, f);
+        g = f64At(e, j) + wAt(w, n, j, j) * f;
+        // V[k][j] for k in j+1..i-1 is row j of W, contiguous.
+        const row = w + (<usize>(j * n) << 3);
+        for (let k = j + 1; k <= i - 1; k++) {
+          const v = f64At(row, k);
+          g += v * f64At(d, k);
+          setF64(e, k, f64At(e, k) + v * f);
+        }
+        setF64(e, j, g);
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        const ej = f64At(e, j) / h;
+        setF64(e, j, ej);
+        f += ej * f64At(d, j);
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) setF64(e, j, f64At(e, j) - hh * f64At(d, j));
+      for (let j = 0; j < i; j++) {
+        f = f64At(d, j);
+        g = f64At(e, j);
+        const row = w + (<usize>(j * n) << 3);
+        for (let k = j; k <= i - 1; k++) setF64(row, k, f64At(row, k) - (f * f64At(e, k) + g * f64At(d, k)));
+        setF64(d, j, wAt(w, n, i - 1, j));
+        wSet(w, n, i, j, 0);
+      }
+    }
+    setF64(d, i, h);
+  }
+  // Accumulate the transformations.
+  for (let i = 0; i < n - 1; i++) {
+    wSet(w, n, n - 1, i, wAt(w, n, i, i));
+    wSet(w, n, i, i, 1);
+    const h = f64At(d, i + 1);
+    const col = w + (<usize>((i + 1) * n) << 3); // V[k][i+1] = W[i+1][k]
+    if (h != 0) {
+      for (let k = 0; k <= i; k++) setF64(d, k, f64At(col, k) / h);
+      for (let j = 0; j <= i; j++) {
+        const row = w + (<usize>(j * n) << 3); // V[k][j] = W[j][k]
+        let g: f64 = 0;
+        for (let k = 0; k <= i; k++) g += f64At(col, k) * f64At(row, k);
+        for (let k = 0; k <= i; k++) setF64(row, k, f64At(row, k) - g * f64At(d, k));
+      }
+    }
+    for (let k = 0; k <= i; k++) setF64(col, k, 0);
+  }
+  for (let j = 0; j < n; j++) {
+    setF64(d, j, wAt(w, n, n - 1, j));
+    wSet(w, n, n - 1, j, 0);
+  }
+  wSet(w, n, n - 1, n - 1, 1);
+  setF64(e, 0, 0);
+
+  // Implicit QL on the tridiagonal matrix (d, e).
+  for (let i = 1; i < n; i++) setF64(e, i - 1, f64At(e, i));
+  setF64(e, n - 1, 0);
+  let f: f64 = 0;
+  let tst1: f64 = 0;
+  const eps: f64 = 2.220446049250313e-16;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(f64At(d, l)) + Math.abs(f64At(e, l)));
+    if (!(tst1 < Infinity)) return 1; // NaN or infinity in the input
+    let m = l;
+    while (m < n) {
+      if (Math.abs(f64At(e, m)) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      let iter = 0;
+      do {
+        if (++iter > 100) return 1;
+        let g = f64At(d, l);
+        let p = (f64At(d, l + 1) - g) / (2 * f64At(e, l));
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        setF64(d, l, f64At(e, l) / (p + r));
+        setF64(d, l + 1, f64At(e, l) * (p + r));
+        const dl1 = f64At(d, l + 1);
+        let h = g - f64At(d, l);
+        for (let i = l + 2; i < n; i++) setF64(d, i, f64At(d, i) - h);
+        f += h;
+        p = f64At(d, m);
+        let c: f64 = 1;
+        let c2: f64 = 1;
+        let c3: f64 = 1;
+        const el1 = f64At(e, l + 1);
+        let s: f64 = 0;
+        let s2: f64 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * f64At(e, i);
+          h = c * p;
+          r = Math.hypot(p, f64At(e, i));
+          setF64(e, i + 1, s * r);
+          s = f64At(e, i) / r;
+          c = p / r;
+          p = c * f64At(d, i) - s * g;
+          setF64(d, i + 1, h + s * (c * g + s * f64At(d, i)));
+          // Rotate eigenvectors i and i+1: rows i and i+1 of W, two lanes at a time.
+          const ri = w + (<usize>(i * n) << 3);
+          const rj = w + (<usize>((i + 1) * n) << 3);
+          const sv = f64x2.splat(s);
+          const cv = f64x2.splat(c);
+          let k = 0;
+          for (; k + 1 < n; k += 2) {
+            const o = <usize>k << 3;
+            const a = v128.load(ri + o);
+            const b = v128.load(rj + o);
+            v128.store(rj + o, f64x2.add(f64x2.mul(sv, a), f64x2.mul(cv, b)));
+            v128.store(ri + o, f64x2.sub(f64x2.mul(cv, a), f64x2.mul(sv, b)));
+          }
+          if (k < n) {
+            const a = f64At(ri, k);
+            const b = f64At(rj, k);
+            setF64(rj, k, s * a + c * b);
+            setF64(ri, k, c * a - s * b);
+          }
+        }
+        p = (-s * s2 * c3 * el1 * f64At(e, l)) / dl1;
+        setF64(e, l, s * p);
+        setF64(d, l, c * p);
+      } while (Math.abs(f64At(e, l)) > eps * tst1);
+    }
+    setF64(d, l, f64At(d, l) + f);
+    setF64(e, l, 0);
+  }
+  return 0;
+}
