@@ -26,6 +26,10 @@ export const ERRORS = {
   training_input: (problem: string) => `cannot train: ${problem}`,
   training_failed: (problem: string) => `training failed: ${problem}`,
   training_cancelled: () => 'training was cancelled',
+  model_foreign: (where: string) => `${where} is not an Axon Stage reservoir model`,
+  model_corrupt: (where: string, problem: string) => `${where} is a damaged reservoir model: ${problem}`,
+  model_version: (where: string, version: number, supported: number) =>
+    `${where} is a reservoir model of format version ${version}; this version of Axon Stage reads version ${supported}`,
   server_listen: (address: string, reason: string) => `cannot listen on ${address}: ${reason}`,
   sinenet_design: (problem: string) => `invalid sine-network design: ${problem}`,
   sinenet_pack_folder: (dir: string) => `${dir} is not empty and holds no sine-network pack (pack.json); choose an empty or new folder`,

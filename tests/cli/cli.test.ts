@@ -1,15 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parameterDocs } from '../../src/main/docs/param-docs';
 import { ROOT } from '../support/engine-harness';
+import { runAxon, show, type Run } from '../support/cli-runner';
 
-// The `axon` command line as a user runs it: a real `node bin/axon.cjs` process per call, run
-// from the repository, writing into a temporary folder. Exit codes: 0 ok, 1 failure, 2 usage.
+// The `axon` command line as a user runs it, writing into a temporary folder.
 
-const BIN = path.join(ROOT, 'bin', 'axon.cjs');
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'axon-cli-'));
 /** An empty user data folder, so the user's own patches never leak into these tests. */
 const DATA = path.join(TMP, 'data');
@@ -17,27 +15,7 @@ mkdirSync(DATA);
 
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-// At most three CLI processes at a time: enough to overlap start-up on two cores.
-let running = 0;
-const queue: (() => void)[] = [];
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= 3) await new Promise<void>((resolve) => queue.push(resolve));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    queue.shift()?.();
-  }
-}
-
-const axon = (...args: string[]): Promise<Run> => axonIn(DATA, ...args);
+const axon = (...args: string[]): Promise<Run> => runAxon(DATA, ...args);
 
 /** One process for tests that look at the same invocation from different sides. */
 const shared = new Map<string, Promise<Run>>();
@@ -48,24 +26,8 @@ function axonOnce(...args: string[]): Promise<Run> {
   return run;
 }
 
-function axonIn(dataDir: string, ...args: string[]): Promise<Run> {
-  return slot(
-    () =>
-      new Promise<Run>((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, AXON_DATA_DIR: dataDir } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      }),
-  );
-}
-
 const tmp = (name: string) => path.join(TMP, name);
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
-const show = (r: Run) => `exit ${String(r.code)}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
 
 /** Files in a folder other than the ones named (to find partial or temporary files). */
 const strays = (dir: string, expected: string[]) => readdirSync(dir).filter((f) => !expected.includes(f));
@@ -410,7 +372,7 @@ describe.concurrent('axon patches', () => {
     mkdirSync(userDir, { recursive: true });
     writeFileSync(path.join(userDir, 'mine.json'), JSON.stringify({ format: 'axon-patch', version: 1, name: 'Mine', neurons: [{ id: 'a', activation: 'sine' }] }));
     writeFileSync(path.join(userDir, 'junk.json'), '{');
-    const r = await axonIn(path.dirname(userDir), 'patches', '--json');
+    const r = await runAxon(path.dirname(userDir), 'patches', '--json');
     expect(r.code, show(r)).toBe(0);
     const list = JSON.parse(r.stdout) as { name: string; origin: string; title: string }[];
     expect(list.map((p) => p.name)).toEqual([...EXAMPLES, 'mine']);

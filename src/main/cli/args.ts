@@ -5,14 +5,20 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Strict flag parsing: unknown flags, missing values and stray arguments are errors. */
 export function parseFlags<O extends Options>(argv: string[], options: O, positionals: { min: number; max: number; names: string }) {
+  // "--speed -1" means what it says: parseArgs would take "-1" for a short flag, so a negative
+  // number after a flag that takes a value is joined to it.
+  const args = argv.flatMap((a, i) => {
+    const prev = argv[i - 1];
+    if (i > 0 && /^-\d|^-\.\d/.test(a) && prev.startsWith('--') && !prev.includes('=') && options[prev.slice(2)]?.type === 'string') return [];
+    const next = argv[i + 1];
+    if (next !== undefined && /^-\d|^-\.\d/.test(next) && a.startsWith('--') && !a.includes('=') && options[a.slice(2)]?.type === 'string') return [`${a}=${next}`];
+    return [a];
+  });
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    // parseArgs reads "--seconds -1" as a flag without its value; say how to pass a negative number.
-    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
-    if (ambiguous) throw axonError('cli_usage', `${ambiguous[1]} needs a value (for a negative number write ${ambiguous[1]}=-1)`);
     throw axonError('cli_usage', message.split('\n')[0].replace(/\. To specify a positional argument.*$/, ''));
   }
   const n = parsed.positionals.length;

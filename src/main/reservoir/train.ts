@@ -41,12 +41,16 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Polled between grains; training stops with `training_cancelled` when it returns true. */
   isCancelled?: () => boolean;
+  /** Keep each grain's autonomous re-synthesis, at least this many samples (for MFCC scoring). */
+  keepResynthesis?: number;
 }
 
 export interface TrainReport {
   grains: { nrmse: number; aperture: number }[];
   trainSeconds: number;
   warnings: string[];
+  /** Per grain, when asked for: the autonomous run after one grain length of settling. */
+  resynthesis?: Float64Array[];
 }
 
 /** What driving one grain through the reservoir left behind. */
@@ -226,6 +230,7 @@ export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, op
   // One player evaluates every candidate: its bank holds the grains' conceptors as they are made.
   const player = new ReservoirPlayer(model, opts.sampleRate);
   const scratch = new Float32Array(csize);
+  const resynthesis: Float64Array[] = [];
   for (let j = 0; j < G; j++) {
     checkCancel();
     const L = grains[j].length;
@@ -243,15 +248,16 @@ export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, op
     const aperture = chooseAperture(attenuation, h.apertureMin, h.apertureMax);
     conceptors.set(fill(aperture), j * csize);
     player.replaceConceptor(j, conceptors.subarray(j * csize, (j + 1) * csize));
-    const run = player.evaluate(j, driven[j].last, L + 2 * L);
+    const run = player.evaluate(j, driven[j].last, L + Math.max(2 * L, opts.keepResynthesis ?? 0));
     const tail = run.y.subarray(L);
-    const nrmse = run.healthy ? alignedNrmse(tail, grains[j], driven[j].steps + L) : Infinity;
+    if (opts.keepResynthesis !== undefined) resynthesis.push(tail);
+    const nrmse = run.healthy ? alignedNrmse(tail.subarray(0, 2 * L), grains[j], driven[j].steps + L) : Infinity;
     infos[j] = { length: L, aperture, nrmse };
     if (!Number.isFinite(nrmse)) warnings.push(`grain ${j}: the autonomous re-synthesis did not stay finite`);
     progress('conceptors', 0.35 + (0.65 * (j + 1)) / G);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
-  return { model, report: { grains: infos.map((g) => ({ nrmse: g.nrmse, aperture: g.aperture })), trainSeconds, warnings } };
+  return { model, report: { grains: infos.map((g) => ({ nrmse: g.nrmse, aperture: g.aperture })), trainSeconds, warnings, ...(opts.keepResynthesis !== undefined ? { resynthesis } : {}) } };
 }
 
 /** Conception weights below this (or this close to 1) are rounded off when forming C. */

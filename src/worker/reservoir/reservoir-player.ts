@@ -74,8 +74,10 @@ export class ReservoirPlayer {
   private readonly morphIndex = new Int32Array(MAX_MORPH);
   private readonly morphWeight = new Float64Array(MAX_MORPH);
   private morphCount = 0;
-  /** False once the state went non-finite (the host then resets). */
+  /** False when the last chunk went non-finite (it was silenced and the state restarted). */
   healthy = true;
+  /** How often that happened. */
+  restarts = 0;
 
   constructor(model: ReservoirModel, sampleRate: Hertz) {
     const n = model.hyper.neurons;
@@ -191,6 +193,13 @@ export class ReservoirPlayer {
     this.blendKernel(this.curPtr, this.bankPtr, this.size, this.indexPtr, this.weightPtr, count);
     const leak = Math.min(1, Math.max(0, this.leakBase * c.leak));
     this.healthy = this.runKernel(len, this.outPtr, leak, c.radius, c.gain, this.attPtr) === 1;
+    if (!this.healthy) {
+      // Only non-finite controls or weights get here (the state is clamped): drop the chunk
+      // and start the reservoir again rather than ever emit NaN.
+      this.out.fill(0, 0, len);
+      this.restart();
+      this.restarts++;
+    }
     // Advance through the sequence; a grain lasts its own length (at this rate) at speed 1.
     this.position += (c.speed * len) / this.lengths[g];
     this.position -= Math.floor(this.position / G) * G;
@@ -248,11 +257,16 @@ export class ReservoirPlayer {
   }
 
   reset(): void {
+    this.restart();
+    this.position = 0;
+    this.healthy = true;
+  }
+
+  /** A fresh state and DC blocker, keeping the place in the sequence. */
+  private restart(): void {
     // A small deterministic kick: from exactly zero a symmetric reservoir may never start.
     this.state.fill(0);
     for (let i = 0; i < this.n; i++) this.state[i] = 0.1 * Math.sin(1 + i * 2.399963);
-    this.position = 0;
     this.dcX = this.dcY = 0;
-    this.healthy = true;
   }
 }
