@@ -5,7 +5,9 @@ import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
 import type { Patch } from '../shared/patch/schema';
 import { EngineHost, type EngineHostOptions } from './engine/engine-host';
-import { listPatches, readPatch } from './patches/patch-library';
+import { loadPatchAssets, readPlayablePatch } from './patches/patch-assets';
+import { listPatches } from './patches/patch-library';
+import type { PatchAssets } from '../worker/patch-assets';
 import { fnv1a } from './hash';
 
 export interface BackendEvents {
@@ -63,20 +65,20 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   /** Loads a patch by name (API: no file paths); a bad patch throws and the current one keeps playing. */
   async loadPatch(name: string): Promise<EngineState> {
-    const { patch } = readPatch(name, false);
-    return this.loadValidated(patch, name);
+    const { patch, assets } = readPlayablePatch(name, false);
+    return this.loadValidated(patch, name, assets);
   }
 
   /** Loads a patch by name or file path (the local user: CLI flags, the app's own start-up). */
   async loadPatchFile(nameOrPath: string): Promise<EngineState> {
-    const { patch } = readPatch(nameOrPath, true);
-    return this.loadValidated(patch, nameOrPath);
+    const { patch, assets } = readPlayablePatch(nameOrPath, true);
+    return this.loadValidated(patch, nameOrPath, assets);
   }
 
-  async loadValidated(patch: Patch, name: string): Promise<EngineState> {
+  async loadValidated(patch: Patch, name: string, assets: PatchAssets = loadPatchAssets(patch, name)): Promise<EngineState> {
     const layout = layoutPatch(patch);
     const seed = this.seedOverride ?? patch.seed ?? 1;
-    await this.engine.load(layout, name, seed);
+    await this.engine.load(layout, name, seed, assets);
     this.layout = layout;
     this.values.clear();
     for (const p of layout.params) this.values.set(p.id, p.initial);

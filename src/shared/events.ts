@@ -46,7 +46,8 @@ export const NAN_NETWORK = 1;
 export const NAN_VOICE = 2;
 export const NAN_REVERB = 3;
 export const NAN_MASTER = 4;
-export const NAN_MODULES: Record<number, string> = { 1: 'network', 2: 'voice', 3: 'reverb', 4: 'master' };
+export const NAN_SOURCE = 5;
+export const NAN_MODULES: Record<number, string> = { 1: 'network', 2: 'voice', 3: 'reverb', 4: 'master', 5: 'source' };
 
 /** An output event as main reports it to UIs and devices. */
 export type OutEvent =

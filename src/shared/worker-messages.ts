@@ -1,5 +1,6 @@
 import type { EngineMemory } from './engine-memory';
 import type { ErrorPayload } from './errors';
+import type { PatchAssets } from '../worker/patch-assets';
 
 // Lifecycle messages between main and the engine worker (never one per block).
 
@@ -8,7 +9,7 @@ export type AudioOutputChoice = { kind: 'auto'; device?: string } | { kind: 'non
 
 export type HostMessage =
   | { type: 'init'; memory: EngineMemory; output: AudioOutputChoice }
-  | { type: 'load'; patch: unknown; name: string; seed: number; generation: number }
+  | { type: 'load'; patch: unknown; name: string; seed: number; generation: number; assets: PatchAssets }
   | { type: 'stop' };
 
 export type WorkerMessage =

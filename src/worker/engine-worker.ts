@@ -106,7 +106,7 @@ port.on('message', (m: HostMessage) => {
       case 'load': {
         if (!engine) throw new Error('load before init');
         const patch = validatePatch(m.patch, m.name);
-        engine.load(layoutPatch(patch), m.seed, m.generation);
+        engine.load(layoutPatch(patch), m.seed, m.generation, m.assets);
         post({ type: 'loaded', generation: m.generation, frame: engine.frame });
         break;
       }

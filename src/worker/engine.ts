@@ -19,6 +19,7 @@ import { dbToGain, type Frames, type Hertz } from '../shared/units';
 import { MasterChain } from './dsp/master-chain';
 import type { OutEventSink } from './outputs/out-event-sink';
 import { CHUNK } from './kernels/network-layout';
+import { NO_ASSETS, type PatchAssets } from './patch-assets';
 import { PatchRuntime } from './patch-runtime';
 
 /** Where control events come from: the control ring in the worker, a parsed log offline. */
@@ -121,8 +122,8 @@ export class Engine {
    * Prepares a patch (allocates: call between blocks). The first patch fades in; a later one
    * replaces the current after a short fade-out, so a patch change never clicks.
    */
-  load(layout: PatchLayout, seed: number, generation = 0): void {
-    const runtime = new PatchRuntime(layout, this.sampleRate, seed, generation, this.inputTargets, { left: this.master.inL, right: this.master.inR });
+  load(layout: PatchLayout, seed: number, generation = 0, assets: PatchAssets = NO_ASSETS): void {
+    const runtime = new PatchRuntime(layout, this.sampleRate, seed, generation, this.inputTargets, { left: this.master.inL, right: this.master.inR }, assets);
     if (this.current === null) {
       this.current = runtime;
       this.master.setFade(0);

@@ -3,6 +3,7 @@ import type { Frames, Hertz, Seconds } from '../shared/units';
 import { CHANNELS } from '../shared/engine-memory';
 import { DEFAULT_BLOCK } from '../shared/engine-config';
 import { Engine, NO_EVENTS } from './engine';
+import type { PatchAssets } from './patch-assets';
 import { OutEventList } from './outputs/out-event-sink';
 import { ArrayEventSource } from './rings/array-event-source';
 
@@ -13,6 +14,7 @@ export interface OfflineOptions {
   /** Encoded, frame-sorted control events (see parseEventLog). */
   events?: Float64Array;
   blockSize?: Frames;
+  assets?: PatchAssets;
 }
 
 export interface OfflineResult {
@@ -29,7 +31,7 @@ export function renderOffline(layout: PatchLayout, opts: OfflineOptions): Offlin
   const block = opts.blockSize ?? DEFAULT_BLOCK;
   const out = new OutEventList();
   const engine = new Engine({ sampleRate: opts.sampleRate, out });
-  engine.load(layout, opts.seed);
+  engine.load(layout, opts.seed, 0, opts.assets);
   const events = opts.events ? new ArrayEventSource(opts.events) : NO_EVENTS;
   const audio = new Float32Array(frames * CHANNELS);
   const buf = new Float32Array(block * CHANNELS);

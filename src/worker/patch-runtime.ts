@@ -1,4 +1,4 @@
-import { NAN_NETWORK, NAN_REVERB, NAN_VOICE } from '../shared/events';
+import { NAN_NETWORK, NAN_REVERB, NAN_SOURCE, NAN_VOICE } from '../shared/events';
 import type { PatchLayout } from '../shared/patch/layout';
 import { PARAM_ROUTE_TARGETS, VOICE_CONTROL_KEYS, voiceControlSpecs } from '../shared/patch/schema';
 import { toNormal, type ParamSpec } from '../shared/params/spec';
@@ -9,10 +9,13 @@ import { CHUNK } from './kernels/network-layout';
 import { Network } from './neurons/network';
 import { EventOutputs } from './outputs/event-outputs';
 import type { OutEventSink } from './outputs/out-event-sink';
+import { ControlModulation } from './params/control-modulation';
 import { ParamBank } from './params/param-bank';
+import { NO_ASSETS, type PatchAssets } from './patch-assets';
 import { ChaosTriangleSource } from './sources/chaos-triangle-source';
 import { ControlInputSource } from './sources/control-input-source';
 import { OscillatorSource } from './sources/oscillator-source';
+import { ReservoirSource } from './sources/reservoir-source';
 import { SequenceSource } from './sources/sequence-source';
 import type { Source } from './sources/source';
 
@@ -102,6 +105,10 @@ export class PatchRuntime {
   readonly reverb: SpringReverb;
   readonly outputs: EventOutputs;
   private readonly sources: Source[];
+  private readonly reservoirs: ReservoirSource[];
+  private readonly control: ControlModulation;
+  /** Frames of the last chunk: the columns hold them when the next chunk's sources start. */
+  private lastLen = 0;
   private readonly sourceColumns: Int32Array;
   private readonly reverbColumns: Int32Array;
   private readonly returnRing = new Float64Array(RETURN_RING);
@@ -126,6 +133,7 @@ export class PatchRuntime {
     readonly generation: number,
     inputTargets: Float64Array,
     output?: { left: Float64Array; right: Float64Array },
+    assets: PatchAssets = NO_ASSETS,
   ) {
     this.outL = output?.left ?? buffer();
     this.outR = output?.right ?? buffer();
@@ -135,7 +143,9 @@ export class PatchRuntime {
     this.synth = new Synth(sampleRate, controlSpecs);
     this.reverb = new SpringReverb(sampleRate);
     this.outputs = new EventOutputs(layout, sampleRate);
+    this.control = new ControlModulation(layout, this.bank);
     const built: { column: number; source: Source }[] = [];
+    const reservoirs: ReservoirSource[] = [];
     const reverbColumns: number[] = [];
     // Each oscillating source gets its own oscillator of the synth kernel (0 is the voice's).
     let osc = VOICE_OSCILLATOR;
@@ -156,8 +166,17 @@ export class PatchRuntime {
         case 'reverb-return':
           reverbColumns.push(s.column);
           break;
+        case 'reservoir': {
+          const asset = assets.reservoirs[s.id];
+          if (!asset) throw new Error(`no model was loaded for reservoir source "${s.id}"`);
+          const source = new ReservoirSource(s, asset, sampleRate, this.control);
+          reservoirs.push(source);
+          built.push({ column: s.column, source });
+          break;
+        }
       }
     }
+    this.reservoirs = reservoirs;
     this.sources = built.map((b) => b.source);
     this.sourceColumns = Int32Array.from(built, (b) => b.column);
     this.reverbColumns = Int32Array.from(reverbColumns);
@@ -173,6 +192,8 @@ export class PatchRuntime {
     bank.advance(len);
     const net = this.network;
     const cols = net.columnBuffers;
+    this.control.update(cols, this.lastLen, bank);
+    this.lastLen = len;
     for (let k = 0; k < this.sources.length; k++) this.sources[k].process(cols[this.sourceColumns[k]], len, bank);
     const ring = this.returnRing;
     for (let k = 0; k < this.reverbColumns.length; k++) {
@@ -181,6 +202,7 @@ export class PatchRuntime {
     }
     net.run(len, bank);
     this.fault = 0;
+    for (let k = 0; k < this.reservoirs.length; k++) if (this.reservoirs[k].faulted) this.fault = NAN_SOURCE;
     if (!net.healthy) {
       this.fault = NAN_NETWORK;
       net.reset();
@@ -260,5 +282,6 @@ export class PatchRuntime {
     this.reverb.reset();
     this.returnRing.fill(0);
     for (const s of this.sources) s.reset();
+    this.lastLen = 0;
   }
 }

@@ -1,5 +1,6 @@
 import { Session } from 'node:inspector';
 import { describe, expect, it } from 'vitest';
+import { loadPatchAssets } from '../../src/main/patches/patch-assets';
 import { layoutPatch } from '../../src/shared/patch/layout';
 import { Engine, NO_EVENTS } from '../../src/worker/engine';
 import type { OutEventSink } from '../../src/worker/outputs/out-event-sink';
@@ -35,10 +36,11 @@ async function engineAllocations(fn: () => void): Promise<number> {
 const discard: OutEventSink = { emit: () => undefined };
 
 describe('the render loop does not allocate', () => {
-  for (const name of ['dual-neuron', 'neuron-mixer', 'learning-neuron', 'single-neuron-synth', 'neural-midi']) {
+  for (const name of ['dual-neuron', 'neuron-mixer', 'learning-neuron', 'single-neuron-synth', 'neural-midi', 'reservoir-pluck']) {
     it(`${name}: 10 s of steady rendering allocate (almost) nothing`, async () => {
       const engine = new Engine({ sampleRate: 48000, out: discard, telemetry: { publish: () => undefined, consumed: () => true } });
-      engine.load(layoutPatch(example(name)), 1);
+      const patch = example(name);
+      engine.load(layoutPatch(patch), 1, 0, loadPatchAssets(patch, name));
       const buf = new Float32Array(256);
       for (let i = 0; i < 2000; i++) engine.render(buf, 128, NO_EVENTS);
       const bytes = await engineAllocations(() => {

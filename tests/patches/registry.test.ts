@@ -15,6 +15,7 @@ import {
   NOTE_OUT_PARAMS,
   OSCILLATOR_PARAMS,
   PARAM_GROUPS,
+  RESERVOIR_PARAMS,
   REVERB_PARAMS,
   ROUTE_PARAMS,
   SEQUENCE_PARAMS,
@@ -40,9 +41,10 @@ function numbersIn(schema: Schema, at: string, out: Map<string, z.ZodNumber>): M
   } else if (schema instanceof z.ZodArray) numbersIn(schema.element, `${at}[]`, out);
   else if (schema instanceof z.ZodRecord) numbersIn(schema.valueType, `${at}.*`, out);
   else if (schema instanceof z.ZodDiscriminatedUnion) {
+    const key = schema.def.discriminator;
     for (const option of schema.options as Schema[]) {
       if (!(option instanceof z.ZodObject)) throw new Error(`unexpected union member at ${at}`);
-      const tag = option.shape.type;
+      const tag = (option.shape as Record<string, Schema>)[key];
       if (!(tag instanceof z.ZodLiteral)) throw new Error(`union member without a type literal at ${at}`);
       numbersIn(option, `${at.replace(/\[\]$/, '')}[${String(tag.value)}]`, out);
     }
@@ -62,6 +64,7 @@ const PLACES: ReadonlyArray<[string, Record<string, ParamSpec>]> = [
   ['sources[sequence]', SEQUENCE_PARAMS],
   ['sources[chaos-triangle]', CHAOS_PARAMS],
   ['sources[input]', INPUT_SOURCE_PARAMS],
+  ['sources[reservoir]', RESERVOIR_PARAMS],
   ['voice', VOICE_PARAMS],
   ['reverb', REVERB_PARAMS],
   ['master', MASTER_PARAMS],
@@ -81,7 +84,16 @@ const SPECIAL: ReadonlyArray<[string, ParamSpec]> = [
 ];
 
 /** The only numbers in a patch that are not engine parameters. */
-const NOT_PARAMETERS = ['seed', 'neurons[].learn.target.*'];
+const NOT_PARAMETERS = [
+  'seed',
+  'neurons[].learn.target.*',
+  // Conceptor indices and the aperture factor of a derived conceptor: structure computed when the patch loads.
+  'sources[reservoir].morphSet[]',
+  ...['and', 'or'].flatMap((op) => [`sources[reservoir].derive[${op}].a`, `sources[reservoir].derive[${op}].b`]),
+  'sources[reservoir].derive[not].a',
+  'sources[reservoir].derive[aperture].a',
+  'sources[reservoir].derive[aperture].factor',
+];
 
 function expectedParamPaths(): Map<string, ParamSpec> {
   const out = new Map<string, ParamSpec>();

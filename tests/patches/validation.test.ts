@@ -77,8 +77,8 @@ function problemsOf(value: unknown): string[] {
 const ALLOWED_ACTIVATIONS = ACTIVATIONS.join('|');
 
 describe('example patches', () => {
-  it('ships the five examples', () => {
-    expect(exampleFiles).toEqual(['dual-neuron.json', 'learning-neuron.json', 'neural-midi.json', 'neuron-mixer.json', 'single-neuron-synth.json']);
+  it('ships the six examples', () => {
+    expect(exampleFiles).toEqual(['dual-neuron.json', 'learning-neuron.json', 'neural-midi.json', 'neuron-mixer.json', 'reservoir-pluck.json', 'single-neuron-synth.json']);
   });
 
   it.each(exampleFiles)('%s validates and lays out', (file) => {
@@ -268,7 +268,7 @@ describe('one clear line per problem', () => {
 
   it('unknown route target lists the targets', () => {
     const [line] = problemsOf(broken((p) => (p.routes = [{ from: 'a', to: 'voice.pitchh' }])));
-    expect(line).toBe('routes[0].to: expected voice.pitch|voice.morph|voice.cutoff|voice.resonance|voice.level|voice.osc|voice.input|reverb.input|master, got "voice.pitchh"');
+    expect(line).toBe('routes[0].to: expected voice.pitch|voice.morph|voice.cutoff|voice.resonance|voice.level|voice.osc|voice.input|reverb.input|master|sources.<id>.<param>, got "voice.pitchh"');
   });
 
   it('learn targets must be known sources', () => {

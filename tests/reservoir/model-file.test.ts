@@ -61,7 +61,7 @@ describe('reservoir model files', () => {
     expect(back.hyper).toEqual(model.hyper);
     expect(back.sampleRate).toBe(model.sampleRate);
     expect(back.grains).toEqual(model.grains);
-    for (const key of ['rowPtr', 'colIdx', 'values', 'win', 'bias', 'd', 'wout', 'conceptors'] as const) expect(Array.from(back[key]), key).toEqual(Array.from(model[key]));
+    for (const key of ['rowPtr', 'colIdx', 'values', 'win', 'bias', 'd', 'wout', 'conceptors', 'starts'] as const) expect(Array.from(back[key]), key).toEqual(Array.from(model[key]));
     const options = { sampleRate: 48000, seconds: 0.05, speed: 1, leak: 1, radius: 1, gain: 1, morph: null };
     expect(renderModel(back, options)).toEqual(renderModel(model, options));
   });

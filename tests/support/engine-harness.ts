@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadPatchAssets } from '../../src/main/patches/patch-assets';
 import { CONTROL_INPUTS, controlInputIndex } from '../../src/shared/inputs';
 import { encodeEvent, EVENT_WORDS, type LoggedEvent } from '../../src/shared/events';
 import { layoutPatch, type PatchLayout } from '../../src/shared/patch/layout';
@@ -35,6 +36,7 @@ export function render(
 ): OfflineResult {
   const layout = layoutPatch(patch);
   return renderOffline(layout, {
+    assets: loadPatchAssets(patch, 'test patch'),
     sampleRate: opts.sampleRate ?? 48000,
     seconds: opts.seconds,
     seed: opts.seed ?? patch.seed ?? 1,
@@ -56,7 +58,7 @@ export function recordColumns(
   const layout = layoutPatch(patch);
   const targets = new Float64Array(CONTROL_INPUTS.length);
   for (const [id, v] of Object.entries(opts.inputs ?? {})) targets[controlInputIndex(id)] = v;
-  const runtime = new PatchRuntime(layout, sampleRate, opts.seed ?? patch.seed ?? 1, 0, targets);
+  const runtime = new PatchRuntime(layout, sampleRate, opts.seed ?? patch.seed ?? 1, 0, targets, undefined, loadPatchAssets(patch, 'test patch'));
   const frames = Math.round(seconds * sampleRate);
   const columns = layout.columnIds.map(() => new Float64Array(frames));
   const sink = new OutEventList();

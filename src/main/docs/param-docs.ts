@@ -1,7 +1,7 @@
 import { CONTROL_INPUTS } from '../../shared/inputs';
 import { PARAM_GROUPS } from '../../shared/params/registry';
 import type { ParamSpec } from '../../shared/params/spec';
-import { ACTIVATIONS, AUDIO_ROUTE_TARGETS, LFO_SHAPES, OSC_SHAPES, PARAM_ROUTE_TARGETS, SOURCE_TYPES } from '../../shared/patch/schema';
+import { ACTIVATIONS, AUDIO_ROUTE_TARGETS, CONCEPTOR_OPS, LFO_SHAPES, MODULATABLE_SOURCES, OSC_SHAPES, PARAM_ROUTE_TARGETS, SOURCE_TYPES } from '../../shared/patch/schema';
 import { SCALE_NAMES } from '../../shared/scales';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -33,6 +33,8 @@ export function parameterDocs(): string {
     `- Weight automation shapes: ${LFO_SHAPES.map((a) => `\`${a}\``).join(', ')}`,
     `- Route targets (parameters, in their normalised range): ${PARAM_ROUTE_TARGETS.map((a) => `\`${a}\``).join(', ')}`,
     `- Route targets (audio): ${AUDIO_ROUTE_TARGETS.map((a) => `\`${a}\``).join(', ')}`,
+    `- Route targets (source parameters, at control rate, one 32-sample chunk late): \`sources.<id>.<param>\` for ${Object.keys(MODULATABLE_SOURCES).map((a) => `\`${a}\``).join(', ')} sources`,
+    `- Derived conceptors (\`derive\` of a reservoir source, indices after the grains): ${CONCEPTOR_OPS.map((a) => `\`${a}\``).join(', ')}`,
     `- Scales: ${SCALE_NAMES.map((a) => `\`${a}\``).join(', ')}`,
     '',
     '## Control inputs',

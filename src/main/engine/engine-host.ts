@@ -15,6 +15,7 @@ import {
 } from '../../shared/engine-memory';
 import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, type LoggedEvent, type OutEvent } from '../../shared/events';
 import { axonError, AxonError } from '../../shared/errors';
+import { NO_ASSETS, type PatchAssets } from '../../worker/patch-assets';
 import type { PatchLayout } from '../../shared/patch/layout';
 import { TELEMETRY_WORDS } from '../../shared/telemetry';
 import type { Frames, Hertz, Seconds } from '../../shared/units';
@@ -141,9 +142,9 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
    * Loads a validated patch; parameter events encoded afterwards address the new patch. Returns
    * the engine frame at which it was loaded.
    */
-  async load(layout: PatchLayout, name: string, seed: number): Promise<number> {
+  async load(layout: PatchLayout, name: string, seed: number, assets: PatchAssets = NO_ASSETS): Promise<number> {
     const generation = ++this.generation;
-    const reply = await this.request({ type: 'load', patch: layout.patch, name, seed, generation }, 'loaded');
+    const reply = await this.request({ type: 'load', patch: layout.patch, name, seed, generation, assets }, 'loaded');
     this.layout = layout;
     return reply.type === 'loaded' ? reply.frame : 0;
   }

@@ -1,4 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { Matrix } from 'ml-matrix';
+import { eigenSymmetricFast } from './eigen';
 
 // Conceptor algebra (Jaeger 2014, "Controlling recurrent neural networks by conceptors"), on
 // symmetric matrices through their eigen decomposition, and elementwise for diagonal conceptors
@@ -15,8 +16,12 @@ export interface Eigen {
 }
 
 export function eigenSymmetric(m: Matrix): Eigen {
-  const e = new EigenvalueDecomposition(m, { assumeSymmetric: true });
-  return { values: Float64Array.from(e.realEigenvalues), vectors: e.eigenvectorMatrix };
+  const n = m.rows;
+  const e = eigenSymmetricFast(Float64Array.from(m.to1DArray()), n);
+  // The fast decomposition returns eigenvectors as rows; Eigen keeps them as columns.
+  const vectors = new Matrix(n, n);
+  for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) vectors.set(i, k, e.vectors[k * n + i]);
+  return { values: e.values, vectors };
 }
 
 /** U diag(f(lambda)) U^T. */

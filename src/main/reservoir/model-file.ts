@@ -14,7 +14,7 @@ export const MODEL_FORMAT = 'axon-reservoir-model';
 export const MODEL_VERSION = 1;
 export const MODEL_EXTENSION = '.axrm';
 
-const ARRAYS = ['rowPtr', 'colIdx', 'values', 'win', 'bias', 'd', 'wout', 'conceptors'] as const;
+const ARRAYS = ['rowPtr', 'colIdx', 'values', 'win', 'bias', 'd', 'wout', 'conceptors', 'starts'] as const;
 type ArrayName = (typeof ARRAYS)[number];
 const INT_ARRAYS: ReadonlySet<ArrayName> = new Set(['rowPtr', 'colIdx']);
 
@@ -139,6 +139,7 @@ export function decodeModel(bytes: Uint8Array, where: string): ReservoirModel {
     d: get<Float32Array>('d', 'f32'),
     wout: get<Float32Array>('wout', 'f32'),
     conceptors: get<Float32Array>('conceptors', 'f32'),
+    starts: get<Float32Array>('starts', 'f32'),
     grains: h.grains.map((g) => ({ ...g, nrmse: g.nrmse ?? Infinity })),
   };
   const problems = modelProblems(model);

@@ -48,6 +48,16 @@ export const INPUT_SOURCE_PARAMS = {
   scale: p({ label: 'Scale', unit: '', min: -8, max: 8, default: 1, scaling: 'linear', smoothing: 10, description: 'Multiplies the control input.' }),
 } as const;
 
+export const RESERVOIR_PARAMS = {
+  speed: p({ label: 'Speed', unit: '', min: -4, max: 4, default: 1, scaling: 'linear', smoothing: 20, description: 'Pace through the grain sequence: 1 plays each grain for its own length, 2 twice as fast, negative values go backwards, 0 holds the current grain.' }),
+  leak: p({ label: 'Leak', unit: '', min: 0.25, max: 2, default: 1, scaling: 'log', smoothing: 20, description: 'Multiplies the model\'s leak rate (the result is clamped to 1): lower is slower, darker and lower in pitch.' }),
+  radius: p({ label: 'Radius', unit: '', min: 0.5, max: 1.5, default: 1, scaling: 'linear', smoothing: 20, description: 'Scales the recurrent weights (the spectral radius): below 1 the pattern fades toward rest, above 1 it grows rough and chaotic.' }),
+  gain: p({ label: 'Drive', unit: '', min: 0.1, max: 8, default: 1, scaling: 'log', smoothing: 20, description: 'Readout gain before the soft limiter: above 1 it saturates.' }),
+  morph: p({ label: 'Morph', unit: '', min: 0, max: 1, default: 0, scaling: 'linear', smoothing: 20, description: 'Crossfade of conceptors from the grain sequence (0) to the morph set (1).' }),
+  position: p({ label: 'Morph position', unit: '', min: 0, max: 1, default: 0, scaling: 'linear', smoothing: 20, description: 'Place along the morph set: 0 its first conceptor, 1 its last; in between, neighbours are blended linearly.' }),
+  level: OSCILLATOR_PARAMS.level,
+} as const;
+
 export const VOICE_PARAMS = {
   pitch: p({ label: 'Pitch', unit: 'Hz', min: 20, max: 5000, default: 110, scaling: 'log', smoothing: 5, description: 'Frequency of the voice oscillator.' }),
   morph: p({ label: 'Waveform', unit: '', min: 0, max: 3, default: 0, scaling: 'linear', smoothing: 5, description: 'Continuous waveform morph: 0 sine, 1 triangle, 2 saw, 3 square.' }),
@@ -104,6 +114,7 @@ export const PARAM_GROUPS = {
   sequence: { title: 'Sequenced sine source (`sources.<id>.<param>`)', params: SEQUENCE_PARAMS },
   chaos: { title: 'Chaotic triangle source (`sources.<id>.<param>`)', params: CHAOS_PARAMS },
   input: { title: 'Control input source (`sources.<id>.<param>`)', params: INPUT_SOURCE_PARAMS },
+  reservoir: { title: 'Conceptor reservoir source (`sources.<id>.<param>`)', params: RESERVOIR_PARAMS },
   voice: { title: 'Synth voice (`voice.<param>`)', params: VOICE_PARAMS },
   reverb: { title: 'Spring reverb (`reverb.<param>`)', params: REVERB_PARAMS },
   master: { title: 'Master (`master.<param>`)', params: MASTER_PARAMS },

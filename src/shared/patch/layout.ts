@@ -9,6 +9,7 @@ import {
   NEURON_PARAMS,
   NOTE_OUT_PARAMS,
   OSCILLATOR_PARAMS,
+  RESERVOIR_PARAMS,
   REVERB_PARAMS,
   ROUTE_PARAMS,
   SEQUENCE_PARAMS,
@@ -18,7 +19,7 @@ import {
 import { controlInputIndex } from '../inputs';
 import { SCALES, type ScaleName } from '../scales';
 import type { Activation, Patch, PatchSource, RouteTarget } from './schema';
-import { LFO_SHAPES, OSC_SHAPES } from './schema';
+import { LFO_SHAPES, OSC_SHAPES, SOURCE_PARAM_TARGET } from './schema';
 
 // A validated patch flattened into numbered parameter slots and signal columns. Main and the
 // engine worker both derive it from the same patch, so a parameter id maps to the same slot on
@@ -69,6 +70,8 @@ export interface RouteLayout {
   readonly column: number;
   readonly target: RouteTarget;
   readonly amountSlot: number;
+  /** For a `sources.<id>.<param>` target, that parameter's slot; -1 otherwise. */
+  readonly targetSlot: number;
 }
 
 export interface NoteOutLayout {
@@ -115,6 +118,7 @@ const SOURCE_PARAMS: Record<PatchSource['type'], Record<string, ParamSpec>> = {
   'chaos-triangle': CHAOS_PARAMS,
   input: INPUT_SOURCE_PARAMS,
   'reverb-return': {},
+  reservoir: RESERVOIR_PARAMS,
 };
 
 /** Builds the layout of a patch that already passed validatePatch. */
@@ -177,8 +181,9 @@ export function layoutPatch(patch: Patch): PatchLayout {
   const master = group('master', MASTER_PARAMS, patch.master);
   const routes = (patch.routes ?? []).map((r, i): RouteLayout => ({
     column: col(r.from),
-    target: r.to,
+    target: r.to as RouteTarget,
     amountSlot: add(`routes.${i}.amount`, ROUTE_PARAMS.amount, r.amount),
+    targetSlot: SOURCE_PARAM_TARGET.test(r.to) ? (slotOf.get(r.to) ?? -1) : -1,
   }));
   const midi = (patch.midi ?? []).map((m, i): NoteOutLayout | CcOutLayout =>
     m.type === 'note'

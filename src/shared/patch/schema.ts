@@ -9,6 +9,7 @@ import {
   NEURON_PARAMS,
   NOTE_OUT_PARAMS,
   OSCILLATOR_PARAMS,
+  RESERVOIR_PARAMS,
   REVERB_PARAMS,
   ROUTE_PARAMS,
   SEQUENCE_PARAMS,
@@ -26,6 +27,9 @@ export const MAX_NEURONS = 16;
 export const MAX_SOURCES = 32;
 /** Sources one learning neuron's target may mix. */
 export const MAX_LEARN_TARGETS = 8;
+/** Conceptors a reservoir's morph set blends at most, and conceptors it may derive. */
+export const MAX_MORPH_SET = 8;
+export const MAX_DERIVED = 16;
 
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'sine', 'hardclip', 'comparator', 'nlc'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -41,6 +45,8 @@ export const voiceControlSpecs = (): ParamSpec[] => VOICE_CONTROL_KEYS.map((k) =
 /** Audio targets a route feeds with the source signal times the amount. */
 export const AUDIO_ROUTE_TARGETS = ['voice.input', 'reverb.input', 'master'] as const;
 export const ROUTE_TARGETS = [...PARAM_ROUTE_TARGETS, ...AUDIO_ROUTE_TARGETS] as const;
+/** A route target naming a source parameter: `sources.<id>.<param>`. */
+export const SOURCE_PARAM_TARGET = /^sources\.([A-Za-z][A-Za-z0-9_-]{0,31})\.([A-Za-z]+)$/;
 
 export const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 const Id = z.string().regex(ID_PATTERN, { message: 'must start with a letter and use only letters, digits, _ and - (at most 32)' });
@@ -89,8 +95,32 @@ const ReverbReturnSource = z.strictObject({
   type: z.literal('reverb-return'),
 });
 
-export const SourceSchema = z.discriminatedUnion('type', [OscillatorSource, SequenceSource, ChaosSource, InputSource, ReverbReturnSource]);
-export const SOURCE_TYPES = ['oscillator', 'sequence', 'chaos-triangle', 'input', 'reverb-return'] as const;
+/** A model in the user's models folder or the bundled examples: a name, never a path. */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const ConceptorIndex = z.number().int().min(0);
+/** A conceptor computed from others when the patch loads; it takes the next index after the grains. */
+const DerivedConceptor = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('and'), a: ConceptorIndex, b: ConceptorIndex }),
+  z.strictObject({ op: z.literal('or'), a: ConceptorIndex, b: ConceptorIndex }),
+  z.strictObject({ op: z.literal('not'), a: ConceptorIndex }),
+  z.strictObject({ op: z.literal('aperture'), a: ConceptorIndex, factor: z.number().min(0.001).max(1000) }),
+]);
+export const CONCEPTOR_OPS = ['and', 'or', 'not', 'aperture'] as const;
+
+const ReservoirSource = z.strictObject({
+  id: Id,
+  type: z.literal('reservoir'),
+  model: z.string().regex(MODEL_NAME_PATTERN, { message: 'must be a model name (letters, digits, _ and -, at most 64), not a path' }),
+  /** Conceptors (grain indices, then derived ones) the morph position travels through. */
+  morphSet: z.array(ConceptorIndex).min(1).max(MAX_MORPH_SET).optional(),
+  derive: z.array(DerivedConceptor).max(MAX_DERIVED).optional(),
+  ...paramFields(RESERVOIR_PARAMS),
+});
+
+export const SourceSchema = z.discriminatedUnion('type', [OscillatorSource, SequenceSource, ChaosSource, InputSource, ReverbReturnSource, ReservoirSource]);
+export const SOURCE_TYPES = ['oscillator', 'sequence', 'chaos-triangle', 'input', 'reverb-return', 'reservoir'] as const;
+/** Source kinds whose parameters a route may modulate (at control rate, `sources.<id>.<param>`). */
+export const MODULATABLE_SOURCES = { reservoir: RESERVOIR_PARAMS } as const satisfies Partial<Record<(typeof SOURCE_TYPES)[number], Record<string, ParamSpec>>>;
 
 const Automation = z.strictObject({
   shape: z.enum(LFO_SHAPES),
@@ -120,7 +150,9 @@ export const NeuronSchema = z.strictObject({
 
 const RouteSchema = z.strictObject({
   from: z.string(),
-  to: z.enum(ROUTE_TARGETS),
+  to: z.string().refine((v) => (ROUTE_TARGETS as readonly string[]).includes(v) || SOURCE_PARAM_TARGET.test(v), {
+    error: (issue) => `expected ${[...ROUTE_TARGETS, 'sources.<id>.<param>'].join('|')}, got ${JSON.stringify(issue.input)}`,
+  }),
   ...paramFields(ROUTE_PARAMS),
 });
 
@@ -169,4 +201,5 @@ export type PatchRoute = z.infer<typeof RouteSchema>;
 export type PatchMidiOut = NonNullable<Patch['midi']>[number];
 export type PatchDrumOut = z.infer<typeof DrumOut>;
 export type ParamRouteTarget = (typeof PARAM_ROUTE_TARGETS)[number];
-export type RouteTarget = (typeof ROUTE_TARGETS)[number];
+export type RouteTarget = (typeof ROUTE_TARGETS)[number] | `sources.${string}`;
+export type PatchDerivedConceptor = z.infer<typeof DerivedConceptor>;

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { axonError, withDetails } from '../errors';
 import { CONTROL_INPUTS, controlInputIndex } from '../inputs';
-import { MAX_LEARN_TARGETS, PatchSchema, type Patch } from './schema';
+import { MAX_LEARN_TARGETS, MODULATABLE_SOURCES, PatchSchema, SOURCE_PARAM_TARGET, type Patch } from './schema';
 
 /** `neurons[1].inputs.x` from ['neurons', 1, 'inputs', 'x']. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -141,7 +141,21 @@ function checkReferences(patch: Raw): string[] {
       if (!sourceIds.has(t)) problems.push(`neurons[${i}].learn.target.${t}: unknown source "${t}" (a target is a mix of sources)`);
     }
   });
-  list(patch.routes).forEach((r, i) => needKnown(`routes[${i}].from`, r.from));
+  const typeOf = new Map(sources.map((s) => [text(s.id), text(s.type)]));
+  list(patch.routes).forEach((r, i) => {
+    needKnown(`routes[${i}].from`, r.from);
+    const target = typeof r.to === 'string' ? SOURCE_PARAM_TARGET.exec(r.to) : null;
+    if (!target) return;
+    const [, id, key] = target;
+    const type = typeOf.get(id);
+    const modulatable = Object.keys(MODULATABLE_SOURCES);
+    if (type === undefined) problems.push(`routes[${i}].to: unknown source "${id}"`);
+    else if (!(type in MODULATABLE_SOURCES)) problems.push(`routes[${i}].to: source "${id}" (type ${type}) has no parameters a route can modulate (only ${modulatable.join(', ')} sources do)`);
+    else {
+      const params = MODULATABLE_SOURCES[type as keyof typeof MODULATABLE_SOURCES];
+      if (!(key in params)) problems.push(`routes[${i}].to: source "${id}" (type ${type}) has no parameter "${key}" (${Object.keys(params).join(', ')})`);
+    }
+  });
   list(patch.midi).forEach((m, i) => {
     if (m.type === 'note') {
       needKnown(`midi[${i}].gate`, m.gate);

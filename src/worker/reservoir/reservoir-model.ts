@@ -49,6 +49,11 @@ export interface ReservoirModel {
   grains: GrainInfo[];
   /** One conceptor per grain: neurons x neurons (full) or neurons (diagonal), row-major. */
   conceptors: Float32Array;
+  /**
+   * Per grain, a state on its attractor (where driving with the grain left the reservoir): a
+   * player starts there, since from an arbitrary state the conceptor may pull it to rest.
+   */
+  starts: Float32Array;
 }
 
 export const conceptorSize = (m: Pick<ReservoirModel, 'hyper'>) => (m.hyper.kind === 'full' ? m.hyper.neurons * m.hyper.neurons : m.hyper.neurons);
@@ -68,6 +73,7 @@ export function modelProblems(m: ReservoirModel): string[] {
   need('wout', m.wout.length, n);
   need('colIdx', m.colIdx.length, m.values.length);
   need('conceptors', m.conceptors.length, m.grains.length * conceptorSize(m));
+  need('starts', m.starts.length, m.grains.length * n);
   if (m.rowPtr.length === n + 1 && m.rowPtr[n] !== m.values.length) problems.push(`rowPtr ends at ${m.rowPtr[n]}, expected ${m.values.length}`);
   for (let i = 0; i < m.rowPtr.length - 1; i++) {
     if (m.rowPtr[i] > m.rowPtr[i + 1]) {
@@ -81,7 +87,7 @@ export function modelProblems(m: ReservoirModel): string[] {
       break;
     }
   }
-  for (const [name, arr] of [['values', m.values], ['win', m.win], ['bias', m.bias], ['d', m.d], ['wout', m.wout], ['conceptors', m.conceptors]] as const) {
+  for (const [name, arr] of [['values', m.values], ['win', m.win], ['bias', m.bias], ['d', m.d], ['wout', m.wout], ['conceptors', m.conceptors], ['starts', m.starts]] as const) {
     if (arr.some((v) => !Number.isFinite(v))) problems.push(`${name} holds a non-finite number`);
   }
   if (m.grains.length === 0) problems.push('the model has no grains');

@@ -1,15 +1,23 @@
+import { MAX_DERIVED, MAX_MORPH_SET } from '../../shared/patch/schema';
 import type { Hertz } from '../../shared/units';
 import { instantiateKernel } from '../kernels/load-kernel';
 import { conceptorSize, type ReservoirModel } from './reservoir-model';
 
 /** Fraction of each grain's span over which the next conceptor is crossfaded in. */
 const CROSSFADE = 0.05;
-/** Conceptors a morph blends at most, and room for conceptors derived while playing. */
-export const MAX_MORPH = 8;
-export const EXTRA_CONCEPTORS = 16;
+/** Conceptors a morph blends at most, and room for conceptors derived from the grains'. */
+const MAX_MORPH = MAX_MORPH_SET;
+const EXTRA_CONCEPTORS = MAX_DERIVED;
 export const MAX_RENDER = 1024;
 const BASE = 65536;
 const DC_CUTOFF: Hertz = 10;
+/** Output range below which a chunk counts as still, and how long it must stay so (50 ms). */
+const STILL_RANGE = 1e-4;
+const STILL_SECONDS = 0.05;
+/** A grain whose trained re-synthesis erred less than this holds its pattern on its own. */
+const SUSTAINS = 0.9;
+/** Samples over which a revived reservoir fades in (5 ms at 48 kHz). */
+const FADE_IN = 240;
 
 /** Per-chunk controls of a reservoir voice. */
 export interface ReservoirControls {
@@ -65,6 +73,7 @@ export class ReservoirPlayer {
   private readonly weight: Float64Array;
   private readonly lengths: Float64Array;
   private readonly leakBase: number;
+  private readonly starts: Float32Array;
   private readonly dcB: number;
   private readonly dcA: number;
   private dcX = 0;
@@ -74,10 +83,20 @@ export class ReservoirPlayer {
   private readonly morphIndex = new Int32Array(MAX_MORPH);
   private readonly morphWeight = new Float64Array(MAX_MORPH);
   private morphCount = 0;
+  /** The blend the current conceptor holds (-1: none yet, or the bank changed under it). */
+  private usedCount = -1;
+  private readonly usedIndex = new Int32Array(MAX_MORPH * 2);
+  private readonly usedWeight = new Float64Array(MAX_MORPH * 2);
   /** False when the last chunk went non-finite (it was silenced and the state restarted). */
   healthy = true;
   /** How often that happened. */
   restarts = 0;
+  /** How often a still reservoir was restarted from a grain's attractor (see watchStillness). */
+  revivals = 0;
+  private still = 0;
+  private readonly stillLimit: number;
+  private readonly sustains: Uint8Array;
+  private fadeIn = FADE_IN;
 
   constructor(model: ReservoirModel, sampleRate: Hertz) {
     const n = model.hyper.neurons;
@@ -139,6 +158,9 @@ export class ReservoirPlayer {
     const ratio = sampleRate / model.sampleRate;
     this.lengths = Float64Array.from(model.grains, (g) => Math.max(1, g.length * ratio));
     this.leakBase = model.hyper.leak;
+    this.starts = model.starts;
+    this.sustains = Uint8Array.from(model.grains, (g) => (g.nrmse < SUSTAINS ? 1 : 0));
+    this.stillLimit = Math.round(STILL_SECONDS * sampleRate);
     const w = Math.tan((Math.PI * DC_CUTOFF) / sampleRate);
     this.dcB = 1 / (1 + w);
     this.dcA = (1 - w) / (1 + w);
@@ -190,7 +212,7 @@ export class ReservoirPlayer {
       this.index[count] = this.morphIndex[k];
       this.weight[count++] = (1 - seqWeight) * this.morphWeight[k];
     }
-    this.blendKernel(this.curPtr, this.bankPtr, this.size, this.indexPtr, this.weightPtr, count);
+    if (this.blendChanged(count)) this.blendKernel(this.curPtr, this.bankPtr, this.size, this.indexPtr, this.weightPtr, count);
     const leak = Math.min(1, Math.max(0, this.leakBase * c.leak));
     this.healthy = this.runKernel(len, this.outPtr, leak, c.radius, c.gain, this.attPtr) === 1;
     if (!this.healthy) {
@@ -200,6 +222,7 @@ export class ReservoirPlayer {
       this.restart();
       this.restarts++;
     }
+    this.watchStillness(len, count, c.radius);
     // Advance through the sequence; a grain lasts its own length (at this rate) at speed 1.
     this.position += (c.speed * len) / this.lengths[g];
     this.position -= Math.floor(this.position / G) * G;
@@ -215,12 +238,63 @@ export class ReservoirPlayer {
       y1 = y;
       out[s] = softLimit(y);
     }
+    for (let s = 0; s < len && this.fadeIn < FADE_IN; s++) out[s] *= ++this.fadeIn / FADE_IN;
     this.dcX = x1;
     this.dcY = y1;
   }
 
+  /**
+   * A conceptor blend can let the reservoir settle at rest (a grain that does not sustain on its
+   * own, a morph through a weak region). When the output has not moved for STILL_SECONDS while
+   * the blend is led by a grain that sustains (training NRMSE below SUSTAINS) and the radius is
+   * at least 1 (below, fading to rest is what was asked for), the state restarts from that
+   * grain's attractor and the output fades in, as a string is plucked again.
+   */
+  private watchStillness(len: number, count: number, radius: number): void {
+    const y = this.out;
+    let lo = y[0];
+    let hi = y[0];
+    for (let s = 1; s < len; s++) {
+      const v = y[s];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    this.still = hi - lo < STILL_RANGE ? this.still + len : 0;
+    if (this.still < this.stillLimit) return;
+    this.still = 0;
+    let lead = -1;
+    let most = 0;
+    for (let k = 0; k < count; k++) {
+      if (this.weight[k] > most) {
+        most = this.weight[k];
+        lead = this.index[k];
+      }
+    }
+    if (radius < 1 || lead < 0 || lead >= this.grains || this.sustains[lead] === 0) return;
+    this.state.set(this.starts.subarray(lead * this.n, (lead + 1) * this.n));
+    this.fadeIn = 0;
+    this.revivals++;
+  }
+
+  /**
+   * Whether the blend about to be formed differs from the one in use (most chunks of a grain
+   * hold the same conceptor: only crossfades and morphs move it). Remembers the new one.
+   */
+  private blendChanged(count: number): boolean {
+    let changed = count !== this.usedCount;
+    for (let k = 0; k < count && !changed; k++) changed = this.index[k] !== this.usedIndex[k] || this.weight[k] !== this.usedWeight[k];
+    if (!changed) return false;
+    this.usedCount = count;
+    for (let k = 0; k < count; k++) {
+      this.usedIndex[k] = this.index[k];
+      this.usedWeight[k] = this.weight[k];
+    }
+    return true;
+  }
+
   /** Writes conceptor `index` (n x n or n values, as in a model file); for training. */
   replaceConceptor(index: number, c: ArrayLike<number>): void {
+    this.usedCount = -1;
     const n = this.n;
     const np = pad4(n);
     const at = index * this.size;
@@ -244,6 +318,7 @@ export class ReservoirPlayer {
       this.weight[k] = weights[k];
     }
     this.blendKernel(this.curPtr, this.bankPtr, this.size, this.indexPtr, this.weightPtr, count);
+    this.usedCount = -1;
     this.att[0] = this.att[1] = 0;
     const y = new Float64Array(len);
     let healthy = true;
@@ -257,16 +332,17 @@ export class ReservoirPlayer {
   }
 
   reset(): void {
-    this.restart();
     this.position = 0;
+    this.restart();
     this.healthy = true;
+    this.still = 0;
+    this.fadeIn = FADE_IN;
   }
 
-  /** A fresh state and DC blocker, keeping the place in the sequence. */
+  /** The state on the current grain's attractor and a fresh DC blocker; the place in the sequence stays. */
   private restart(): void {
-    // A small deterministic kick: from exactly zero a symmetric reservoir may never start.
-    this.state.fill(0);
-    for (let i = 0; i < this.n; i++) this.state[i] = 0.1 * Math.sin(1 + i * 2.399963);
+    const g = Math.floor(this.position) % this.grains;
+    this.state.set(this.starts.subarray(g * this.n, (g + 1) * this.n));
     this.dcX = this.dcY = 0;
   }
 }

@@ -7,7 +7,7 @@ import { layoutPatch } from '../../../shared/patch/layout';
 import { renderOffline } from '../../../worker/offline-render';
 import { SAMPLE_RATES } from '../../../shared/engine-config';
 import { writeFileAtomic } from '../../files';
-import { readPatch } from '../../patches/patch-library';
+import { readPlayablePatch } from '../../patches/patch-assets';
 import { encodeWavFloat32 } from '../../wav/wav-file';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
@@ -35,7 +35,7 @@ export const render: Command = {
     if (values.out === undefined) throw axonError('cli_usage', 'missing --out');
     const seconds = numberFlag('seconds', values.seconds, 0, 0.001, 3600);
     const sampleRate = choiceFlag('rate', values.rate, 48000, SAMPLE_RATES);
-    const { patch } = readPatch(positionals[0]);
+    const { patch, assets } = readPlayablePatch(positionals[0]);
     const seed = numberFlag('seed', values.seed, patch.seed ?? 1, 0, 0xffffffff, true);
     const layout = layoutPatch(patch);
     let events: Float64Array | undefined;
@@ -49,7 +49,7 @@ export const render: Command = {
       events = parseEventLog(text, path.basename(values.events), layout, sampleRate);
     }
     const t0 = performance.now();
-    const result = renderOffline(layout, { sampleRate, seconds, seed, events });
+    const result = renderOffline(layout, { sampleRate, seconds, seed, events, assets });
     const wall = (performance.now() - t0) / 1000;
     const wav = encodeWavFloat32(result.audio, 2, sampleRate);
     writeFileAtomic(values.out, wav);

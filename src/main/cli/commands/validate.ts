@@ -1,5 +1,5 @@
 import { AxonError } from '../../../shared/errors';
-import { readPatch } from '../../patches/patch-library';
+import { readPlayablePatch } from '../../patches/patch-assets';
 import { parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
@@ -12,7 +12,7 @@ export const validate: Command = {
     let failed = 0;
     for (const p of positionals) {
       try {
-        const { patch, file } = readPatch(p);
+        const { patch, file } = readPlayablePatch(p);
         stdio.out(`${file}: ok ("${patch.name}", ${patch.neurons.length} neurons)`);
       } catch (err) {
         if (!(err instanceof AxonError)) throw err;
