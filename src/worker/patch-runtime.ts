@@ -17,6 +17,7 @@ import { ControlInputSource } from './sources/control-input-source';
 import { OscillatorSource } from './sources/oscillator-source';
 import { ReservoirSource } from './sources/reservoir-source';
 import { SequenceSource } from './sources/sequence-source';
+import { SineNetSource } from './sources/sinenet-source';
 import type { Source } from './sources/source';
 
 /**
@@ -165,6 +166,9 @@ export class PatchRuntime {
           break;
         case 'reverb-return':
           reverbColumns.push(s.column);
+          break;
+        case 'sinenet':
+          built.push({ column: s.column, source: new SineNetSource(s, sampleRate, this.control) });
           break;
         case 'reservoir': {
           const asset = assets.reservoirs[s.id];

@@ -103,7 +103,7 @@ const NOISY = writePatch('noisy.json', {
   routes: [{ from: 'n', to: 'master', amount: 0.5 }],
 });
 
-const EXAMPLES = ['dual-neuron', 'learning-neuron', 'neural-midi', 'neuron-mixer', 'reservoir-pluck', 'single-neuron-synth'];
+const EXAMPLES = ['dual-neuron', 'learning-neuron', 'neural-midi', 'neuron-mixer', 'reservoir-pluck', 'sinenet-drift', 'single-neuron-synth'];
 
 describe.concurrent('axon render', () => {
   it('renders dual-neuron for 1 s to a 32-bit float stereo WAV and prints peak, RMS and DC', async ({ expect }) => {
@@ -353,7 +353,7 @@ describe.concurrent('axon validate', () => {
 });
 
 describe.concurrent('axon patches', () => {
-  it('lists the six examples (and valid user patches)', async ({ expect }) => {
+  it('lists the seven examples (and valid user patches)', async ({ expect }) => {
     const [text, json] = await Promise.all([axon('patches'), axon('patches', '--json')]);
     expect(text.code, show(text)).toBe(0);
     for (const name of EXAMPLES) expect(text.stdout).toMatch(new RegExp(`^${name}\\s+example\\s+\\S`, 'm'));

@@ -36,7 +36,7 @@ async function engineAllocations(fn: () => void): Promise<number> {
 const discard: OutEventSink = { emit: () => undefined };
 
 describe('the render loop does not allocate', () => {
-  for (const name of ['dual-neuron', 'neuron-mixer', 'learning-neuron', 'single-neuron-synth', 'neural-midi', 'reservoir-pluck']) {
+  for (const name of ['dual-neuron', 'neuron-mixer', 'learning-neuron', 'single-neuron-synth', 'neural-midi', 'reservoir-pluck', 'sinenet-drift']) {
     it(`${name}: 10 s of steady rendering allocate (almost) nothing`, async () => {
       const engine = new Engine({ sampleRate: 48000, out: discard, telemetry: { publish: () => undefined, consumed: () => true } });
       const patch = example(name);

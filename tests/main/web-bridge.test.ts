@@ -161,7 +161,7 @@ describe('API calls over the WebSocket', () => {
     expect(r.id).toBe('my-id');
     expect(r.ok).toBe(true);
     const names = (r.result as { name: string; origin: string }[]).map((p) => [p.name, p.origin]);
-    expect(names).toEqual(['dual-neuron', 'learning-neuron', 'neural-midi', 'neuron-mixer', 'reservoir-pluck', 'single-neuron-synth'].map((n) => [n, 'example']));
+    expect(names).toEqual(['dual-neuron', 'learning-neuron', 'neural-midi', 'neuron-mixer', 'reservoir-pluck', 'sinenet-drift', 'single-neuron-synth'].map((n) => [n, 'example']));
     const text = client.texts[client.texts.length - 1];
     expect(Object.keys(JSON.parse(text) as object)).toEqual(['id', 'ok', 'result']);
     // A missing args defaults to no arguments.

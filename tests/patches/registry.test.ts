@@ -19,6 +19,7 @@ import {
   REVERB_PARAMS,
   ROUTE_PARAMS,
   SEQUENCE_PARAMS,
+  SINENET_PARAMS,
   VOICE_PARAMS,
   WEIGHT_PARAMS,
 } from '../../src/shared/params/registry';
@@ -65,6 +66,7 @@ const PLACES: ReadonlyArray<[string, Record<string, ParamSpec>]> = [
   ['sources[chaos-triangle]', CHAOS_PARAMS],
   ['sources[input]', INPUT_SOURCE_PARAMS],
   ['sources[reservoir]', RESERVOIR_PARAMS],
+  ['sources[sinenet]', SINENET_PARAMS],
   ['voice', VOICE_PARAMS],
   ['reverb', REVERB_PARAMS],
   ['master', MASTER_PARAMS],
@@ -93,6 +95,8 @@ const NOT_PARAMETERS = [
   'sources[reservoir].derive[not].a',
   'sources[reservoir].derive[aperture].a',
   'sources[reservoir].derive[aperture].factor',
+  // A sine network's design: its structure, fixed while it plays.
+  ...['seed', 'length', 'gap', 'hidden[]', 'weightMin', 'weightMax', 'biasMin', 'biasMax'].map((k) => `sources[sinenet].${k}`),
 ];
 
 function expectedParamPaths(): Map<string, ParamSpec> {

@@ -77,8 +77,8 @@ function problemsOf(value: unknown): string[] {
 const ALLOWED_ACTIVATIONS = ACTIVATIONS.join('|');
 
 describe('example patches', () => {
-  it('ships the six examples', () => {
-    expect(exampleFiles).toEqual(['dual-neuron.json', 'learning-neuron.json', 'neural-midi.json', 'neuron-mixer.json', 'reservoir-pluck.json', 'single-neuron-synth.json']);
+  it('ships the seven examples', () => {
+    expect(exampleFiles).toEqual(['dual-neuron.json', 'learning-neuron.json', 'neural-midi.json', 'neuron-mixer.json', 'reservoir-pluck.json', 'sinenet-drift.json', 'single-neuron-synth.json']);
   });
 
   it.each(exampleFiles)('%s validates and lays out', (file) => {

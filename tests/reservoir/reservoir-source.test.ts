@@ -228,7 +228,7 @@ describe('reservoir source', () => {
       expect(check.problems).toEqual([
         expect.stringMatching(/^routes\[4\]\.to: expected voice\.pitch\|.*\|master\|sources\.<id>\.<param>, got "nowhere"$/),
         'routes[0].to: unknown source "ghost"',
-        'routes[1].to: source "osc" (type oscillator) has no parameters a route can modulate (only reservoir sources do)',
+        'routes[1].to: source "osc" (type oscillator) has no parameters a route can modulate (only reservoir, sinenet sources do)',
         'routes[2].to: source "res" (type reservoir) has no parameter "pitch" (speed, leak, radius, gain, morph, position, level)',
       ]);
   });

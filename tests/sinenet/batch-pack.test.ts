@@ -6,7 +6,7 @@ import { AxonError } from '../../src/shared/errors';
 import { SINENET_THRESHOLDS } from '../../src/main/sinenet/analyse';
 import { drawDesign, generateBatch, SINENET_SPACE, SINENET_WARMUP, type SineNetBatch } from '../../src/main/sinenet/batch';
 import { packFileName, PACK_FORMAT, readPack, recreateSound, writePack } from '../../src/main/sinenet/pack';
-import { sineNetDesignProblems } from '../../src/worker/sinenet/sine-network';
+import { sineNetDesignProblems } from '../../src/shared/sinenet-design';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'axon-sinenet-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AxonError } from '../../src/shared/errors';
-import {
-  SINENET_CEILING,
-  SINENET_DEFAULT,
-  SINENET_MAX_GAIN,
-  SINENET_START_NOISE,
-  SINENET_TARGET_RMS,
-  SineNetwork,
-  sineNetLags,
-  type SineNetDesign,
-} from '../../src/worker/sinenet/sine-network';
+import { SINENET_DEFAULT, sineNetLags, type SineNetDesign } from '../../src/shared/sinenet-design';
+import { SINENET_CEILING, SINENET_MAX_GAIN, SINENET_START_NOISE, SINENET_TARGET_RMS, SineNetwork } from '../../src/worker/sinenet/sine-network';
 
 const SR = 48000;
 

@@ -4,7 +4,8 @@
 import { CHUNK } from '../../shared/chunk';
 import type { Hertz, Seconds } from '../../shared/units';
 import { bipolar, mix32, streamSeed } from '../../worker/random';
-import { SineNetwork, type SineNetDesign } from '../../worker/sinenet/sine-network';
+import type { SineNetDesign } from '../../shared/sinenet-design';
+import { SineNetwork } from '../../worker/sinenet/sine-network';
 import { analyse, verdict, type SineNetMetrics, type SineNetVerdict } from './analyse';
 
 /** Rendered before what is analysed and written: the seeded start noise and the gain settling. */

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { axonError, withDetails } from '../../shared/errors';
 import { SAMPLE_RATES } from '../../shared/engine-config';
 import { formatIssues } from '../../shared/patch/validate';
-import { sineNetDesignProblems, SINENET_LIMITS, type SineNetDesign } from '../../worker/sinenet/sine-network';
+import { sineNetDesignProblems, SINENET_LIMITS, type SineNetDesign } from '../../shared/sinenet-design';
 import { writeFileAtomic } from '../files';
 import { encodeWavFloat32 } from '../wav/wav-file';
 import { SINENET_THRESHOLDS, type SineNetMetrics, type SineNetVerdict } from './analyse';

@@ -58,6 +58,11 @@ export const RESERVOIR_PARAMS = {
   level: OSCILLATOR_PARAMS.level,
 } as const;
 
+export const SINENET_PARAMS = {
+  drift: p({ label: 'Drift', unit: '', min: 0, max: 4, default: 0, scaling: 'linear', smoothing: 50, description: 'Random walk of the weights and biases while playing ("adjusting"), in fractions of their range per second (RMS after one second); 0 keeps the network as seeded.' }),
+  level: OSCILLATOR_PARAMS.level,
+} as const;
+
 export const VOICE_PARAMS = {
   pitch: p({ label: 'Pitch', unit: 'Hz', min: 20, max: 5000, default: 110, scaling: 'log', smoothing: 5, description: 'Frequency of the voice oscillator.' }),
   morph: p({ label: 'Waveform', unit: '', min: 0, max: 3, default: 0, scaling: 'linear', smoothing: 5, description: 'Continuous waveform morph: 0 sine, 1 triangle, 2 saw, 3 square.' }),
@@ -115,6 +120,7 @@ export const PARAM_GROUPS = {
   chaos: { title: 'Chaotic triangle source (`sources.<id>.<param>`)', params: CHAOS_PARAMS },
   input: { title: 'Control input source (`sources.<id>.<param>`)', params: INPUT_SOURCE_PARAMS },
   reservoir: { title: 'Conceptor reservoir source (`sources.<id>.<param>`)', params: RESERVOIR_PARAMS },
+  sinenet: { title: 'Sine network source (`sources.<id>.<param>`)', params: SINENET_PARAMS },
   voice: { title: 'Synth voice (`voice.<param>`)', params: VOICE_PARAMS },
   reverb: { title: 'Spring reverb (`reverb.<param>`)', params: REVERB_PARAMS },
   master: { title: 'Master (`master.<param>`)', params: MASTER_PARAMS },

@@ -13,6 +13,7 @@ import {
   REVERB_PARAMS,
   ROUTE_PARAMS,
   SEQUENCE_PARAMS,
+  SINENET_PARAMS,
   VOICE_PARAMS,
   WEIGHT_PARAMS,
 } from '../params/registry';
@@ -119,6 +120,7 @@ const SOURCE_PARAMS: Record<PatchSource['type'], Record<string, ParamSpec>> = {
   input: INPUT_SOURCE_PARAMS,
   'reverb-return': {},
   reservoir: RESERVOIR_PARAMS,
+  sinenet: SINENET_PARAMS,
 };
 
 /** Builds the layout of a patch that already passed validatePatch. */

@@ -13,10 +13,12 @@ import {
   REVERB_PARAMS,
   ROUTE_PARAMS,
   SEQUENCE_PARAMS,
+  SINENET_PARAMS,
   VOICE_PARAMS,
   WEIGHT_PARAMS,
 } from '../params/registry';
 import { SCALE_NAMES } from '../scales';
+import { SINENET_LIMITS } from '../sinenet-design';
 
 // The patch file format. Numeric fields take their range from the parameter registry and are
 // optional (the registry default applies), so a patch states only what differs.
@@ -117,10 +119,27 @@ const ReservoirSource = z.strictObject({
   ...paramFields(RESERVOIR_PARAMS),
 });
 
-export const SourceSchema = z.discriminatedUnion('type', [OscillatorSource, SequenceSource, ChaosSource, InputSource, ReverbReturnSource, ReservoirSource]);
-export const SOURCE_TYPES = ['oscillator', 'sequence', 'chaos-triangle', 'input', 'reverb-return', 'reservoir'] as const;
+const L = SINENET_LIMITS;
+const bound = z.number().min(-L.magnitude).max(L.magnitude);
+/** A sine network's design (structure, fixed while it plays); omitted fields take SINENET_DEFAULT. */
+const SineNetSource = z.strictObject({
+  id: Id,
+  type: z.literal('sinenet'),
+  seed: z.number().int().min(0).max(0xffffffff).optional(),
+  length: z.number().int().min(L.length.min).max(L.length.max).optional(),
+  gap: z.number().int().min(L.gap.min).max(L.gap.max).optional(),
+  hidden: z.array(z.number().int().min(L.width.min).max(L.width.max)).max(L.layers.max).optional(),
+  weightMin: bound.optional(),
+  weightMax: bound.optional(),
+  biasMin: bound.optional(),
+  biasMax: bound.optional(),
+  ...paramFields(SINENET_PARAMS),
+});
+
+export const SourceSchema = z.discriminatedUnion('type', [OscillatorSource, SequenceSource, ChaosSource, InputSource, ReverbReturnSource, ReservoirSource, SineNetSource]);
+export const SOURCE_TYPES = ['oscillator', 'sequence', 'chaos-triangle', 'input', 'reverb-return', 'reservoir', 'sinenet'] as const;
 /** Source kinds whose parameters a route may modulate (at control rate, `sources.<id>.<param>`). */
-export const MODULATABLE_SOURCES = { reservoir: RESERVOIR_PARAMS } as const satisfies Partial<Record<(typeof SOURCE_TYPES)[number], Record<string, ParamSpec>>>;
+export const MODULATABLE_SOURCES = { reservoir: RESERVOIR_PARAMS, sinenet: SINENET_PARAMS } as const satisfies Partial<Record<(typeof SOURCE_TYPES)[number], Record<string, ParamSpec>>>;
 
 const Automation = z.strictObject({
   shape: z.enum(LFO_SHAPES),

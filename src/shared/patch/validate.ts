@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { axonError, withDetails } from '../errors';
 import { CONTROL_INPUTS, controlInputIndex } from '../inputs';
+import { sineNetDesignOf, sineNetFieldProblems, sineNetSpanProblems } from '../sinenet-design';
 import { MAX_LEARN_TARGETS, MODULATABLE_SOURCES, PatchSchema, SOURCE_PARAM_TARGET, type Patch } from './schema';
 
 /** `neurons[1].inputs.x` from ['neurons', 1, 'inputs', 'x']. */
@@ -112,6 +113,13 @@ function checkReferences(patch: Raw): string[] {
     if (seen.has(id)) problems.push(`sources[${i}].id: "${id}" is used twice`);
     seen.add(id);
     sourceIds.add(id);
+    if (s.type === 'sinenet') {
+      // Field types and ranges are the schema's; what spans fields is checked here.
+      const typed = (k: string) => (typeof s[k] === 'number' ? (s[k] as number) : undefined);
+      const hidden = Array.isArray(s.hidden) && s.hidden.every((w) => typeof w === 'number') ? (s.hidden as number[]) : undefined;
+      const design = sineNetDesignOf({ seed: typed('seed'), length: typed('length'), gap: typed('gap'), hidden, weightMin: typed('weightMin'), weightMax: typed('weightMax'), biasMin: typed('biasMin'), biasMax: typed('biasMax') });
+      if (sineNetFieldProblems(design).length === 0) for (const problem of sineNetSpanProblems(design)) problems.push(`sources[${i}]: ${problem}`);
+    }
     const input = text(s.input);
     if (s.type === 'input' && input !== undefined && controlInputIndex(input) < 0) {
       const examples = CONTROL_INPUTS.filter((c) => c.id.startsWith(input.split('.')[0] + '.')).slice(0, 6);

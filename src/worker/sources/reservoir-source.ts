@@ -5,6 +5,7 @@ import type { ControlModulation } from '../params/control-modulation';
 import type { ParamBank } from '../params/param-bank';
 import type { ReservoirAsset } from '../patch-assets';
 import { ReservoirPlayer, type ReservoirControls } from '../reservoir/reservoir-player';
+import { LevelRamp } from './level-ramp';
 import type { Source } from './source';
 
 /**
@@ -19,7 +20,7 @@ export class ReservoirSource implements Source {
   private readonly pair = new Int32Array(2);
   private readonly weights = new Float64Array(2);
   private readonly slot: { speed: number; leak: number; radius: number; gain: number; morph: number; position: number; level: number };
-  private lastLevel = -1;
+  private readonly level = new LevelRamp();
 
   constructor(
     s: SourceLayout,
@@ -56,13 +57,7 @@ export class ReservoirSource implements Source {
       this.player.setMorph(this.pair, this.weights);
     }
     this.player.render(len, c);
-    // The level ramps across the chunk from where the last one ended.
-    const level = v(this.slot.level);
-    const l0 = this.lastLevel < 0 ? level : this.lastLevel;
-    const dl = (level - l0) / len;
-    this.lastLevel = level;
-    const y = this.player.out;
-    for (let s = 0; s < len; s++) out[s] = y[s] * (l0 + dl * (s + 1));
+    this.level.apply(out, this.player.out, len, v(this.slot.level));
   }
 
   /** True when the last chunk went non-finite (the player silenced it and restarted). */
@@ -72,6 +67,6 @@ export class ReservoirSource implements Source {
 
   reset(): void {
     this.player.reset();
-    this.lastLevel = -1;
+    this.level.reset();
   }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { axonError } from '../../../shared/errors';
 import { SAMPLE_RATES } from '../../../shared/engine-config';
-import { SINENET_LIMITS } from '../../../worker/sinenet/sine-network';
+import { SINENET_LIMITS } from '../../../shared/sinenet-design';
 import { SINENET_VERDICTS, type SineNetVerdict } from '../../sinenet/analyse';
 import { sineNetResults } from '../../sinenet/batch';
 import { PACK_FILE, PackWriter, type SineNetPackEntry } from '../../sinenet/pack';
