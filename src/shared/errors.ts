@@ -30,6 +30,7 @@ export const ERRORS = {
   model_corrupt: (where: string, problem: string) => `${where} is a damaged reservoir model: ${problem}`,
   model_version: (where: string, version: number, supported: number) =>
     `${where} is a reservoir model of format version ${version}; this version of Axon Stage reads version ${supported}`,
+  bench_compiler: (compiler: string, reason: string) => `cannot build the C reference with "${compiler}": ${reason}`,
   server_listen: (address: string, reason: string) => `cannot listen on ${address}: ${reason}`,
   sinenet_design: (problem: string) => `invalid sine-network design: ${problem}`,
   sinenet_pack_folder: (dir: string) => `${dir} is not empty and holds no sine-network pack (pack.json); choose an empty or new folder`,

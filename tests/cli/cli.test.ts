@@ -409,7 +409,20 @@ describe.concurrent('axon bench', () => {
     for (const c of cases) expect(c.sampleRate).toBe(44100);
     expect(unknown.code, show(unknown)).toBe(2);
     expect(lines(unknown.stderr)).toHaveLength(1);
-    expect(unknown.stderr).toContain('unknown case "nope" (cases: dual-neuron, dense-16, learning-neuron)');
+    expect(unknown.stderr).toContain('unknown case "nope" (cases: dual-neuron, dense-16, learning-neuron, reservoir-full-128, reservoir-diag-512, sinenet-default, reservoir-vs-c)');
+  });
+
+  it('reservoir cases play trained models; reservoir-vs-c times the same step in C and says how close it came', async ({ expect }) => {
+    const r = await axon('bench', '--json', '--case', 'reservoir-diag-512', '--case', 'reservoir-vs-c', '--seconds', '0.3');
+    expect(r.code, show(r)).toBe(0);
+    const [diag, vsC] = lines(r.stdout).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(diag.case).toBe('reservoir-diag-512');
+    expect(diag.realtimeFactor as number).toBeGreaterThan(0);
+    expect(vsC).toMatchObject({ case: 'reservoir-vs-c', neurons: 128, kind: 'full', compiler: 'cc -O3 -march=native' });
+    for (const key of ['nsPerSample', 'cNsPerSample', 'fractionOfC']) expect(vsC[key] as number, key).toBeGreaterThan(0);
+    expect(vsC.fractionOfC as number).toBeCloseTo((vsC.cNsPerSample as number) / (vsC.nsPerSample as number), 9);
+    // The C program ran the same step: its first outputs match ours to float precision.
+    expect(vsC.maxDifference as number).toBeLessThan(1e-4);
   });
 });
 
@@ -417,7 +430,7 @@ describe.concurrent('axon help and docs', () => {
   it('help lists every command and exits 0; no command prints it and exits 2', async ({ expect }) => {
     const [help, bare] = await Promise.all([axon('help'), axon()]);
     expect(help.code).toBe(0);
-    for (const name of ['render', 'bench', 'serve', 'validate', 'patches', 'docs']) {
+    for (const name of ['render', 'bench', 'serve', 'validate', 'patches', 'docs', 'conceptor', 'sinenet']) {
       expect(help.stdout).toMatch(new RegExp(`^  ${name}\\s+\\S`, 'm'));
       expect(help.stdout).toContain(`axon ${name}`);
     }

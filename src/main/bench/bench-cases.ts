@@ -1,4 +1,7 @@
-import { PATCH_FORMAT, PATCH_VERSION, type Patch } from '../../shared/patch/schema';
+import { PATCH_FORMAT, PATCH_VERSION, type Patch, type PatchSource } from '../../shared/patch/schema';
+import type { PatchAssets } from '../../worker/patch-assets';
+import type { ConceptorKind } from '../../worker/reservoir/reservoir-model';
+import { benchModel } from './bench-models';
 import { layoutPatch } from '../../shared/patch/layout';
 import type { Hertz, Seconds } from '../../shared/units';
 import { DEFAULT_BLOCK } from '../../shared/engine-config';
@@ -12,8 +15,31 @@ export interface BenchCase {
   name: string;
   description: string;
   patch(): Patch;
+  /** What the patch needs beyond its JSON (made here, not read from files). */
+  assets?(): PatchAssets;
   seconds: Seconds;
 }
+
+/** One source straight to the master, the voice silent: the engine playing that source. */
+function sourcePatch(name: string, source: PatchSource): Patch {
+  return {
+    format: PATCH_FORMAT,
+    version: PATCH_VERSION,
+    name,
+    sources: [source],
+    neurons: [{ id: 'n', activation: 'tanh' }],
+    voice: { level: 0 },
+    routes: [{ from: source.id, to: 'master', amount: 1 }],
+  };
+}
+
+const reservoirCase = (name: string, kind: ConceptorKind, neurons: number): BenchCase => ({
+  name,
+  description: `a ${neurons}-neuron reservoir with ${kind} conceptors stepping through 16 grains`,
+  patch: () => sourcePatch(name, { id: 'res', type: 'reservoir', model: name }),
+  assets: () => ({ reservoirs: { res: { model: benchModel(kind, neurons), derived: [] } } }),
+  seconds: 10,
+});
 
 /** 16 fully connected tanh neurons with noise, driving the voice: the dense worst case. */
 export function dense16Patch(seed = 16): Patch {
@@ -46,6 +72,9 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'dual-neuron', description: 'the dual-neuron example with voice and reverb', patch: () => readPatch('dual-neuron').patch, seconds: 30 },
   { name: 'dense-16', description: '16 fully connected tanh neurons with noise and the voice', patch: () => dense16Patch(), seconds: 10 },
   { name: 'learning-neuron', description: 'the learning-neuron example (NLMS every sample)', patch: () => readPatch('learning-neuron').patch, seconds: 20 },
+  reservoirCase('reservoir-full-128', 'full', 128),
+  reservoirCase('reservoir-diag-512', 'diagonal', 512),
+  { name: 'sinenet-default', description: 'a sine network of the default design (8 lags from 16 samples, two hidden layers of 16)', patch: () => sourcePatch('sinenet-default', { id: 'sn', type: 'sinenet' }), seconds: 10 },
 ];
 
 export interface BenchResult {
@@ -73,7 +102,7 @@ class CopySink implements TelemetrySink {
 export function runBenchCase(c: BenchCase, sampleRate: Hertz, seconds = c.seconds, blockSize = DEFAULT_BLOCK): BenchResult {
   const layout = layoutPatch(c.patch());
   const engine = new Engine({ sampleRate, out: new OutEventList(), telemetry: new CopySink() });
-  engine.load(layout, layout.patch.seed ?? 1);
+  engine.load(layout, layout.patch.seed ?? 1, 0, c.assets?.());
   const buf = new Float32Array(blockSize * 2);
   const blocks = (s: Seconds) => Math.ceil((s * sampleRate) / blockSize);
   for (let b = blocks(2); b > 0; b--) engine.render(buf, blockSize, NO_EVENTS);

@@ -34,6 +34,12 @@ export interface ReservoirControls {
 
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 
+/** Coefficients [b, a] of the output's DC blocker y = b (x - x1) + a y1 (bilinear one-pole high-pass). */
+export function dcBlocker(sampleRate: Hertz): [number, number] {
+  const w = Math.tan((Math.PI * DC_CUTOFF) / sampleRate);
+  return [1 / (1 + w), (1 - w) / (1 + w)];
+}
+
 /** Linear up to 0.5, then bends smoothly (same slope at the knee) toward +-1, never past it. */
 function softLimit(y: number): number {
   const a = y < 0 ? -y : y;
@@ -161,9 +167,7 @@ export class ReservoirPlayer {
     this.starts = model.starts;
     this.sustains = Uint8Array.from(model.grains, (g) => (g.nrmse < SUSTAINS ? 1 : 0));
     this.stillLimit = Math.round(STILL_SECONDS * sampleRate);
-    const w = Math.tan((Math.PI * DC_CUTOFF) / sampleRate);
-    this.dcB = 1 / (1 + w);
-    this.dcA = (1 - w) / (1 + w);
+    [this.dcB, this.dcA] = dcBlocker(sampleRate);
     this.reset();
   }
 
