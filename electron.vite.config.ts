@@ -11,6 +11,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/electron/main.ts'),
           // The engine thread, loaded by EngineHost from next to the main bundle.
           'engine-worker': resolve(__dirname, 'src/worker/engine-worker.ts'),
+          // Reservoir training and search, loaded by TrainingJobs the same way.
+          'training-worker': resolve(__dirname, 'src/main/reservoir/training-worker.ts'),
         },
       },
     },

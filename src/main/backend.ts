@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AudioCapture, AxonApi, EngineState, LearnCommand, Notice, PatchInfo } from '../shared/api';
+import type { AudioCapture, AxonApi, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
@@ -7,6 +7,8 @@ import type { Patch } from '../shared/patch/schema';
 import { EngineHost, type EngineHostOptions } from './engine/engine-host';
 import { loadPatchAssets, readPlayablePatch } from './patches/patch-assets';
 import { listPatches } from './patches/patch-library';
+import { listModels } from './reservoir/model-library';
+import { listSounds, TrainingJobs } from './reservoir/training-jobs';
 import type { PatchAssets } from '../worker/patch-assets';
 import { fnv1a } from './hash';
 
@@ -29,6 +31,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private timer: NodeJS.Timeout | null = null;
   private lastTelemetryFrame = -1;
   private reportedDrops = 0;
+  private readonly training: TrainingJobs;
 
   private constructor(
     readonly engine: EngineHost,
@@ -38,6 +41,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     engine.on('out', (event) => this.emit('notice', { type: 'out', event }));
     engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
     engine.on('sink', (audio) => this.emit('notice', { type: 'audio', audio }));
+    this.training = new TrainingJobs(engine.sampleRate);
+    this.training.on('status', (status) => this.emit('notice', { type: 'training', status }));
     this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
   }
 
@@ -129,6 +134,22 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.engine.send({ type: 'learn', neuron, command });
   }
 
+  async listModels(): Promise<ModelInfo[]> {
+    return listModels();
+  }
+
+  async listSounds(): Promise<string[]> {
+    return listSounds();
+  }
+
+  async trainModel(request: TrainRequest): Promise<TrainingStatus> {
+    return this.training.start(request);
+  }
+
+  async cancelTraining(job: string): Promise<void> {
+    this.training.cancel(job);
+  }
+
   async captureAudio(seconds: number): Promise<AudioCapture> {
     const { samples } = this.engine.capture(seconds);
     const frames = samples.length / 2;
@@ -159,6 +180,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.training.close();
     await this.engine.stop();
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, EngineState, LearnCommand, Notice, PatchInfo } from './api';
+import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
 import type { ErrorPayload } from './errors';
 import { decodeTelemetry, type Telemetry } from './telemetry';
 
@@ -34,6 +34,10 @@ export function createClient(t: ApiTransport): AxonClient {
     setInput: async (input: string, value: number) => void (await call('setInput', [input, value])),
     learn: async (neuron: string, command: LearnCommand) => void (await call('learn', [neuron, command])),
     captureAudio: (seconds: number) => call('captureAudio', [seconds]) as Promise<AudioCapture>,
+    listModels: () => call('listModels', []) as Promise<ModelInfo[]>,
+    listSounds: () => call('listSounds', []) as Promise<string[]>,
+    trainModel: (request: TrainRequest) => call('trainModel', [request]) as Promise<TrainingStatus>,
+    cancelTraining: async (job: string) => void (await call('cancelTraining', [job])),
     onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
     onNotice: (cb) => t.onNotice(cb),
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './errors';
 import { LEARN_COMMANDS, type OutEvent } from './events';
-import type { Activation, Patch } from './patch/schema';
+import { MODEL_NAME_PATTERN, type Activation, type Patch } from './patch/schema';
 import { formatIssues } from './patch/validate';
 import type { ParamSpec } from './params/spec';
 import type { Hertz } from './units';
@@ -55,6 +55,49 @@ export interface AudioCapture {
 
 export type LearnCommand = (typeof LEARN_COMMANDS)[number];
 
+/** A trained reservoir model a patch can name. */
+export interface ModelInfo {
+  name: string;
+  origin: 'user' | 'example';
+  neurons: number;
+  kind: 'full' | 'diagonal';
+  grains: number;
+  sampleRate: Hertz;
+  /** Median NRMSE of the grains' re-synthesis (null when none re-synthesised). */
+  medianNrmse: number | null;
+}
+
+/** A WAV file in the user's sounds folder: a name, never a path. */
+export const SOUND_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 _.()-]{0,99}\.wav$/i;
+
+/** What to train: sounds (whole patterns, or one sliced into grains) into a model of that name. */
+export const TrainRequestSchema = z
+  .strictObject({
+    name: z.string().regex(MODEL_NAME_PATTERN, { message: 'must be a model name (letters, digits, _ and -, at most 64)' }),
+    sounds: z.array(z.string().regex(SOUND_NAME_PATTERN, { message: 'must be the name of a .wav file in the sounds folder' })).min(1).max(64),
+    /** Cut the one sound into grains at its negative-going zero crossings. */
+    slice: z.boolean().optional(),
+    neurons: z.number().int().min(16).max(1024).optional(),
+    diagonal: z.boolean().optional(),
+    /** Search hyperparameters instead of training once; the best model is kept. */
+    search: z.strictObject({ trials: z.number().int().min(1).max(500), method: z.enum(['random', 'ga']).optional(), mfcc: z.boolean().optional() }).optional(),
+  })
+  .refine((r) => !r.slice || r.sounds.length === 1, { message: 'slice cuts one sound into grains: give exactly one', path: ['sounds'] });
+export type TrainRequest = z.infer<typeof TrainRequestSchema>;
+
+/** A training job as the UI follows it. */
+export interface TrainingStatus {
+  job: string;
+  name: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0..1 over the whole job. */
+  fraction: number;
+  /** What it is doing now, for people ("loading", "trial 3 of 20: NRMSE 0.21", ...). */
+  detail: string;
+  result?: { model: ModelInfo; grains: { nrmse: number | null; aperture: number }[]; trainSeconds: number; warnings: string[] };
+  error?: ErrorPayload;
+}
+
 export interface AxonApi {
   listPatches(): Promise<PatchInfo[]>;
   loadPatch(name: string): Promise<EngineState>;
@@ -63,6 +106,11 @@ export interface AxonApi {
   setInput(input: string, value: number): Promise<void>;
   learn(neuron: string, command: LearnCommand): Promise<void>;
   captureAudio(seconds: number): Promise<AudioCapture>;
+  listModels(): Promise<ModelInfo[]>;
+  listSounds(): Promise<string[]>;
+  /** Starts training off the audio thread; progress and the outcome arrive as `training` notices. */
+  trainModel(request: TrainRequest): Promise<TrainingStatus>;
+  cancelTraining(job: string): Promise<void>;
 }
 
 export type ApiMethod = keyof AxonApi;
@@ -76,6 +124,10 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   setInput: z.tuple([z.string().min(1).max(64), z.number().refine(Number.isFinite, 'must be a finite number')]),
   learn: z.tuple([z.string().min(1).max(64), z.enum(LEARN_COMMANDS)]),
   captureAudio: z.tuple([z.number().min(0.01).max(2)]),
+  listModels: z.tuple([]),
+  listSounds: z.tuple([]),
+  trainModel: z.tuple([TrainRequestSchema]),
+  cancelTraining: z.tuple([z.string().min(1).max(64)]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);
@@ -97,6 +149,7 @@ export type Notice =
   | { type: 'out'; event: OutEvent }
   | { type: 'patch'; state: EngineState }
   | { type: 'audio'; audio: AudioOutputState }
+  | { type: 'training'; status: TrainingStatus }
   | { type: 'error'; error: ErrorPayload };
 
 /** The answer to one call, the same over IPC and WebSocket. */

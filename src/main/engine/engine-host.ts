@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../worker-entry';
 import { RingBuffer } from 'ringbuf.js';
 import {
   CHANNELS,
@@ -48,13 +49,6 @@ const RING_BLOCKS = 16;
 
 const REPLY_TIMEOUT_MS = 5000;
 
-/** The engine worker's script: the bundled file next to this one, or the TypeScript source. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  const bundled = path.join(__dirname, 'engine-worker.js');
-  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  return { file: path.resolve(__dirname, '../../worker/engine-worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
-}
-
 /**
  * Main's handle on the engine worker. Owns the shared memory: it is the only producer of the
  * control ring and the only consumer of the out ring; it reads telemetry and the monitor.
@@ -84,7 +78,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     this.control = new RingBuffer(this.memory.control, Float64Array);
     this.outRing = new RingBuffer(this.memory.out, Float64Array);
     this.status = new Int32Array(this.memory.status);
-    const entry = workerEntry();
+    const entry = workerEntry(__dirname, 'engine-worker', '../../worker/engine-worker.ts');
     this.worker = new Worker(entry.file, { execArgv: entry.execArgv });
     this.worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'sink') {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import type { ModelInfo } from '../../shared/api';
 import { MODEL_NAME_PATTERN } from '../../shared/patch/schema';
 import type { ReservoirModel } from '../../worker/reservoir/reservoir-model';
 import { dataDir, examplesDir } from '../paths';
@@ -20,17 +21,6 @@ export function findModel(name: string): string | null {
   return null;
 }
 
-export interface ModelInfo {
-  name: string;
-  origin: 'user' | 'example';
-  neurons: number;
-  kind: 'full' | 'diagonal';
-  grains: number;
-  sampleRate: number;
-  /** Median NRMSE of the grains' re-synthesis (null when none re-synthesised). */
-  medianNrmse: number | null;
-}
-
 // Parsed models by file, kept while the file is unchanged: reloading a patch does not re-read
 // megabytes of conceptors.
 const cache = new Map<string, { mtimeMs: number; size: number; model: ReservoirModel }>();
@@ -43,6 +33,11 @@ export function readModelFile(file: string): ReservoirModel {
   const model = loadModel(file);
   cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, model });
   return model;
+}
+
+export function modelInfo(name: string, origin: ModelInfo['origin'], m: ReservoirModel): ModelInfo {
+  const nrmse = m.grains.map((g) => g.nrmse).filter(Number.isFinite).sort((a, b) => a - b);
+  return { name, origin, neurons: m.hyper.neurons, kind: m.hyper.kind, grains: m.grains.length, sampleRate: m.sampleRate, medianNrmse: nrmse.length ? nrmse[nrmse.length >> 1] : null };
 }
 
 /** Every readable model, user ones shadowing examples of the same name; damaged files are left out. */
@@ -58,9 +53,7 @@ export function listModels(): ModelInfo[] {
       const name = f.slice(0, -MODEL_EXTENSION.length);
       if (!f.endsWith(MODEL_EXTENSION) || !MODEL_NAME_PATTERN.test(name) || seen.has(name)) continue;
       try {
-        const m = readModelFile(path.join(dir, f));
-        const nrmse = m.grains.map((g) => g.nrmse).filter(Number.isFinite).sort((a, b) => a - b);
-        out.push({ name, origin, neurons: m.hyper.neurons, kind: m.hyper.kind, grains: m.grains.length, sampleRate: m.sampleRate, medianNrmse: nrmse.length ? nrmse[nrmse.length >> 1] : null });
+        out.push(modelInfo(name, origin, readModelFile(path.join(dir, f))));
         seen.add(name);
       } catch {
         // Loading it by name reports what is wrong with it.

@@ -36,7 +36,7 @@ export const DEFAULT_HYPER: ReservoirHyper = {
   seed: 1,
 };
 
-export type TrainStage = 'driving' | 'loading' | 'conceptors' | 'testing';
+export type TrainStage = 'driving' | 'loading' | 'conceptors';
 
 export interface TrainProgress {
   stage: TrainStage;

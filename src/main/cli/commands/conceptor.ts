@@ -5,47 +5,16 @@ import { axonError } from '../../../shared/errors';
 import type { Hertz } from '../../../shared/units';
 import type { ReservoirHyper } from '../../../worker/reservoir/reservoir-model';
 import { writeFileAtomic } from '../../files';
-import { DEFAULT_SLICE, normalizeGrains, sliceGrains } from '../../reservoir/grains';
+import { loadGrains } from '../../reservoir/grain-files';
 import { loadModel, MODEL_EXTENSION, saveModel } from '../../reservoir/model-file';
 import { renderModel } from '../../reservoir/render-model';
 import { searchHyper, type SearchMethod } from '../../reservoir/search';
-import { DEFAULT_HYPER, MIN_GRAIN, trainReservoir } from '../../reservoir/train';
-import { resample } from '../../wav/resample';
-import { readWav, toMono } from '../../wav/wav-reader';
+import { DEFAULT_HYPER, trainReservoir } from '../../reservoir/train';
 import { encodeWavFloat32 } from '../../wav/wav-file';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
 const SUBCOMMANDS = ['train', 'render', 'search'] as const;
-/** Quieter than 16-bit dither: a file this quiet throughout holds nothing to learn. */
-const SILENCE = 1e-5;
-
-/** Mono audio of a file at the engine rate, with the reader's warnings. */
-function loadAudio(file: string, rate: Hertz): { samples: Float32Array; warnings: string[] } {
-  const audio = readWav(file);
-  return { samples: resample(toMono(audio), audio.sampleRate, rate), warnings: audio.warnings.map((w) => `${path.basename(file)}: ${w}`) };
-}
-
-/** Grains from whole files (one pattern each) or one file cut at its zero crossings, normalised together. */
-export function loadGrains(files: { grains?: string[]; slice?: string }, rate: Hertz): { grains: Float32Array[]; warnings: string[] } {
-  const warnings: string[] = [];
-  let grains: Float32Array[];
-  if (files.slice !== undefined) {
-    const a = loadAudio(files.slice, rate);
-    warnings.push(...a.warnings);
-    grains = sliceGrains(a.samples, DEFAULT_SLICE);
-    if (grains.length === 0) throw axonError('training_input', `${files.slice} has no negative-going zero crossings to cut grains at`);
-  } else {
-    grains = (files.grains ?? []).map((f) => {
-      const a = loadAudio(f, rate);
-      warnings.push(...a.warnings);
-      if (a.samples.length < MIN_GRAIN) throw axonError('training_input', `${f} holds ${a.samples.length} samples at ${rate} Hz; a grain needs at least ${MIN_GRAIN}`);
-      if (!a.samples.some((v) => Math.abs(v) > SILENCE)) throw axonError('training_input', `${f} is silent`);
-      return a.samples;
-    });
-  }
-  return { grains: normalizeGrains(grains), warnings };
-}
 
 function hyperFlags(values: Record<string, string | string[] | boolean | undefined>): ReservoirHyper {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);

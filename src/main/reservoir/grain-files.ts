@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { axonError } from '../../shared/errors';
+import type { Hertz } from '../../shared/units';
+import { resample } from '../wav/resample';
+import { readWav, toMono } from '../wav/wav-reader';
+import { DEFAULT_SLICE, normalizeGrains, sliceGrains } from './grains';
+import { MIN_GRAIN } from './train';
+
+/** Quieter than 16-bit dither: a file this quiet throughout holds nothing to learn. */
+const SILENCE = 1e-5;
+
+/** Mono audio of a file at the engine rate, with the reader's warnings; a silent file is refused. */
+function loadAudio(file: string, rate: Hertz): { samples: Float32Array; warnings: string[] } {
+  const audio = readWav(file);
+  const samples = resample(toMono(audio), audio.sampleRate, rate);
+  if (!samples.some((v) => Math.abs(v) > SILENCE)) throw axonError('training_input', `${file} is silent`);
+  return { samples, warnings: audio.warnings.map((w) => `${path.basename(file)}: ${w}`) };
+}
+
+/** Grains from whole files (one pattern each) or one file cut at its zero crossings, normalised together. */
+export function loadGrains(files: { grains?: string[]; slice?: string }, rate: Hertz): { grains: Float32Array[]; warnings: string[] } {
+  const warnings: string[] = [];
+  let grains: Float32Array[];
+  if (files.slice !== undefined) {
+    const a = loadAudio(files.slice, rate);
+    warnings.push(...a.warnings);
+    grains = sliceGrains(a.samples, DEFAULT_SLICE);
+    if (grains.length === 0) throw axonError('training_input', `${files.slice} has no negative-going zero crossings to cut grains at`);
+  } else {
+    grains = (files.grains ?? []).map((f) => {
+      const a = loadAudio(f, rate);
+      warnings.push(...a.warnings);
+      if (a.samples.length < MIN_GRAIN) throw axonError('training_input', `${f} holds ${a.samples.length} samples at ${rate} Hz; a grain needs at least ${MIN_GRAIN}`);
+      return a.samples;
+    });
+  }
+  return { grains: normalizeGrains(grains), warnings };
+}

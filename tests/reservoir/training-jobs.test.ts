@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pluckTone } from '../../src/main/reservoir/example-models';
+import { loadModel } from '../../src/main/reservoir/model-file';
+import { listSounds, TrainingJobs } from '../../src/main/reservoir/training-jobs';
+import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
+import { dispatch, type AxonApi, type TrainingStatus } from '../../src/shared/api';
+import { AxonError } from '../../src/shared/errors';
+
+// Training in its own worker thread, as the app runs it: progress, outcome, cancel, refusals.
+
+const DATA = mkdtempSync(path.join(os.tmpdir(), 'axon-training-'));
+const before = process.env.AXON_DATA_DIR;
+const SOUNDS = path.join(DATA, 'sounds');
+const MODELS = path.join(DATA, 'models');
+
+beforeAll(() => {
+  process.env.AXON_DATA_DIR = DATA;
+  mkdirSync(SOUNDS, { recursive: true });
+  writeFileSync(path.join(SOUNDS, 'pluck.wav'), encodeWavFloat32(pluckTone(0.08, 1), 1, 48000));
+  writeFileSync(path.join(SOUNDS, 'silence.wav'), encodeWavFloat32(new Float32Array(4800), 1, 48000));
+  writeFileSync(path.join(SOUNDS, 'notes.txt'), 'not a sound');
+});
+afterAll(() => {
+  if (before === undefined) delete process.env.AXON_DATA_DIR;
+  else process.env.AXON_DATA_DIR = before;
+  rmSync(DATA, { recursive: true, force: true });
+});
+
+/** Statuses of one job until it ends. */
+function follow(jobs: TrainingJobs, job: string, onRunning?: (s: TrainingStatus) => void): Promise<TrainingStatus[]> {
+  return new Promise((resolve) => {
+    const seen: TrainingStatus[] = [];
+    const on = (s: TrainingStatus) => {
+      if (s.job !== job) return;
+      seen.push(s);
+      if (s.state === 'running') onRunning?.(s);
+      else {
+        jobs.off('status', on);
+        resolve(seen);
+      }
+    };
+    jobs.on('status', on);
+  });
+}
+
+describe('training jobs', () => {
+  const jobs = new TrainingJobs(48000);
+  afterAll(() => jobs.close());
+
+  it('lists the .wav files of the sounds folder by name', () => {
+    expect(listSounds()).toEqual(['pluck.wav', 'silence.wav']);
+  });
+
+  it('trains in a worker with rising progress, then saves the model and reports each grain', async () => {
+    const started = jobs.start({ name: 'my-pluck', sounds: ['pluck.wav'], slice: true, neurons: 64 });
+    expect(started).toMatchObject({ name: 'my-pluck', state: 'running', fraction: 0 });
+    const seen = await follow(jobs, started.job);
+    const last = seen[seen.length - 1];
+    expect(last.state, JSON.stringify(last.error)).toBe('done');
+    const fractions = seen.map((s) => s.fraction);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+    expect(seen.some((s) => s.detail === 'forming conceptors')).toBe(true);
+    expect(last.result?.model).toMatchObject({ name: 'my-pluck', origin: 'user', neurons: 64, kind: 'full' });
+    const model = loadModel(path.join(MODELS, 'my-pluck.axrm'));
+    expect(last.result?.grains).toHaveLength(model.grains.length);
+    expect(model.grains.length).toBeGreaterThan(5);
+  });
+
+  it('a search reports each trial and keeps the best model', async () => {
+    const started = jobs.start({ name: 'searched', sounds: ['pluck.wav'], slice: true, search: { trials: 2, method: 'random' } });
+    const seen = await follow(jobs, started.job);
+    expect(seen.filter((s) => /^trial \d of 2: score/.test(s.detail))).toHaveLength(2);
+    expect(seen[seen.length - 1].state).toBe('done');
+    expect(existsSync(path.join(MODELS, 'searched.axrm'))).toBe(true);
+  });
+
+  it('cancel stops the job; no model is written', async () => {
+    const started = jobs.start({ name: 'never', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    let asked = false;
+    const seen = await follow(jobs, started.job, () => {
+      if (!asked) jobs.cancel(started.job);
+      asked = true;
+    });
+    expect(seen[seen.length - 1]).toMatchObject({ state: 'cancelled' });
+    expect(existsSync(path.join(MODELS, 'never.axrm'))).toBe(false);
+  });
+
+  it('bad input fails the job with the reason; an earlier model of that name stays', async () => {
+    const started = jobs.start({ name: 'my-pluck', sounds: ['silence.wav'] });
+    const seen = await follow(jobs, started.job);
+    const last = seen[seen.length - 1];
+    expect(last.state).toBe('failed');
+    expect(last.error?.code).toBe('training_input');
+    expect(last.error?.message).toMatch(/silence\.wav is silent$/);
+    expect(loadModel(path.join(MODELS, 'my-pluck.axrm')).hyper.neurons).toBe(64);
+  });
+
+  it('one job at a time; unknown sounds and jobs are named', async () => {
+    const first = jobs.start({ name: 'one', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        if (err instanceof AxonError) return `${err.code}: ${err.message}`;
+      }
+      return 'no error';
+    };
+    expect(code(() => jobs.start({ name: 'two', sounds: ['pluck.wav'] }))).toBe('training_busy: a model ("one") is already training; wait for it or cancel it');
+    expect(code(() => jobs.cancel('train-999'))).toBe('training_unknown: no training job "train-999" is running');
+    const done = follow(jobs, first.job);
+    jobs.cancel(first.job);
+    await done;
+    expect(code(() => jobs.start({ name: 'two', sounds: ['nowhere.wav'] }))).toBe(`sound_not_found: no sound "nowhere.wav" in ${SOUNDS}`);
+  });
+
+  it('the API refuses malformed requests before anything runs', async () => {
+    const api = { trainModel: () => Promise.reject(new Error('must not run')) } as unknown as AxonApi;
+    const problems = async (request: unknown) => {
+      try {
+        await dispatch(api, 'trainModel', [request]);
+      } catch (err) {
+        if (err instanceof AxonError) return err.details;
+      }
+      return [];
+    };
+    expect(await problems({ name: '../evil', sounds: ['a.wav'] })).toEqual(['argument 0.name: "../evil" must be a model name (letters, digits, _ and -, at most 64)']);
+    expect(await problems({ name: 'ok', sounds: ['../../etc/passwd'] })).toEqual(['argument 0.sounds[0]: "../../etc/passwd" must be the name of a .wav file in the sounds folder']);
+    expect(await problems({ name: 'ok', sounds: ['a.wav', 'b.wav'], slice: true })).toEqual(['argument 0.sounds: slice cuts one sound into grains: give exactly one']);
+    expect(await problems({ name: 'ok', sounds: ['a.wav'], neurons: 4096 })).toEqual(['argument 0.neurons: 4096 is above the maximum 1024']);
+  });
+});
