@@ -319,7 +319,7 @@ export function chooseAperture(attenuation: (aperture: number) => number, lo: nu
   if (lo >= hi) return lo;
   const a = Math.log(lo);
   const b = Math.log(hi);
-  const steps = 6;
+  const steps = 4;
   let best = 0;
   let bestValue = Infinity;
   const grid = Array.from({ length: steps + 1 }, (_, i) => a + ((b - a) * i) / steps);
@@ -337,7 +337,7 @@ export function chooseAperture(attenuation: (aperture: number) => number, lo: nu
   let d = left + phi * (right - left);
   let fc = attenuation(Math.exp(c));
   let fd = attenuation(Math.exp(d));
-  for (let k = 0; k < 4; k++) {
+  for (let k = 0; k < 3; k++) {
     if (fc < fd) {
       right = d;
       d = c;
