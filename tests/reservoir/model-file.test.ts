@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { crc32, decodeModel, encodeModel, loadModel, MODEL_VERSION, saveModel } from '../../src/main/reservoir/model-file';
 import { renderModel } from '../../src/main/reservoir/render-model';
 import { DEFAULT_HYPER, trainReservoir } from '../../src/main/reservoir/train';
-import { AxonError } from '../../src/shared/errors';
 import type { ReservoirModel } from '../../src/worker/reservoir/reservoir-model';
+import { axonErrorOf } from '../support/errors';
 
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'axon-model-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -16,16 +16,6 @@ const grain = (period: number, length: number) => Float32Array.from({ length }, 
 function train(kind: 'full' | 'diagonal'): ReservoirModel {
   return trainReservoir([grain(20, 60), grain(31, 93)], { ...DEFAULT_HYPER, neurons: 40, kind }, { sampleRate: 48000 }).model;
 }
-
-const errorCode = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AxonError) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  return 'no error';
-};
 
 /** The header's JSON and the offset where the data starts. */
 function splitFile(bytes: Uint8Array): { header: Record<string, unknown>; start: number } {
@@ -81,41 +71,41 @@ describe('reservoir model files', () => {
   });
 
   it('a foreign file is named as not a model', () => {
-    expect(errorCode(() => decodeModel(new TextEncoder().encode('RIFF....WAVEfmt '), 'song.wav'))).toBe('model_foreign: song.wav is not an Axon Stage reservoir model');
-    expect(errorCode(() => decodeModel(new Uint8Array(0), 'empty.axrm'))).toMatch(/^model_foreign: empty.axrm/);
+    expect(axonErrorOf(() => decodeModel(new TextEncoder().encode('RIFF....WAVEfmt '), 'song.wav'))).toBe('model_foreign: song.wav is not an Axon Stage reservoir model');
+    expect(axonErrorOf(() => decodeModel(new Uint8Array(0), 'empty.axrm'))).toMatch(/^model_foreign: empty.axrm/);
   });
 
   it('damage anywhere is caught: data, truncation, header', () => {
     const bytes = encodeModel(full);
     const flipped = bytes.slice();
     flipped[flipped.length - 3] ^= 0x40;
-    expect(errorCode(() => decodeModel(flipped, 'm.axrm'))).toBe('model_corrupt: m.axrm is a damaged reservoir model: its checksum does not match (the file was changed or damaged)');
-    expect(errorCode(() => decodeModel(bytes.subarray(0, bytes.length - 100), 'm.axrm'))).toMatch(/^model_corrupt: .*the data should be \d+ bytes but \d+ are there/);
-    expect(errorCode(() => decodeModel(bytes.subarray(0, 20), 'm.axrm'))).toMatch(/^model_corrupt: .*the file ends before/);
+    expect(axonErrorOf(() => decodeModel(flipped, 'm.axrm'))).toBe('model_corrupt: m.axrm is a damaged reservoir model: its checksum does not match (the file was changed or damaged)');
+    expect(axonErrorOf(() => decodeModel(bytes.subarray(0, bytes.length - 100), 'm.axrm'))).toMatch(/^model_corrupt: .*the data should be \d+ bytes but \d+ are there/);
+    expect(axonErrorOf(() => decodeModel(bytes.subarray(0, 20), 'm.axrm'))).toMatch(/^model_corrupt: .*the file ends before/);
     const badJson = bytes.slice();
     badJson[9] = 0x7b;
     badJson[10] = 0x7b;
-    expect(errorCode(() => decodeModel(badJson, 'm.axrm'))).toMatch(/^model_corrupt: .*the header is not JSON/);
-    expect(errorCode(() => decodeModel(withHeader(bytes, (h) => delete h.hyper), 'm.axrm'))).toMatch(/^model_corrupt: .*hyper/);
+    expect(axonErrorOf(() => decodeModel(badJson, 'm.axrm'))).toMatch(/^model_corrupt: .*the header is not JSON/);
+    expect(axonErrorOf(() => decodeModel(withHeader(bytes, (h) => delete h.hyper), 'm.axrm'))).toMatch(/^model_corrupt: .*hyper/);
   });
 
   it('a header that disagrees with its data is caught even with a valid checksum', () => {
     const bytes = encodeModel(full);
     const more = withHeader(bytes, (h) => ((h.hyper as { neurons: number }).neurons = 41));
-    expect(errorCode(() => decodeModel(more, 'm.axrm'))).toMatch(/^model_corrupt: m.axrm is a damaged reservoir model: rowPtr has 41 values, expected 42/);
+    expect(axonErrorOf(() => decodeModel(more, 'm.axrm'))).toMatch(/^model_corrupt: m.axrm is a damaged reservoir model: rowPtr has 41 values, expected 42/);
   });
 
   it('non-finite weights are refused rather than played', () => {
     const bad = { ...full, values: full.values.map((v, i) => (i === 3 ? NaN : v)) };
-    expect(errorCode(() => decodeModel(encodeModel(bad), 'm.axrm'))).toBe('model_corrupt: m.axrm is a damaged reservoir model: values holds a non-finite number');
+    expect(axonErrorOf(() => decodeModel(encodeModel(bad), 'm.axrm'))).toBe('model_corrupt: m.axrm is a damaged reservoir model: values holds a non-finite number');
   });
 
   it('a newer format version is named as such', () => {
     const newer = withHeader(encodeModel(full), (h) => (h.version = MODEL_VERSION + 1));
-    expect(errorCode(() => decodeModel(newer, 'm.axrm'))).toBe(`model_version: m.axrm is a reservoir model of format version ${MODEL_VERSION + 1}; this version of Axon Stage reads version ${MODEL_VERSION}`);
+    expect(axonErrorOf(() => decodeModel(newer, 'm.axrm'))).toBe(`model_version: m.axrm is a reservoir model of format version ${MODEL_VERSION + 1}; this version of Axon Stage reads version ${MODEL_VERSION}`);
   });
 
   it('a missing file is named', () => {
-    expect(errorCode(() => loadModel(path.join(TMP, 'missing.axrm')))).toMatch(/^file_read: .*missing\.axrm/);
+    expect(axonErrorOf(() => loadModel(path.join(TMP, 'missing.axrm')))).toMatch(/^file_read: .*missing\.axrm/);
   });
 });

@@ -90,7 +90,7 @@ describe('reservoir source', () => {
     expect(render(patch, { seconds: 0.5, blockSize: 64 }).audio).toEqual(a);
   });
 
-  it('with morph at 1 the sequence no longer matters: any speed sounds the same', () => {
+  it('with morph at 1 the sequence no longer matters: every speed sounds the same', () => {
     const slow = render(reservoirPatch({ morphSet: [3, 9], morph: 1, position: 0.4, speed: 0 }), { seconds: 0.5 }).audio;
     const fast = render(reservoirPatch({ morphSet: [3, 9], morph: 1, position: 0.4, speed: 3 }), { seconds: 0.5 }).audio;
     expect(fast).toEqual(slow);

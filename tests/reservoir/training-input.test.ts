@@ -1,33 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { renderModel } from '../../src/main/reservoir/render-model';
 import { DEFAULT_HYPER, MIN_GRAIN, trainReservoir } from '../../src/main/reservoir/train';
-import { AxonError } from '../../src/shared/errors';
 import { ReservoirPlayer } from '../../src/worker/reservoir/reservoir-player';
+import { axonErrorOf } from '../support/errors';
 
 const grain = (period: number, length: number) => Float32Array.from({ length }, (_, i) => 0.5 * Math.sin((2 * Math.PI * i) / period));
 const small = { ...DEFAULT_HYPER, neurons: 48 };
 const opts = { sampleRate: 48000 };
 
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AxonError) return `${err.code}: ${err.message}`;
-    throw err;
-  }
-  return 'no error';
-}
-
 describe('training refuses what it cannot learn', () => {
   it('no grains, a too-short grain, a silent grain, a non-finite sample: each named', () => {
-    expect(failure(() => trainReservoir([], small, opts))).toBe('training_input: cannot train: no grains to train on');
-    expect(failure(() => trainReservoir([grain(20, 40), new Float32Array(MIN_GRAIN - 1).fill(0.3)], small, opts))).toBe(
+    expect(axonErrorOf(() => trainReservoir([], small, opts))).toBe('training_input: cannot train: no grains to train on');
+    expect(axonErrorOf(() => trainReservoir([grain(20, 40), new Float32Array(MIN_GRAIN - 1).fill(0.3)], small, opts))).toBe(
       `training_input: cannot train: grain 1 has ${MIN_GRAIN - 1} samples; the shortest grain is ${MIN_GRAIN}`,
     );
-    expect(failure(() => trainReservoir([new Float32Array(100)], small, opts))).toBe('training_input: cannot train: grain 0 is silent');
+    expect(axonErrorOf(() => trainReservoir([new Float32Array(100)], small, opts))).toBe('training_input: cannot train: grain 0 is silent');
     const bad = grain(20, 40);
     bad[7] = NaN;
-    expect(failure(() => trainReservoir([bad], small, opts))).toBe('training_input: cannot train: grain 0 holds a non-finite sample');
+    expect(axonErrorOf(() => trainReservoir([bad], small, opts))).toBe('training_input: cannot train: grain 0 holds a non-finite sample');
   });
 
   it('an ill-conditioned regression raises its ridge with a warning, and the model still plays finite audio', () => {
@@ -41,7 +31,7 @@ describe('training refuses what it cannot learn', () => {
 
   it('cancelling stops training with its own error', () => {
     let polls = 0;
-    expect(failure(() => trainReservoir([grain(20, 40), grain(30, 60)], small, { ...opts, isCancelled: () => ++polls > 2 }))).toBe('training_cancelled: training was cancelled');
+    expect(axonErrorOf(() => trainReservoir([grain(20, 40), grain(30, 60)], small, { ...opts, isCancelled: () => ++polls > 2 }))).toBe('training_cancelled: training was cancelled');
   });
 
   it('progress runs from the first stage to 1', () => {
@@ -77,7 +67,7 @@ describe('the player stays bounded whatever the controls', () => {
     const player = new ReservoirPlayer(model, 48000);
     const fine = { speed: 1, leak: 1, radius: 1, gain: 1, morph: 0 };
     for (let i = 0; i < 50; i++) player.render(32, fine);
-    player.render(32, { ...fine, gain: NaN, radius: Infinity });
+    player.render(32, { ...fine, gain: NaN, radius: Infinity, speed: NaN });
     expect(player.healthy).toBe(false);
     expect(player.restarts).toBe(1);
     expect(Array.from(player.out.subarray(0, 32))).toEqual(new Array(32).fill(0));

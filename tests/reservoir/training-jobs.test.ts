@@ -7,6 +7,7 @@ import { loadModel } from '../../src/main/reservoir/model-file';
 import { listSounds, TrainingJobs } from '../../src/main/reservoir/training-jobs';
 import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { dispatch, type AxonApi, type TrainingStatus } from '../../src/shared/api';
+import { axonErrorOf } from '../support/errors';
 import { AxonError } from '../../src/shared/errors';
 
 // Training in its own worker thread, as the app runs it: progress, outcome, cancel, refusals.
@@ -100,20 +101,12 @@ describe('training jobs', () => {
 
   it('one job at a time; unknown sounds and jobs are named', async () => {
     const first = jobs.start({ name: 'one', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
-    const code = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (err) {
-        if (err instanceof AxonError) return `${err.code}: ${err.message}`;
-      }
-      return 'no error';
-    };
-    expect(code(() => jobs.start({ name: 'two', sounds: ['pluck.wav'] }))).toBe('training_busy: a model ("one") is already training; wait for it or cancel it');
-    expect(code(() => jobs.cancel('train-999'))).toBe('training_unknown: no training job "train-999" is running');
+    expect(axonErrorOf(() => jobs.start({ name: 'two', sounds: ['pluck.wav'] }))).toBe('training_busy: a model ("one") is already training; wait for it or cancel it');
+    expect(axonErrorOf(() => jobs.cancel('train-999'))).toBe('training_unknown: no training job "train-999" is running');
     const done = follow(jobs, first.job);
     jobs.cancel(first.job);
     await done;
-    expect(code(() => jobs.start({ name: 'two', sounds: ['nowhere.wav'] }))).toBe(`sound_not_found: no sound "nowhere.wav" in ${SOUNDS}`);
+    expect(axonErrorOf(() => jobs.start({ name: 'two', sounds: ['nowhere.wav'] }))).toBe(`sound_not_found: no sound "nowhere.wav" in ${SOUNDS}`);
   });
 
   it('the API refuses malformed requests before anything runs', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,33 +5,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { stdio } from '../../src/main/cli/command';
 import { main } from '../../src/main/cli/main';
 import { readPack } from '../../src/main/sinenet/pack';
+import { runAxon, show, type Run } from '../support/cli-runner';
 
-// `axon sinenet pack` as a user runs it: a real `node bin/axon.cjs` process writing into a
-// temporary folder. Exit codes: 0 ok, 1 failure, 2 usage error.
+// `axon sinenet pack` as a user runs it (tests/support/cli-runner.ts), writing into a temporary
+// folder.
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'axon.cjs');
 const TMP = mkdtempSync(path.join(os.tmpdir(), 'axon-sinenet-cli-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function axon(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: TMP, env: { ...process.env, AXON_DATA_DIR: TMP } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-const show = (r: Run) => `exit ${String(r.code)}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
+const axon = (...args: string[]): Promise<Run> => runAxon(TMP, ...args);
 const lines = (t: string) => t.split('\n').filter((l) => l !== '');
 
 describe.concurrent('axon sinenet pack', () => {

@@ -18,7 +18,7 @@ const GENES = {
 type Gene = keyof typeof GENES;
 const GENE_NAMES = Object.keys(GENES) as Gene[];
 /** Sizes N may take: each doubles the cost of the last but one. */
-export const SEARCH_NEURONS = [32, 48, 64, 96, 128, 192, 256] as const;
+const SEARCH_NEURONS = [32, 48, 64, 96, 128, 192, 256] as const;
 
 type Genome = Record<Gene, number>;
 

@@ -224,12 +224,15 @@ export class ReservoirPlayer {
       // and start the reservoir again rather than ever emit NaN.
       this.out.fill(0, 0, len);
       this.restart();
+      this.fadeIn = 0;
       this.restarts++;
     }
     this.watchStillness(len, count, c.radius);
     // Advance through the sequence; a grain lasts its own length (at this rate) at speed 1.
     this.position += (c.speed * len) / this.lengths[g];
     this.position -= Math.floor(this.position / G) * G;
+    // A non-finite speed must not lose the place for good.
+    if (!(this.position >= 0 && this.position < G)) this.position = 0;
     // DC blocker and soft limit on the way out.
     const out = this.out;
     let x1 = this.dcX;
