@@ -1,10 +1,12 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudioCapture } from '../../src/shared/api';
 import { Backend } from '../../src/main/backend';
+import { pluckTone } from '../../src/main/reservoir/example-models';
+import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
 import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
@@ -15,6 +17,7 @@ import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOT = path.resolve('test-results', 'perform.png');
 const ERROR_SHOT = path.resolve('test-results', 'perform-error.png');
+const TRAINING_SHOT = path.resolve('test-results', 'training.png');
 
 // A user patch that is listed and then deleted before the performer picks it: a real way for
 // loadPatch to fail, used to check the error banner.
@@ -216,6 +219,29 @@ describe('performing with the dual-neuron patch', () => {
     await page.screenshot({ path: ERROR_SHOT });
     await page.getByTestId('error-dismiss').click();
     await banner.waitFor({ state: 'detached', timeout: 2000 });
+  });
+
+  it('shows a training job with its progress; Cancel stops it', async () => {
+    mkdirSync(path.join(dataDir, 'sounds'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'sounds', 'pluck.wav'), encodeWavFloat32(pluckTone(0.08, 1), 1, 48000));
+    const job = await backend!.trainModel({ name: 'ui-pluck', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    const pill = page.getByTestId('training');
+    await pill.waitFor({ state: 'visible', timeout: 3000 });
+    await until('a trial to finish', async () => /Training ui-pluck\s*(?!0\.0%)\d+\.\d%/.test((await pill.textContent()) ?? ''), 10000);
+    await page.screenshot({ path: TRAINING_SHOT });
+    // The job's status fits the header: nothing is pushed off a 1280-px screen.
+    for (const id of ['connection', 'training', 'z-slider']) {
+      const box = await page.getByTestId(id).boundingBox();
+      expect(box && box.x + box.width, id).toBeLessThanOrEqual(1280);
+    }
+    await pill.getByRole('button', { name: 'Cancel' }).click();
+    await until('the job to stop', async () => (await pill.getAttribute('data-state')) === 'cancelled', 10000);
+    expect(await pill.textContent()).toContain('cancelled');
+    expect(existsSync(path.join(dataDir, 'models', 'ui-pluck.axrm'))).toBe(false);
+    const again = await backend!.trainModel({ name: 'ui-pluck', sounds: ['pluck.wav'], slice: true, neurons: 32 });
+    expect(again.job).not.toBe(job.job);
+    await until('the second job to finish', async () => (await pill.getAttribute('data-state')) === 'done', 10000);
+    expect((await backend!.listModels()).map((m) => m.name)).toContain('ui-pluck');
   });
 
   it('logged no console errors in the page', () => {
