@@ -40,8 +40,6 @@ static float dot(const float *a, const float *b) {
   return s;
 }
 
-static double att_diff, att_energy;
-
 static int run(int len, double *out, float leak, float radius, double gain) {
   int healthy = 1;
   for (int s = 0; s < len; s++) {
@@ -56,16 +54,10 @@ static int run(int len, double *out, float leak, float radius, double gain) {
       for (int i = 0; i < n; i++) cz[i] = dot(cur + (size_t)i * np, z);
     else
       for (int j = 0; j < np; j++) cz[j] = cur[j] * z[j];
-    float d2 = 0, e2 = 0;
     for (int j = 0; j < np; j++) {
-      float dd = z[j] - cz[j];
-      d2 += dd * dd;
-      e2 += z[j] * z[j];
       float nx = (1 - leak) * x[j] + leak * cz[j];
       x[j] = nx < -STATE_LIMIT ? -STATE_LIMIT : nx > STATE_LIMIT ? STATE_LIMIT : nx;
     }
-    att_diff += d2;
-    att_energy += e2;
     double y = gain * (double)dot(wout, x);
     if (!(y < 1e6 && y > -1e6)) healthy = 0;
     out[s] = y;

@@ -162,8 +162,10 @@ export function alignedNrmse(y: Float64Array, grain: Float32Array, from: number)
  * drives a random reservoir with each grain, learns an input simulation d (so the reservoir runs
  * without input: W = W* + win d^T) and a readout by ridge regression, computes one conceptor
  * per grain from its state correlations (full: C = R (R + alpha^-2 I)^-1; diagonal: the same
- * per neuron), picks each grain's aperture by minimising the attenuation of an autonomous run,
- * and reports each grain's NRMSE against its autonomous re-synthesis.
+ * per neuron), picks each grain's aperture by how well the grain's pattern holds when the
+ * reservoir runs on its own (recall error plus level drift; Kiefer minimised attenuation, which
+ * on 48 kHz grains also favours apertures under which the pattern fades), and reports each
+ * grain's NRMSE against its autonomous re-synthesis after SETTLE samples.
  */
 export function trainReservoir(grains: Float32Array[], hyper: ReservoirHyper, opts: TrainOptions): { model: ReservoirModel; report: TrainReport } {
   const t0 = performance.now();
@@ -312,10 +314,10 @@ function conceptorFromEigen(e: { values: Float64Array; vectors: Float64Array }, 
 }
 
 /**
- * The aperture (log scale, within bounds) with the least attenuation: a coarse grid, then a
+ * The aperture (log scale, within bounds) with the least cost: a coarse grid, then a
  * golden-section refinement around the best grid point.
  */
-export function chooseAperture(attenuation: (aperture: number) => number, lo: number, hi: number): number {
+export function chooseAperture(cost: (aperture: number) => number, lo: number, hi: number): number {
   if (lo >= hi) return lo;
   const a = Math.log(lo);
   const b = Math.log(hi);
@@ -324,7 +326,7 @@ export function chooseAperture(attenuation: (aperture: number) => number, lo: nu
   let bestValue = Infinity;
   const grid = Array.from({ length: steps + 1 }, (_, i) => a + ((b - a) * i) / steps);
   grid.forEach((g, i) => {
-    const v = attenuation(Math.exp(g));
+    const v = cost(Math.exp(g));
     if (v < bestValue) {
       bestValue = v;
       best = i;
@@ -335,21 +337,21 @@ export function chooseAperture(attenuation: (aperture: number) => number, lo: nu
   const phi = (Math.sqrt(5) - 1) / 2;
   let c = right - phi * (right - left);
   let d = left + phi * (right - left);
-  let fc = attenuation(Math.exp(c));
-  let fd = attenuation(Math.exp(d));
+  let fc = cost(Math.exp(c));
+  let fd = cost(Math.exp(d));
   for (let k = 0; k < 3; k++) {
     if (fc < fd) {
       right = d;
       d = c;
       fd = fc;
       c = right - phi * (right - left);
-      fc = attenuation(Math.exp(c));
+      fc = cost(Math.exp(c));
     } else {
       left = c;
       c = d;
       fc = fd;
       d = left + phi * (right - left);
-      fd = attenuation(Math.exp(d));
+      fd = cost(Math.exp(d));
     }
   }
   const candidates: [number, number][] = [

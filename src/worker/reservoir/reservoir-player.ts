@@ -66,15 +66,13 @@ export class ReservoirPlayer {
   private readonly size: number;
   private readonly bankPtr: number;
   private readonly curPtr: number;
-  private readonly runKernel: (len: number, out: number, leak: number, radius: number, gain: number, att: number) => number;
+  private readonly runKernel: (len: number, out: number, leak: number, radius: number, gain: number) => number;
   private readonly blendKernel: (dst: number, bank: number, size: number, index: number, weight: number, count: number) => void;
   private readonly outPtr: number;
-  private readonly attPtr: number;
   private readonly indexPtr: number;
   private readonly weightPtr: number;
   private readonly bank: Float32Array;
   private readonly state: Float32Array;
-  private readonly att: Float64Array;
   private readonly index: Int32Array;
   private readonly weight: Float64Array;
   private readonly lengths: Float64Array;
@@ -133,7 +131,6 @@ export class ReservoirPlayer {
     this.curPtr = take(size * 4);
     this.bankPtr = take((this.grains + EXTRA_CONCEPTORS) * size * 4);
     this.outPtr = take(MAX_RENDER * 8);
-    this.attPtr = take(2 * 8);
     this.indexPtr = take(MAX_MORPH * 2 * 4);
     this.weightPtr = take(MAX_MORPH * 2 * 8);
     const k = instantiateKernel('reservoir-kernel', at);
@@ -155,7 +152,6 @@ export class ReservoirPlayer {
     }
     this.state = new Float32Array(mem, x, np);
     this.out = new Float64Array(mem, this.outPtr, MAX_RENDER);
-    this.att = new Float64Array(mem, this.attPtr, 2);
     this.index = new Int32Array(mem, this.indexPtr, MAX_MORPH * 2);
     this.weight = new Float64Array(mem, this.weightPtr, MAX_MORPH * 2);
     (k.exports.init as (...a: number[]) => void)(n, np, rowPtr, colIdx, values, win, bias, d, wout, x, z, cz, this.curPtr, full ? 1 : 0);
@@ -218,7 +214,7 @@ export class ReservoirPlayer {
     }
     if (this.blendChanged(count)) this.blendKernel(this.curPtr, this.bankPtr, this.size, this.indexPtr, this.weightPtr, count);
     const leak = Math.min(1, Math.max(0, this.leakBase * c.leak));
-    this.healthy = this.runKernel(len, this.outPtr, leak, c.radius, c.gain, this.attPtr) === 1;
+    this.healthy = this.runKernel(len, this.outPtr, leak, c.radius, c.gain) === 1;
     if (!this.healthy) {
       // Only non-finite controls or weights get here (the state is clamped): drop the chunk
       // and start the reservoir again rather than ever emit NaN.
@@ -312,10 +308,9 @@ export class ReservoirPlayer {
   /**
    * Off the audio path (training, search, tests): runs the blend of conceptors `indices` by
    * `weights` (one index: that conceptor) from `state` for len samples at the model's own leak
-   * and radius 1, and returns the raw readout, the attenuation mean |z - Cz|^2 / mean |z|^2, and
-   * whether the state stayed finite. Allocates.
+   * and radius 1, and returns the raw readout and whether the state stayed finite. Allocates.
    */
-  evaluate(indices: number | ArrayLike<number>, state: ArrayLike<number>, len: number, weights: ArrayLike<number> = [1]): { y: Float64Array; attenuation: number; healthy: boolean } {
+  evaluate(indices: number | ArrayLike<number>, state: ArrayLike<number>, len: number, weights: ArrayLike<number> = [1]): { y: Float64Array; healthy: boolean } {
     this.state.fill(0);
     for (let i = 0; i < this.n; i++) this.state[i] = state[i];
     const list = typeof indices === 'number' ? [indices] : indices;
@@ -326,16 +321,14 @@ export class ReservoirPlayer {
     }
     this.blendKernel(this.curPtr, this.bankPtr, this.size, this.indexPtr, this.weightPtr, count);
     this.usedCount = -1;
-    this.att[0] = this.att[1] = 0;
     const y = new Float64Array(len);
     let healthy = true;
     for (let done = 0; done < len; done += MAX_RENDER) {
       const m = Math.min(MAX_RENDER, len - done);
-      if (this.runKernel(m, this.outPtr, this.leakBase, 1, 1, this.attPtr) !== 1) healthy = false;
+      if (this.runKernel(m, this.outPtr, this.leakBase, 1, 1) !== 1) healthy = false;
       y.set(this.out.subarray(0, m), done);
     }
-    const attenuation = this.att[1] > 0 ? this.att[0] / this.att[1] : Infinity;
-    return { y, attenuation: healthy ? attenuation : Infinity, healthy };
+    return { y, healthy };
   }
 
   reset(): void {
