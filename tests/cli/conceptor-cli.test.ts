@@ -82,10 +82,15 @@ describe('axon conceptor', () => {
   });
 
   it('train --slice --diagonal cuts one file into grains and reports each', async () => {
-    const r = await axon('conceptor', 'train', '--slice', tmp('pluck.wav'), '--diagonal', '--neurons', '96');
+    const [r, few] = await Promise.all([
+      axon('conceptor', 'train', '--slice', tmp('pluck.wav'), '--diagonal', '--neurons', '96'),
+      axon('conceptor', 'train', '--slice', tmp('pluck.wav'), '--neurons', '32', '--max-grains', '4', '--min-grain', '150', '--connections', '5', '--json'),
+    ]);
     expect(r.code, show(r)).toBe(0);
     const grains = r.stdout.split('\n').filter((l) => l.startsWith('grain'));
     expect(grains.length).toBeGreaterThan(5);
+    expect(few.code, show(few)).toBe(0);
+    expect((JSON.parse(few.stdout) as { grains: unknown[] }).grains).toHaveLength(4);
     expect(r.stdout).toMatch(new RegExp(`trained ${grains.length} grains on 96 neurons \\(diagonal conceptors\\) in [0-9.]+ s`));
   });
 

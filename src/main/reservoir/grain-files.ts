@@ -3,7 +3,7 @@ import { axonError } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
 import { resample } from '../wav/resample';
 import { readWav, toMono } from '../wav/wav-reader';
-import { DEFAULT_SLICE, normalizeGrains, sliceGrains } from './grains';
+import { DEFAULT_SLICE, normalizeGrains, sliceGrains, type SliceOptions } from './grains';
 import { MIN_GRAIN } from './train';
 
 /** Quieter than 16-bit dither: a file this quiet throughout holds nothing to learn. */
@@ -18,13 +18,13 @@ function loadAudio(file: string, rate: Hertz): { samples: Float32Array; warnings
 }
 
 /** Grains from whole files (one pattern each) or one file cut at its zero crossings, normalised together. */
-export function loadGrains(files: { grains?: string[]; slice?: string }, rate: Hertz): { grains: Float32Array[]; warnings: string[] } {
+export function loadGrains(files: { grains?: string[]; slice?: string }, rate: Hertz, slicing: SliceOptions = DEFAULT_SLICE): { grains: Float32Array[]; warnings: string[] } {
   const warnings: string[] = [];
   let grains: Float32Array[];
   if (files.slice !== undefined) {
     const a = loadAudio(files.slice, rate);
     warnings.push(...a.warnings);
-    grains = sliceGrains(a.samples, DEFAULT_SLICE);
+    grains = sliceGrains(a.samples, slicing);
     if (grains.length === 0) throw axonError('training_input', `${files.slice} has no negative-going zero crossings to cut grains at`);
   } else {
     grains = (files.grains ?? []).map((f) => {

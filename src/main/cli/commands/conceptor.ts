@@ -9,7 +9,8 @@ import { loadGrains } from '../../reservoir/grain-files';
 import { loadModel, MODEL_EXTENSION, saveModel } from '../../reservoir/model-file';
 import { renderModel } from '../../reservoir/render-model';
 import { searchHyper, type SearchMethod } from '../../reservoir/search';
-import { DEFAULT_HYPER, trainReservoir } from '../../reservoir/train';
+import { DEFAULT_SLICE } from '../../reservoir/grains';
+import { DEFAULT_HYPER, MIN_GRAIN, trainReservoir } from '../../reservoir/train';
 import { encodeWavFloat32 } from '../../wav/wav-file';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
@@ -25,6 +26,8 @@ function hyperFlags(values: Record<string, string | string[] | boolean | undefin
     leak: numberFlag('leak', str('leak'), DEFAULT_HYPER.leak, 0.01, 1),
     spectralRadius: numberFlag('radius', str('radius'), DEFAULT_HYPER.spectralRadius, 0.01, 5),
     inputScaling: numberFlag('input-scaling', str('input-scaling'), DEFAULT_HYPER.inputScaling, 0, 10),
+    biasScaling: numberFlag('bias-scaling', str('bias-scaling'), DEFAULT_HYPER.biasScaling, 0, 10),
+    connections: numberFlag('connections', str('connections'), DEFAULT_HYPER.connections, 1, 1024),
     seed: numberFlag('seed', str('seed'), DEFAULT_HYPER.seed, 0, 0xffffffff, true),
   };
 }
@@ -37,6 +40,10 @@ const TRAIN_FLAGS = {
   leak: { type: 'string' },
   radius: { type: 'string' },
   'input-scaling': { type: 'string' },
+  'bias-scaling': { type: 'string' },
+  connections: { type: 'string' },
+  'min-grain': { type: 'string' },
+  'max-grains': { type: 'string' },
   seed: { type: 'string' },
   rate: { type: 'string' },
   out: { type: 'string' },
@@ -52,7 +59,11 @@ async function train(argv: string[]): Promise<number> {
   if (values.grains === undefined && positionals.length > 0) throw axonError('cli_usage', `unexpected argument "${positionals[0]}"`);
   const rate = choiceFlag('rate', values.rate, 48000, SAMPLE_RATES);
   const hyper = hyperFlags(values);
-  const { grains, warnings } = loadGrains({ grains: grainFiles, slice: values.slice }, rate);
+  const slicing = {
+    minLength: numberFlag('min-grain', values['min-grain'], DEFAULT_SLICE.minLength, MIN_GRAIN, 1_000_000, true),
+    maxCount: numberFlag('max-grains', values['max-grains'], DEFAULT_SLICE.maxCount, 1, 10_000, true),
+  };
+  const { grains, warnings } = loadGrains({ grains: grainFiles, slice: values.slice }, rate, slicing);
   const { model, report } = trainReservoir(grains, hyper, { sampleRate: rate });
   if (values.out !== undefined) saveModel(values.out, model);
   const allWarnings = [...warnings, ...report.warnings];
@@ -147,7 +158,8 @@ async function search(argv: string[]): Promise<number> {
 export const conceptor: Command = {
   name: 'conceptor',
   summary: 'train, render and tune conceptor reservoirs (conceptular synthesis)',
-  usage: `axon conceptor train (--grains <a.wav> [<b.wav> ...] | --slice <file.wav>) [--neurons N] [--diagonal] [--out <model${MODEL_EXTENSION}>] [--json]
+  usage: `axon conceptor train (--grains <a.wav> [<b.wav> ...] | --slice <file.wav> [--min-grain n] [--max-grains n]) [--neurons N] [--diagonal]
+      [--radius x] [--leak x] [--input-scaling x] [--bias-scaling x] [--connections n] [--seed n] [--out <model${MODEL_EXTENSION}>] [--json]
   axon conceptor render <model> --seconds <s> --out <file.wav> [--speed x] [--leak x] [--radius x] [--morph <i>:<j>:<t>]
   axon conceptor search <files...> --trials N [--method random|ga] [--slice] [--diagonal] [--mfcc] [--out <model>] [--json]`,
   async run(argv) {
