@@ -4,6 +4,10 @@ import { controlInputIndex, CONTROL_INPUTS } from './inputs';
 import type { PatchLayout } from './patch/layout';
 import { formatIssues } from './patch/validate';
 import type { Frames, Hertz } from './units';
+import { DRUM_OUT_PARAMS } from './params/registry';
+
+/** Drums the drum outputs, the virtual kit and the drum bridge address (0-15). */
+export const DRUM_COUNT = DRUM_OUT_PARAMS.drum.max + 1;
 
 // Control events into the engine. On the wire (the SharedArrayBuffer control ring) an event is
 // EVENT_WORDS float64 words: [frame, type, a, b]. A frame below the engine's current position
@@ -19,6 +23,8 @@ export const EV_NOTE_OFF = 4; // a = note
 export const EV_CC = 5; // a = controller, b = value 0-127
 export const EV_PITCHBEND = 6; // a = -1..1
 export const EV_LEARN = 7; // a = neuron index, b = LEARN_*
+export const EV_DRUM = 8; // a = drum 0-15, b = velocity 1-127: a hit on the virtual kit
+export const EV_VIRTUAL_DRUMS = 9; // a = 1: the patch's drum outputs also play the virtual kit; 0: only the board
 
 /**
  * Word 1 packs the type with the patch generation the event was encoded for: parameter and learn
@@ -88,6 +94,8 @@ export const LoggedEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...When, type: z.literal('cc'), cc: Midi7, value: Midi7 }),
   z.strictObject({ ...When, type: z.literal('pitchbend'), value: z.number().min(-1).max(1) }),
   z.strictObject({ ...When, type: z.literal('learn'), neuron: z.string(), command: z.enum(LEARN_COMMANDS) }),
+  z.strictObject({ ...When, type: z.literal('drum'), drum: z.number().int().min(0).max(DRUM_COUNT - 1), velocity: z.number().int().min(1).max(127) }),
+  z.strictObject({ ...When, type: z.literal('virtualDrums'), on: z.boolean() }),
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEventSchema>;
 
@@ -127,6 +135,16 @@ export function encodeEvent(e: LoggedEvent, layout: PatchLayout, frame: number, 
       out[o + 1] = EV_CC;
       out[o + 2] = e.cc;
       out[o + 3] = e.value;
+      return;
+    case 'drum':
+      out[o + 1] = EV_DRUM;
+      out[o + 2] = e.drum;
+      out[o + 3] = e.velocity;
+      return;
+    case 'virtualDrums':
+      out[o + 1] = EV_VIRTUAL_DRUMS;
+      out[o + 2] = e.on ? 1 : 0;
+      out[o + 3] = 0;
       return;
     case 'pitchbend':
       out[o + 1] = EV_PITCHBEND;

@@ -1,15 +1,18 @@
 import {
   EV_CC,
+  EV_DRUM,
   EV_INPUT,
   EV_LEARN,
   EV_NOTE_OFF,
   EV_NOTE_ON,
   EV_PARAM,
   EV_PITCHBEND,
+  EV_VIRTUAL_DRUMS,
   EVENT_WORDS,
   eventGeneration,
   eventType,
   NAN_MASTER,
+  OUT_DRUM,
   OUT_NAN,
 } from '../shared/events';
 import { CONTROL_INPUTS, MIDI_CC0_INPUT, MIDI_GATE_INPUT, MIDI_NOTE_INPUT, MIDI_VELOCITY_INPUT, controlInputIndex } from '../shared/inputs';
@@ -17,6 +20,7 @@ import type { PatchLayout } from '../shared/patch/layout';
 import * as T from '../shared/telemetry';
 import { dbToGain, type Frames, type Hertz } from '../shared/units';
 import { MasterChain } from './dsp/master-chain';
+import { VirtualKit } from './drums/virtual-kit';
 import type { OutEventSink } from './outputs/out-event-sink';
 import { CHUNK } from './kernels/network-layout';
 import { NO_ASSETS, type PatchAssets } from './patch-assets';
@@ -47,6 +51,8 @@ export interface EngineOptions {
   telemetryRate?: number;
   telemetry?: TelemetrySink;
   out: OutEventSink;
+  /** Play the patch's drum outputs on the virtual kit from the start (EV_VIRTUAL_DRUMS changes it). */
+  virtualDrums?: boolean;
 }
 
 
@@ -93,6 +99,10 @@ export class Engine {
   private readonly fadeStep: number;
   private readonly event = new Float64Array(EVENT_WORDS);
   private readonly out: OutEventSink;
+  private readonly drumTap: OutEventSink;
+  private readonly kit: VirtualKit;
+  /** Whether the patch's drum outputs also sound on the virtual kit (no board plays them). */
+  private virtualDrums: boolean;
   private readonly telemetry: TelemetrySink | null;
   private readonly telemetryInterval: number;
   private sinceSnapshot = 0;
@@ -105,6 +115,16 @@ export class Engine {
   constructor(opts: EngineOptions) {
     this.sampleRate = opts.sampleRate;
     this.out = opts.out;
+    this.kit = new VirtualKit(opts.sampleRate);
+    this.virtualDrums = opts.virtualDrums ?? false;
+    // The patch's drum outputs pass through here: on to main (and the board), and into the
+    // virtual kit on their exact frame while no board plays them.
+    this.drumTap = {
+      emit: (frame, type, a, b, c) => {
+        this.out.emit(frame, type, a, b, c);
+        if (type === OUT_DRUM && this.virtualDrums) this.kit.trigger(a, b, frame - this.frame);
+      },
+    };
     this.telemetry = opts.telemetry ?? null;
     // A whole number of chunks, rounded down so the rate is never below the one asked for.
     this.telemetryInterval = Math.max(CHUNK, Math.floor(opts.sampleRate / (opts.telemetryRate ?? 60) / CHUNK) * CHUNK);
@@ -187,6 +207,12 @@ export class Engine {
       case EV_PITCHBEND:
         this.inputTargets[PITCHBEND_INPUT] = a;
         break;
+      case EV_DRUM:
+        this.kit.trigger(a, b, 0);
+        break;
+      case EV_VIRTUAL_DRUMS:
+        this.virtualDrums = a !== 0;
+        break;
     }
     return true;
   }
@@ -236,8 +262,9 @@ export class Engine {
     let g0 = 0;
     let dg = 0;
     if (rt !== null) {
-      rt.renderChunk(this.frame, len, this.out);
+      rt.renderChunk(this.frame, len, this.drumTap);
       if (rt.fault !== 0) this.recover(rt, rt.fault);
+      this.kit.process(master.inL, master.inR, len);
       const p = rt.bank.value;
       const ceiling = p[rt.layout.master.ceiling];
       if (ceiling !== this.ceilingDb) {

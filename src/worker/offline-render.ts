@@ -15,6 +15,8 @@ export interface OfflineOptions {
   events?: Float64Array;
   blockSize?: Frames;
   assets?: PatchAssets;
+  /** Play the patch's drum outputs on the virtual kit. */
+  virtualDrums?: boolean;
 }
 
 export interface OfflineResult {
@@ -30,7 +32,7 @@ export function renderOffline(layout: PatchLayout, opts: OfflineOptions): Offlin
   const frames = Math.round(opts.seconds * opts.sampleRate);
   const block = opts.blockSize ?? DEFAULT_BLOCK;
   const out = new OutEventList();
-  const engine = new Engine({ sampleRate: opts.sampleRate, out });
+  const engine = new Engine({ sampleRate: opts.sampleRate, out, virtualDrums: opts.virtualDrums });
   engine.load(layout, opts.seed, 0, opts.assets);
   const events = opts.events ? new ArrayEventSource(opts.events) : NO_EVENTS;
   const audio = new Float32Array(frames * CHANNELS);

@@ -38,7 +38,7 @@ const discard: OutEventSink = { emit: () => undefined };
 describe('the render loop does not allocate', () => {
   for (const name of ['dual-neuron', 'neuron-mixer', 'learning-neuron', 'single-neuron-synth', 'neural-midi', 'reservoir-pluck', 'sinenet-drift']) {
     it(`${name}: 10 s of steady rendering allocate (almost) nothing`, async () => {
-      const engine = new Engine({ sampleRate: 48000, out: discard, telemetry: { publish: () => undefined, consumed: () => true } });
+      const engine = new Engine({ sampleRate: 48000, out: discard, telemetry: { publish: () => undefined, consumed: () => true }, virtualDrums: true });
       const patch = example(name);
       engine.load(layoutPatch(patch), 1, 0, loadPatchAssets(patch, name));
       const buf = new Float32Array(256);

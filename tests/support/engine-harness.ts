@@ -32,7 +32,7 @@ export function encodeEvents(layout: PatchLayout, events: ReadonlyArray<LoggedEv
 
 export function render(
   patch: Patch,
-  opts: { seconds: number; sampleRate?: number; seed?: number; blockSize?: number; events?: ReadonlyArray<LoggedEvent & { frame: number }> },
+  opts: { seconds: number; sampleRate?: number; seed?: number; blockSize?: number; events?: ReadonlyArray<LoggedEvent & { frame: number }>; virtualDrums?: boolean },
 ): OfflineResult {
   const layout = layoutPatch(patch);
   return renderOffline(layout, {
@@ -42,6 +42,7 @@ export function render(
     seed: opts.seed ?? patch.seed ?? 1,
     blockSize: opts.blockSize,
     events: opts.events ? encodeEvents(layout, opts.events) : undefined,
+    virtualDrums: opts.virtualDrums,
   });
 }
 

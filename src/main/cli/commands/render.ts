@@ -17,7 +17,7 @@ const fmtDb = (db: number) => (Number.isFinite(db) ? `${db.toFixed(2)} dBFS` : '
 export const render: Command = {
   name: 'render',
   summary: 'render a patch offline to a 32-bit float WAV',
-  usage: 'axon render <patch.json|name> --seconds <s> --out <file.wav> [--seed <n>] [--rate <hz>] [--events <log.jsonl>] [--json]',
+  usage: 'axon render <patch.json|name> --seconds <s> --out <file.wav> [--seed <n>] [--rate <hz>] [--events <log.jsonl>] [--virtual-drums] [--json]',
   async run(argv) {
     const { values, positionals } = parseFlags(
       argv,
@@ -27,6 +27,7 @@ export const render: Command = {
         seed: { type: 'string' },
         rate: { type: 'string' },
         events: { type: 'string' },
+        'virtual-drums': { type: 'boolean' },
         json: { type: 'boolean' },
       },
       { min: 1, max: 1, names: 'the patch to render' },
@@ -49,7 +50,7 @@ export const render: Command = {
       events = parseEventLog(text, path.basename(values.events), layout, sampleRate);
     }
     const t0 = performance.now();
-    const result = renderOffline(layout, { sampleRate, seconds, seed, events, assets });
+    const result = renderOffline(layout, { sampleRate, seconds, seed, events, assets, virtualDrums: values['virtual-drums'] === true });
     const wall = (performance.now() - t0) / 1000;
     const wav = encodeWavFloat32(result.audio, 2, sampleRate);
     writeFileAtomic(values.out, wav);
