@@ -45,6 +45,22 @@ export const ERRORS = {
   audio_format: (where: string, what: string) =>
     `${where} uses ${what}, which is not supported (use 8/16/24/32-bit PCM or 32/64-bit float WAV)`,
   audio_header: (where: string, problem: string) => `${where} has a bad WAV header: ${problem}`,
+  drum_field: (field: string, expected: string, got: string) => `${field} must be ${expected}, got ${got}`,
+  drum_table: (problems: string) => `invalid strike table: ${problems}`,
+  drum_nack: (request: string, error: string, meaning: string) => `the drum board refused ${request}: ${error} (${meaning})`,
+  drum_timeout: (request: string, ms: number) => `the drum board did not answer ${request} within ${ms} ms`,
+  drum_reply: (request: string, reply: string) => `the drum board answered ${request} with ${reply}`,
+  drum_version: (board: string, host: number) =>
+    `the drum board speaks protocol ${board}, this Axon Stage speaks version ${host}: flash the firmware that comes with this Axon Stage`,
+  drum_not_connected: (state: string) => `the drum board is not connected (${state})`,
+  drum_not_synced: () => "the drum board's clock is not synchronised yet",
+  drum_busy: (count: number) => `${count} requests are already waiting for the drum board; wait for answers`,
+  drum_no_answer: (missed: number) => `the drum board stopped answering (${missed} heartbeats missed)`,
+  drum_board_reset: (causes: string) => `the drum board reset (${causes}); requests in flight are lost`,
+  drum_stopped: () => 'the drum link was stopped',
+  drum_port_open: (path: string, reason: string) => `cannot open the serial port ${path}: ${reason}`,
+  drum_port_closed: (path: string, reason: string) => `the serial port ${path} closed: ${reason}`,
+  drum_port_list: (reason: string) => `cannot list serial ports (${reason}); give the port path instead`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
