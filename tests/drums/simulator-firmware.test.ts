@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
+
+// Smoke test: the real drum firmware (firmware/axon_drums, built by `npm run firmware:build`)
+// boots in the simulated Uno and speaks. The protocol itself is tested with the host codec and
+// driver elsewhere; here only the framing is looked at (a COBS frame ends with its only zero).
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const BUILD_SCRIPT = path.join(ROOT, 'scripts', 'build-firmware.mjs');
+const HEX = path.join(ROOT, 'build', 'firmware', 'axon_drums.hex');
+const BOOT_TYPE = 0x90;
+// BOOT: type, seq, 7 payload bytes, CRC-16 = 11 bytes; COBS adds one, plus the delimiter.
+const BOOT_WIRE_BYTES = 13;
+
+beforeAll(() => {
+  // Built only when missing (a fresh checkout, CI): a firmware engineer's own build in the same
+  // checkout must not race with ours. `npm run firmware:build` refreshes a stale one.
+  if (existsSync(HEX)) return;
+  if (!existsSync(BUILD_SCRIPT)) {
+    throw new Error(`no drum firmware: ${path.relative(ROOT, HEX)} is missing and so is ${path.relative(ROOT, BUILD_SCRIPT)}`);
+  }
+  try {
+    execFileSync(process.execPath, [BUILD_SCRIPT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: Buffer; message: string };
+    throw new Error(`npm run firmware:build failed:\n${e.stderr?.toString() || e.message}`);
+  }
+  if (!existsSync(HEX)) throw new Error(`the firmware build did not write ${path.relative(ROOT, HEX)}`);
+}, 300_000);
+
+/** Splits a byte stream into wire frames (each up to and including its zero delimiter). */
+function frames(bytes: readonly number[]): number[][] {
+  const out: number[][] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0) {
+      out.push(bytes.slice(start, i + 1));
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+describe('drum firmware in the simulator', () => {
+  it('sends a BOOT frame after power-on and again after a reset, with every motor released', () => {
+    const board = AvrBoard.fromHexFile(HEX);
+    const rx: number[] = [];
+    board.onSerialData((bytes) => rx.push(...bytes));
+    expect(board.runUntil(() => frames(rx).length > 0, 100_000)).toBe(true);
+    const [boot] = frames(rx);
+    expect(boot).toHaveLength(BOOT_WIRE_BYTES);
+    // The first COBS code byte is followed by the frame's first byte, its type.
+    expect(boot[0]).toBeGreaterThan(1);
+    expect(boot[1]).toBe(BOOT_TYPE);
+    expect(board.anyMotorDriven()).toBe(false);
+
+    board.runFor(50_000);
+    rx.length = 0;
+    board.reset();
+    expect(board.runUntil(() => frames(rx).length > 0, 100_000)).toBe(true);
+    const [again] = frames(rx);
+    expect(again).toHaveLength(BOOT_WIRE_BYTES);
+    expect(again[1]).toBe(BOOT_TYPE);
+    expect(board.stats().resets).toBe(1);
+  });
+
+  it('runs a simulated second with its watchdog armed and fed, faster than real time', () => {
+    const board = AvrBoard.fromHexFile(HEX);
+    board.runFor(100_000); // boot, warm up the JIT
+    const run = board.runFor(1_000_000);
+    console.info(`avr8js speed, drum firmware idle: ${run.speed.toFixed(2)}x real time`);
+    expect(board.stats()).toMatchObject({ resets: 0, watchdogResets: 0 });
+    expect(run.speed).toBeGreaterThan(1);
+  });
+});
