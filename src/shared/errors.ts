@@ -34,6 +34,9 @@ export const ERRORS = {
   model_version: (where: string, version: number, supported: number) =>
     `${where} is a reservoir model of format version ${version}; this version of Axon Stage reads version ${supported}`,
   bench_compiler: (compiler: string, reason: string) => `cannot build the C reference with "${compiler}": ${reason}`,
+  drum_calibration: (problem: string) => `drum calibration failed: ${problem}`,
+  drum_profile_invalid: (where: string, count: number) => `${where} is not a valid drum profile (${count} problem${count === 1 ? '' : 's'})`,
+  drum_profile_not_found: (name: string, dir: string) => `no drum profile "${name}" in ${dir}`,
   server_listen: (address: string, reason: string) => `cannot listen on ${address}: ${reason}`,
   sinenet_design: (problem: string) => `invalid sine-network design: ${problem}`,
   sinenet_pack_folder: (dir: string) => `${dir} is not empty and holds no sine-network pack (pack.json); choose an empty or new folder`,

@@ -4,6 +4,8 @@
 export type Seconds = number;
 /** Time in milliseconds. */
 export type Milliseconds = number;
+/** Time in microseconds (the drum board's clock). */
+export type Microseconds = number;
 /** Frequency in hertz. */
 export type Hertz = number;
 /** Level in decibels relative to full scale (0 dBFS = 1.0). */

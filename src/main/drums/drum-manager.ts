@@ -1,0 +1,179 @@
+import { EventEmitter } from 'node:events';
+import { toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import type { LoggedEvent } from '../../shared/events';
+import type { Milliseconds } from '../../shared/units';
+import { DrumLink, type LinkState } from './link/link';
+import { SerialTransport } from './link/serial-transport';
+import { drumForNote } from './note-map';
+import { latencyMs, type DrumProfile } from './profile';
+import type { BoardInfo } from './protocol/messages';
+
+/**
+ * What the drum manager needs of a board link (DrumLink's own signatures, so a test can stand in
+ * for it). Main thread only.
+ */
+export type BoardLink = Pick<DrumLink, 'on' | 'off' | 'start' | 'stop' | 'now' | 'strike' | 'strikeAt' | 'toDeviceTime' | 'setTable'>;
+
+/** Where hits go when no board plays them: the engine's virtual kit. */
+export interface VirtualDrumSink {
+  send(event: LoggedEvent): void;
+}
+
+export interface DrumsState {
+  /** virtual: every drum sounds on the kit; board: the board plays its drums, the kit the rest. */
+  mode: 'virtual' | 'connecting' | 'board';
+  port: string | null;
+  board: BoardInfo | null;
+  profile: string | null;
+  /** The last thing that went wrong (a refused strike, a lost board), for the UI to show. */
+  lastError: ErrorPayload | null;
+  /** Strikes sent to the board that landed later than asked (not enough lookahead). */
+  late: number;
+}
+
+export interface DrumManagerOptions {
+  /** Opens a link to a board at a serial path (default: DrumLink over SerialTransport). */
+  openLink?: (path: string) => BoardLink;
+  /** Time a command needs to cross the wire and be queued before its strike time. */
+  sendMargin?: Milliseconds;
+}
+
+/** 115200 baud moves a STRIKE_AT frame in about 1 ms; leave room for the board's loop. */
+const SEND_MARGIN_MS = 3;
+
+/**
+ * The robot drums as the rest of the app sees them: hits in (from MIDI notes, the engine's drum
+ * outputs, test strikes), played by the board when one is connected and the drum is on it, by
+ * the engine's virtual kit otherwise. Each board hit is scheduled ahead by the drum's
+ * velocity-dependent latency (from the profile), so the stick lands at the time asked for.
+ */
+export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
+  private link: BoardLink | null = null;
+  private profile: DrumProfile | null = null;
+  private readonly stateNow: DrumsState = { mode: 'virtual', port: null, board: null, profile: null, lastError: null, late: 0 };
+  private readonly openLink: (path: string) => BoardLink;
+  private readonly sendMarginUs: number;
+  private readonly onLinkState = (s: LinkState) => this.linkChanged(s);
+
+  constructor(
+    private readonly engine: VirtualDrumSink,
+    o: DrumManagerOptions = {},
+  ) {
+    super();
+    this.openLink = o.openLink ?? ((path) => new DrumLink(new SerialTransport(path)));
+    this.sendMarginUs = (o.sendMargin ?? SEND_MARGIN_MS) * 1000;
+  }
+
+  get state(): DrumsState {
+    return { ...this.stateNow };
+  }
+
+  private update(change: Partial<DrumsState>): void {
+    Object.assign(this.stateNow, change);
+    this.emit('state', this.state);
+  }
+
+  /** Plays on a board at `path` from now on (reconnecting on its own); the kit covers until it answers. */
+  connect(path: string): void {
+    void this.disconnect();
+    const link = this.openLink(path);
+    this.link = link;
+    link.on('state', this.onLinkState);
+    this.update({ mode: 'connecting', port: path, board: null, lastError: null });
+    this.setVirtual(true);
+    link.start();
+  }
+
+  async disconnect(): Promise<void> {
+    const link = this.link;
+    this.link = null;
+    if (!link) return;
+    link.off('state', this.onLinkState);
+    this.update({ mode: 'virtual', port: null, board: null });
+    this.setVirtual(true);
+    await link.stop();
+  }
+
+  setProfile(profile: DrumProfile | null): void {
+    this.profile = profile;
+    this.update({ profile: profile?.name ?? null });
+  }
+
+  private linkChanged(s: LinkState): void {
+    if (s.state === 'connected') {
+      this.update({ mode: 'board', board: s.board });
+      this.setVirtual(false);
+      void this.sendTables();
+    } else {
+      const error = s.state === 'disconnected' ? s.error : s.reason;
+      this.update({ mode: 'connecting', board: null, ...(error ? { lastError: toErrorPayload(error) } : {}) });
+      this.setVirtual(true);
+    }
+  }
+
+  /** After every (re)connection the board holds its EEPROM tables: the profile's win. */
+  private async sendTables(): Promise<void> {
+    const link = this.link;
+    const board = this.stateNow.board;
+    if (!link || !board || !this.profile) return;
+    const sends = this.profile.drums.flatMap((d) => (d.table && d.drum < board.drums ? [link.setTable(d.drum, d.table)] : []));
+    await Promise.all(sends).catch((err: unknown) => this.update({ lastError: toErrorPayload(err) }));
+  }
+
+  /** Whether the engine's own drum outputs sound on the kit (they do unless a board plays). */
+  private setVirtual(on: boolean): void {
+    try {
+      this.engine.send({ type: 'virtualDrums', on });
+    } catch {
+      // No engine running yet: it starts in virtual mode by default.
+    }
+  }
+
+  /** Whether drum d is on the connected board. */
+  private onBoard(drum: number): boolean {
+    return this.stateNow.mode === 'board' && this.stateNow.board !== null && drum < this.stateNow.board.drums;
+  }
+
+  /** The lead the slowest drum needs: notes played live are delayed this much, so every drum can land on time. */
+  lookaheadMs(): Milliseconds {
+    const drums = this.profile?.drums ?? [];
+    return Math.max(0, ...drums.map((d) => latencyMs(d, 127)), ...drums.map((d) => latencyMs(d, 1))) + SEND_MARGIN_MS;
+  }
+
+  /**
+   * Strikes drum d so that it lands at host time `atUs` (microseconds on the link's clock;
+   * omitted: as soon as it can). A drum the board does not play sounds on the virtual kit at once.
+   */
+  hit(drum: number, velocity: number, atUs?: number): void {
+    const link = this.link;
+    if (!link || !this.onBoard(drum)) {
+      this.engine.send({ type: 'drum', drum, velocity });
+      return;
+    }
+    const now = link.now();
+    const lead = latencyMs(this.profile?.drums.find((d) => d.drum === drum), velocity) * 1000;
+    const wanted = (atUs ?? now) - lead;
+    const earliest = now + this.sendMarginUs;
+    if (wanted < earliest && atUs !== undefined) this.update({ late: this.stateNow.late + 1 });
+    link.strikeAt(drum, velocity, link.toDeviceTime(Math.max(wanted, earliest))).catch((err: unknown) => this.update({ lastError: toErrorPayload(err) }));
+  }
+
+  /** A MIDI note: its drum (profile mapping over General MIDI), delayed by the lookahead so every drum lands together. */
+  noteOn(note: number, velocity: number, atUs?: number): void {
+    const drum = drumForNote(note, this.noteOverrides());
+    if (drum === null) return;
+    const link = this.link;
+    const at = atUs ?? (link ? link.now() + this.lookaheadMs() * 1000 : undefined);
+    this.hit(drum, velocity, at);
+  }
+
+  private noteOverrides(): Record<number, number> {
+    return Object.fromEntries(Object.entries(this.profile?.notes ?? {}).map(([note, drum]) => [Number(note), drum]));
+  }
+
+  /** A test strike from calibration or the UI: right now, no compensation. */
+  async testStrike(drum: number, velocity: number): Promise<void> {
+    if (this.link && this.onBoard(drum)) await this.link.strike(drum, velocity);
+    else this.engine.send({ type: 'drum', drum, velocity });
+  }
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { detectOnsets, measureLatencies, median } from '../../src/main/drums/calibration/onsets';
+import { calibrateDrum, DEFAULT_SWEEP, sweepForward, type StrikeRig } from '../../src/main/drums/calibration/sweep';
+import type { StrikeTable } from '../../src/main/drums/protocol/table';
+import { SeededRandom } from '../../src/main/reservoir/reservoir-build';
+import { AxonError } from '../../src/shared/errors';
+
+// Calibration logic against a model of a motor and a drum heard through a microphone: the
+// stick needs a minimum push to reach the skin (longer at low PWM) and hits no harder once it
+// is pressed through; the recording has a noise floor and the hit rings at 200 Hz.
+
+const RATE = 48000;
+
+/** A drum hit at `at` seconds into a noisy recording. */
+function recording(seconds: number, hits: { at: number; level: number; freq?: number }[], rng: SeededRandom, noise = 0.002): Float32Array {
+  const x = Float32Array.from({ length: Math.round(seconds * RATE) }, () => noise * (2 * rng.uniform() - 1));
+  for (const h of hits) {
+    const start = Math.round(h.at * RATE);
+    for (let i = start; i < x.length; i++) {
+      const t = (i - start) / RATE;
+      x[i] += h.level * Math.exp(-t * 25) * Math.sin(2 * Math.PI * (h.freq ?? 200) * t);
+    }
+  }
+  return x;
+}
+
+describe('onset detection', () => {
+  it("finds each hit within 0.5 ms of where it starts, loud or quiet, inside another's tail, and nothing in the noise", () => {
+    const rng = new SeededRandom(4, 0);
+    const hits = [
+      { at: 0.1, level: 0.8 },
+      { at: 0.35, level: 0.05 },
+      { at: 0.6, level: 0.3, freq: 90 },
+      { at: 0.8, level: 0.03 },
+      // A second strike while the first still rings.
+      { at: 0.95, level: 0.5 },
+      { at: 1.0, level: 0.4 },
+    ];
+    const onsets = detectOnsets(recording(1.3, hits, rng), RATE);
+    expect(onsets).toHaveLength(hits.length);
+    onsets.forEach((o, i) => {
+      expect(Math.abs(o.time - hits[i].at), `hit ${i}`).toBeLessThan(0.0005);
+      expect(o.strength).toBeGreaterThan(0.5 * hits[i].level);
+    });
+    expect(onsets[0].strength).toBeGreaterThan(onsets[2].strength);
+  });
+
+  it('silence and steady noise give no onsets', () => {
+    const rng = new SeededRandom(5, 0);
+    expect(detectOnsets(new Float32Array(RATE), RATE)).toEqual([]);
+    expect(detectOnsets(recording(1, [], rng, 0.01), RATE)).toEqual([]);
+  });
+
+  it('latency is command to the next onset; a strike with no hit after it says so', () => {
+    const onsets = [
+      { time: 0.124, strength: 0.5 },
+      { time: 0.53, strength: 0.4 },
+    ];
+    const measured = measureLatencies(onsets, [
+      { time: 0.1, drum: 0, velocity: 100 },
+      { time: 0.5, drum: 0, velocity: 60 },
+      { time: 0.9, drum: 1, velocity: 60 },
+    ]);
+    expect(measured.map((m) => m.latency)).toEqual([expect.closeTo(0.024, 9), expect.closeTo(0.03, 9), null]);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+  });
+});
+
+/** A motor that reaches the skin after `reachMs` at full PWM (longer when slower) and is fully pressed 20 % later. */
+function modelRig(reachMs: number): StrikeRig & { strikes: number; tables: StrikeTable[] } {
+  const rng = new SeededRandom(11, 0);
+  let table: StrikeTable | null = null;
+  const rig = {
+    strikes: 0,
+    tables: [] as StrikeTable[],
+    async setTable(_drum: number, t: StrikeTable) {
+      table = t;
+      rig.tables.push(t);
+    },
+    async strikeAndListen(_drum: number, velocity: number) {
+      if (!table) throw new Error('no table');
+      rig.strikes++;
+      const p = table.points.find((q) => q.velocity === velocity) ?? table.points[0];
+      const reach = reachMs * Math.sqrt(255 / p.forwardPwm);
+      const full = 1.2 * reach;
+      const f = p.forwardUs / 1000;
+      const push = Math.min(1, Math.max(0, (f - 0.5 * reach) / (full - 0.5 * reach)));
+      const jitter = 0.0002 * (2 * rng.uniform() - 1);
+      const hits = f >= reach ? [{ at: 0.05 + reach / 1000 + jitter, level: 0.6 * push * (0.3 + (0.7 * velocity) / 127) }] : [];
+      const onsets = detectOnsets(recording(0.3, hits, rng), RATE);
+      const [m] = measureLatencies(onsets, [{ time: 0.05, drum: 0, velocity }]);
+      return { latency: m.latency, strength: m.strength };
+    },
+  };
+  return rig;
+}
+
+const table: StrikeTable = {
+  minIntervalMs: 80,
+  points: [
+    { velocity: 1, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 120, backPwm: 200 },
+    { velocity: 40, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 160, backPwm: 200 },
+    { velocity: 90, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 210, backPwm: 200 },
+    { velocity: 127, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 255, backPwm: 200 },
+  ],
+};
+
+describe('forward-time sweep', () => {
+  it('finds the shortest push that still hits at full strength, to the resolution asked', async () => {
+    const rig = modelRig(14);
+    const found = await sweepForward(rig, 0, table, 3);
+    // Full PWM reaches in 14 ms and is fully pressed at 16.8 ms.
+    expect(found).toBeGreaterThanOrEqual(16300);
+    expect(found).toBeLessThanOrEqual(16800 + DEFAULT_SWEEP.resolutionUs);
+    // The bisection: log2(58 ms / 0.5 ms) = 7 steps of 3 strikes, plus the full-strength reference.
+    expect(rig.strikes).toBe(3 * 8);
+  });
+
+  it('calibrates every point and measures each one latency to within a millisecond', async () => {
+    const rig = modelRig(14);
+    const { table: tuned, latency } = await calibrateDrum(rig, 0, table);
+    tuned.points.forEach((p, i) => {
+      const reach = 14 * Math.sqrt(255 / p.forwardPwm);
+      expect(p.forwardUs / 1000, `point ${i}`).toBeGreaterThan(1.15 * reach);
+      expect(p.forwardUs / 1000, `point ${i}`).toBeLessThan(1.2 * reach + 0.6);
+      expect(latency[i].velocity).toBe(p.velocity);
+      expect(Math.abs(latency[i].ms - reach), `latency ${i}`).toBeLessThan(1);
+    });
+    // The board is left holding the tuned table.
+    expect(rig.tables[rig.tables.length - 1]).toEqual(tuned);
+  });
+
+  it('says so when the drum is never heard', async () => {
+    const deaf: StrikeRig = { setTable: async () => undefined, strikeAndListen: async () => ({ latency: null, strength: 0 }) };
+    await expect(sweepForward(deaf, 2, table, 0)).rejects.toThrow(AxonError);
+    await expect(sweepForward(deaf, 2, table, 0)).rejects.toThrow(/drum 2 made no sound at velocity 1 with a 60 ms push/);
+  });
+});
