@@ -2,6 +2,11 @@ import { axonError } from '../../../shared/errors';
 
 /** Samples kept; the offset comes from the one with the smallest round trip. */
 export const CLOCK_SAMPLES = 8;
+/** Best samples kept for the rate, and the shortest span between two that may give a slope. */
+const ANCHORS = 32;
+const MIN_SLOPE_SPAN_US = 1_000_000;
+/** A ceramic resonator is off by well under 1 %; anything beyond is a glitch, not a rate. */
+const MAX_RATE_ERROR = 0.02;
 
 const U32 = 0x1_0000_0000;
 
@@ -14,6 +19,8 @@ export interface ClockEstimate {
   /** Half the round trip of the sample in use: the most path asymmetry can put the offset off by. */
   uncertaintyUs: number;
   samples: number;
+  /** How fast the board's clock runs against the host's, in parts per million (0 until measured). */
+  ratePpm: number;
 }
 
 interface Sample {
@@ -30,16 +37,19 @@ const unwrapNear = (reference: number, value: number): number => reference + ((v
 /**
  * Host clock to board clock, from TIME_SYNC round trips: offset = device time - (send + rtt/2) of
  * the sample with the smallest round trip among the last CLOCK_SAMPLES (a short round trip leaves
- * little room for the delay to be lopsided). The board's micros() wraps every 71.6 minutes; the
+ * little room for the delay to be lopsided), carried forward at the board clock's measured rate. The board's micros() wraps every 71.6 minutes; the
  * estimate works on it unwrapped, so its numbers stay continuous and within 2^53.
  */
 export class ClockSync {
   private samples: Sample[] = [];
+  /** Every sample that was once the best of its window: their slopes give the clock rate. */
+  private anchors: Sample[] = [];
   private latestDeviceUs: number | null = null;
 
   /** Forgets everything: the board restarted its clock, or a new board is on the line. */
   reset(): void {
     this.samples = [];
+    this.anchors = [];
     this.latestDeviceUs = null;
   }
 
@@ -49,6 +59,31 @@ export class ClockSync {
     this.latestDeviceUs = deviceUs;
     this.samples.push({ sentUs, rttUs: Math.max(0, receivedUs - sentUs), deviceUs });
     if (this.samples.length > CLOCK_SAMPLES) this.samples.shift();
+    const best = this.best();
+    if (best !== null && this.anchors[this.anchors.length - 1] !== best) {
+      this.anchors.push(best);
+      if (this.anchors.length > ANCHORS) this.anchors.shift();
+    }
+  }
+
+  /**
+   * Board seconds per host second: the median slope between successive anchors at least a
+   * second apart. A resonator's few hundred ppm would otherwise put strikes scheduled from a
+   * sample 14 s old several milliseconds off; the median ignores one odd step.
+   */
+  private rate(): number {
+    const slopes: number[] = [];
+    let from = this.anchors[0];
+    for (const a of this.anchors) {
+      const span = a.sentUs + a.rttUs / 2 - (from.sentUs + from.rttUs / 2);
+      if (span < MIN_SLOPE_SPAN_US) continue;
+      slopes.push((a.deviceUs - from.deviceUs) / span);
+      from = a;
+    }
+    if (slopes.length === 0) return 1;
+    slopes.sort((x, y) => x - y);
+    const m = slopes[slopes.length >> 1];
+    return Math.min(1 + MAX_RATE_ERROR, Math.max(1 - MAX_RATE_ERROR, m));
   }
 
   get synced(): boolean {
@@ -63,18 +98,21 @@ export class ClockSync {
       rttUs: this.samples[this.samples.length - 1].rttUs,
       uncertaintyUs: best.rttUs / 2,
       samples: this.samples.length,
+      ratePpm: (this.rate() - 1) * 1e6,
     };
   }
 
-  /** The board's micros() (u32) at host time `hostUs`. */
+  /** The board's micros() (u32) at host time `hostUs`: from the best sample, at the measured rate. */
   toDeviceTime(hostUs: number): number {
-    return toU32(hostUs + this.offset().offsetUs);
+    const { best, rate } = this.fit();
+    return toU32(best.deviceUs + rate * (hostUs - (best.sentUs + best.rttUs / 2)));
   }
 
   /** The host time at which the board's micros() reads `deviceMicros` (a time near the latest sample's). */
   toHostTime(deviceMicros: number): number {
-    const { offsetUs, anchorUs } = this.offset();
-    return unwrapNear(anchorUs, deviceMicros) - offsetUs;
+    const { best, rate } = this.fit();
+    if (this.latestDeviceUs === null) throw axonError('drum_not_synced');
+    return best.sentUs + best.rttUs / 2 + (unwrapNear(this.latestDeviceUs, deviceMicros) - best.deviceUs) / rate;
   }
 
   private best(): Sample | null {
@@ -83,9 +121,9 @@ export class ClockSync {
     return best;
   }
 
-  private offset(): { offsetUs: number; anchorUs: number } {
-    const estimate = this.estimate;
-    if (estimate === null || this.latestDeviceUs === null) throw axonError('drum_not_synced');
-    return { offsetUs: estimate.offsetUs, anchorUs: this.latestDeviceUs };
+  private fit(): { best: Sample; rate: number } {
+    const best = this.best();
+    if (best === null) throw axonError('drum_not_synced');
+    return { best, rate: this.rate() };
   }
 }
