@@ -2,9 +2,9 @@ import { axonError } from '../../../shared/errors';
 
 /** Samples kept; the offset comes from the one with the smallest round trip. */
 export const CLOCK_SAMPLES = 8;
-/** Best samples kept for the rate, and the shortest span between two that may give a slope. */
+/** Best samples kept for the rate, and the most a pair's round trips may bend their slope. */
 const ANCHORS = 32;
-const MIN_SLOPE_SPAN_US = 1_000_000;
+const MAX_SLOPE_ERROR = 200e-6;
 /** A ceramic resonator is off by well under 1 %; anything beyond is a glitch, not a rate. */
 const MAX_RATE_ERROR = 0.02;
 
@@ -67,18 +67,20 @@ export class ClockSync {
   }
 
   /**
-   * Board seconds per host second: the median slope between successive anchors at least a
-   * second apart. A resonator's few hundred ppm would otherwise put strikes scheduled from a
-   * sample 14 s old several milliseconds off; the median ignores one odd step.
+   * Board seconds per host second: the median slope over pairs of anchors far enough apart that
+   * their round trips cannot bend the slope by more than MAX_SLOPE_ERROR (a start-up sample with
+   * a 60 ms round trip needs a minute before it counts). A resonator's few hundred ppm would
+   * otherwise put a strike scheduled from a sample 14 s old several milliseconds off.
    */
   private rate(): number {
     const slopes: number[] = [];
-    let from = this.anchors[0];
-    for (const a of this.anchors) {
-      const span = a.sentUs + a.rttUs / 2 - (from.sentUs + from.rttUs / 2);
-      if (span < MIN_SLOPE_SPAN_US) continue;
-      slopes.push((a.deviceUs - from.deviceUs) / span);
-      from = a;
+    const a = this.anchors;
+    for (let i = 0; i < a.length; i++) {
+      for (let j = i + 1; j < a.length; j++) {
+        const span = a[j].sentUs + a[j].rttUs / 2 - (a[i].sentUs + a[i].rttUs / 2);
+        if (span <= 0 || (a[i].rttUs + a[j].rttUs) / 2 / span > MAX_SLOPE_ERROR) continue;
+        slopes.push((a[j].deviceUs - a[i].deviceUs) / span);
+      }
     }
     if (slopes.length === 0) return 1;
     slopes.sort((x, y) => x - y);
