@@ -64,6 +64,9 @@ export const ERRORS = {
   drum_port_open: (path: string, reason: string) => `cannot open the serial port ${path}: ${reason}`,
   drum_port_closed: (path: string, reason: string) => `the serial port ${path} closed: ${reason}`,
   drum_port_list: (reason: string) => `cannot list serial ports (${reason}); give the port path instead`,
+  drum_no_board: () => 'no drum board found (no Uno, CH340, FTDI or CP210x serial port); plug one in or give --port',
+  drum_connect: (path: string, ms: number, reason: string) => `no drum board answered on ${path} within ${ms} ms: ${reason}`,
+  drum_firmware_build: (reason: string) => `cannot build the drum firmware: ${reason}`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,13 +3,14 @@ import { stdio, type Command } from './command';
 import { bench } from './commands/bench';
 import { conceptor } from './commands/conceptor';
 import { docs } from './commands/docs';
+import { drums } from './commands/drums';
 import { patches } from './commands/patches';
 import { render } from './commands/render';
 import { serve } from './commands/serve';
 import { sinenet } from './commands/sinenet';
 import { validate } from './commands/validate';
 
-const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet];
+const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums];
 /** Errors in what was typed (exit 2) rather than failures of the work (exit 1). */
 const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found']);
 
