@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AudioCapture, AxonApi, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
+import type { AudioCapture, AxonApi, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
@@ -11,6 +11,9 @@ import { listModels } from './reservoir/model-library';
 import { listSounds, TrainingJobs } from './reservoir/training-jobs';
 import type { PatchAssets } from '../worker/patch-assets';
 import { fnv1a } from './hash';
+import { DrumManager, type DrumManagerOptions } from './drums/drum-manager';
+import { findDrumPorts } from './drums/link/discovery';
+import { listProfiles, readProfile } from './drums/profile';
 
 export interface BackendEvents {
   notice: [Notice];
@@ -32,13 +35,22 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private lastTelemetryFrame = -1;
   private reportedDrops = 0;
   private readonly training: TrainingJobs;
+  readonly drums: DrumManager;
 
   private constructor(
     readonly engine: EngineHost,
     private readonly seedOverride: number | undefined,
+    drumOptions: DrumManagerOptions | undefined,
   ) {
     super();
-    engine.on('out', (event) => this.emit('notice', { type: 'out', event }));
+    this.drums = new DrumManager(engine, drumOptions);
+    this.drums.on('state', (state) => this.emit('notice', { type: 'drums', state }));
+    engine.on('out', (event) => {
+      // With a board, the patch's drum outputs go to it (the engine's kit plays them otherwise),
+      // timed for when their frame reaches the sink.
+      if (event.type === 'drum' && this.drums.playsBoard) this.drums.hit(event.drum, event.velocity, engine.frameTimeUs(event.frame));
+      this.emit('notice', { type: 'out', event });
+    });
     engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
     engine.on('sink', (audio) => this.emit('notice', { type: 'audio', audio }));
     this.training = new TrainingJobs(engine.sampleRate);
@@ -46,8 +58,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
   }
 
-  static async start(opts: EngineHostOptions & { seed?: number } = {}): Promise<Backend> {
-    return new Backend(await EngineHost.start(opts), opts.seed);
+  static async start(opts: EngineHostOptions & { seed?: number; drums?: DrumManagerOptions } = {}): Promise<Backend> {
+    return new Backend(await EngineHost.start(opts), opts.seed, opts.drums);
   }
 
   private tick(): void {
@@ -172,6 +184,42 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     };
   }
 
+  async getDrums(): Promise<DrumsState> {
+    return this.drums.state;
+  }
+
+  async listDrumPorts(): Promise<DrumPort[]> {
+    const { ports, error } = await findDrumPorts();
+    if (error) throw error;
+    return ports.map((p) => ({ path: p.path, kind: p.kind }));
+  }
+
+  async connectDrums(path: string | null): Promise<DrumsState> {
+    const port = path ?? (await this.listDrumPorts())[0]?.path;
+    if (port === undefined) throw axonError('drum_no_board');
+    this.drums.connect(port);
+    return this.drums.state;
+  }
+
+  async disconnectDrums(): Promise<DrumsState> {
+    await this.drums.disconnect();
+    return this.drums.state;
+  }
+
+  async testStrike(drum: number, velocity: number): Promise<void> {
+    await this.drums.testStrike(drum, velocity);
+  }
+
+  async listDrumProfiles(): Promise<string[]> {
+    return listProfiles();
+  }
+
+  /** A profile that fails to read leaves the current one in use. */
+  async useDrumProfile(name: string | null): Promise<DrumsState> {
+    this.drums.setProfile(name === null ? null : readProfile(name));
+    return this.drums.state;
+  }
+
   private requireLayout(): PatchLayout {
     if (!this.layout) throw axonError('engine_not_running');
     return this.layout;
@@ -181,6 +229,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.training.close();
+    await this.drums.disconnect();
     await this.engine.stop();
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
+import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
 import type { ErrorPayload } from './errors';
 import { decodeTelemetry, type Telemetry } from './telemetry';
 
@@ -38,6 +38,13 @@ export function createClient(t: ApiTransport): AxonClient {
     listSounds: () => call('listSounds', []) as Promise<string[]>,
     trainModel: (request: TrainRequest) => call('trainModel', [request]) as Promise<TrainingStatus>,
     cancelTraining: async (job: string) => void (await call('cancelTraining', [job])),
+    getDrums: () => call('getDrums', []) as Promise<DrumsState>,
+    listDrumPorts: () => call('listDrumPorts', []) as Promise<DrumPort[]>,
+    connectDrums: (path: string | null) => call('connectDrums', [path]) as Promise<DrumsState>,
+    disconnectDrums: () => call('disconnectDrums', []) as Promise<DrumsState>,
+    testStrike: async (drum: number, velocity: number) => void (await call('testStrike', [drum, velocity])),
+    listDrumProfiles: () => call('listDrumProfiles', []) as Promise<string[]>,
+    useDrumProfile: (name: string | null) => call('useDrumProfile', [name]) as Promise<DrumsState>,
     onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
     onNotice: (cb) => t.onNotice(cb),
   };

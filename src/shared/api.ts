@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './errors';
-import { LEARN_COMMANDS, type OutEvent } from './events';
+import { DRUM_COUNT, LEARN_COMMANDS, type OutEvent } from './events';
 import { MODEL_NAME_PATTERN, type Activation, type Patch } from './patch/schema';
 import { formatIssues } from './patch/validate';
 import type { ParamSpec } from './params/spec';
@@ -98,6 +98,31 @@ export interface TrainingStatus {
   error?: ErrorPayload;
 }
 
+/** The robot drums as the UI sees them. */
+export interface DrumsState {
+  /** virtual: every drum sounds on the engine's kit; connecting: the kit covers while a board is sought; board: the board plays its drums, the kit the rest. */
+  mode: 'virtual' | 'connecting' | 'board';
+  port: string | null;
+  /** The connected board ("1.0.0", shield generation, drum count). */
+  board: { firmware: string; shield: number; drums: number } | null;
+  profile: string | null;
+  /** The last thing that went wrong (a refused strike, a lost board), for the UI to show. */
+  lastError: ErrorPayload | null;
+  /** Strikes that landed later than asked (not enough lookahead). */
+  late: number;
+}
+
+export interface DrumPort {
+  path: string;
+  /** What its USB id says it is (Arduino Uno, CH340 USB serial, ...). */
+  kind: string;
+}
+
+export const DRUM_PROFILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** A serial port path as an OS names one (no file paths from a UI). */
+export const SERIAL_PATH_PATTERN = /^(\/dev\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?|COM[0-9]{1,3})$/;
+
 export interface AxonApi {
   listPatches(): Promise<PatchInfo[]>;
   loadPatch(name: string): Promise<EngineState>;
@@ -111,6 +136,17 @@ export interface AxonApi {
   /** Starts training off the audio thread; progress and the outcome arrive as `training` notices. */
   trainModel(request: TrainRequest): Promise<TrainingStatus>;
   cancelTraining(job: string): Promise<void>;
+  getDrums(): Promise<DrumsState>;
+  /** Serial ports with a known board's USB id (ptys and unknown chips are not listed). */
+  listDrumPorts(): Promise<DrumPort[]>;
+  /** Plays on the board at `path` (null: the first one found), reconnecting on its own; the kit covers until it answers. */
+  connectDrums(path: string | null): Promise<DrumsState>;
+  disconnectDrums(): Promise<DrumsState>;
+  /** One strike now, uncompensated: on the board if it plays the drum, else on the kit. */
+  testStrike(drum: number, velocity: number): Promise<void>;
+  listDrumProfiles(): Promise<string[]>;
+  /** Takes a saved profile's tables (sent to the board) and latencies (null: none). */
+  useDrumProfile(name: string | null): Promise<DrumsState>;
 }
 
 export type ApiMethod = keyof AxonApi;
@@ -128,6 +164,13 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   listSounds: z.tuple([]),
   trainModel: z.tuple([TrainRequestSchema]),
   cancelTraining: z.tuple([z.string().min(1).max(64)]),
+  getDrums: z.tuple([]),
+  listDrumPorts: z.tuple([]),
+  connectDrums: z.tuple([z.string().regex(SERIAL_PATH_PATTERN, { message: 'must be a serial port such as /dev/ttyACM0 or COM3' }).nullable()]),
+  disconnectDrums: z.tuple([]),
+  testStrike: z.tuple([z.number().int().min(0).max(DRUM_COUNT - 1), z.number().int().min(1).max(127)]),
+  listDrumProfiles: z.tuple([]),
+  useDrumProfile: z.tuple([z.string().regex(DRUM_PROFILE_NAME_PATTERN, { message: 'must be a profile name' }).nullable()]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);
@@ -150,6 +193,7 @@ export type Notice =
   | { type: 'patch'; state: EngineState }
   | { type: 'audio'; audio: AudioOutputState }
   | { type: 'training'; status: TrainingStatus }
+  | { type: 'drums'; state: DrumsState }
   | { type: 'error'; error: ErrorPayload };
 
 /** The answer to one call, the same over IPC and WebSocket. */

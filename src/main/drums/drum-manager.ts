@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import type { DrumsState } from '../../shared/api';
+import { toErrorPayload } from '../../shared/errors';
 import type { LoggedEvent } from '../../shared/events';
 import type { Milliseconds } from '../../shared/units';
 import { DrumLink, type LinkState } from './link/link';
 import { SerialTransport } from './link/serial-transport';
 import { drumForNote } from './note-map';
 import { latencyMs, type DrumProfile } from './profile';
-import type { BoardInfo } from './protocol/messages';
 
 /**
  * What the drum manager needs of a board link (DrumLink's own signatures, so a test can stand in
@@ -17,18 +17,6 @@ export type BoardLink = Pick<DrumLink, 'on' | 'off' | 'start' | 'stop' | 'now' |
 /** Where hits go when no board plays them: the engine's virtual kit. */
 export interface VirtualDrumSink {
   send(event: LoggedEvent): void;
-}
-
-export interface DrumsState {
-  /** virtual: every drum sounds on the kit; board: the board plays its drums, the kit the rest. */
-  mode: 'virtual' | 'connecting' | 'board';
-  port: string | null;
-  board: BoardInfo | null;
-  profile: string | null;
-  /** The last thing that went wrong (a refused strike, a lost board), for the UI to show. */
-  lastError: ErrorPayload | null;
-  /** Strikes sent to the board that landed later than asked (not enough lookahead). */
-  late: number;
 }
 
 export interface DrumManagerOptions {
@@ -97,11 +85,13 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   setProfile(profile: DrumProfile | null): void {
     this.profile = profile;
     this.update({ profile: profile?.name ?? null });
+    void this.sendTables();
   }
 
   private linkChanged(s: LinkState): void {
     if (s.state === 'connected') {
-      this.update({ mode: 'board', board: s.board });
+      const f = s.board.firmware;
+      this.update({ mode: 'board', board: { firmware: `${f.major}.${f.minor}.${f.patch}`, shield: s.board.shield, drums: s.board.drums } });
       this.setVirtual(false);
       void this.sendTables();
     } else {
@@ -127,6 +117,11 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     } catch {
       // No engine running yet: it starts in virtual mode by default.
     }
+  }
+
+  /** Whether a board is connected and playing (then the engine's own drum outputs come here). */
+  get playsBoard(): boolean {
+    return this.stateNow.mode === 'board';
   }
 
   /** Whether drum d is on the connected board. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DRUM_PROFILE_NAME_PATTERN } from '../../shared/api';
 import { axonError, withDetails } from '../../shared/errors';
 import { DRUM_COUNT } from '../../shared/events';
 import { formatIssues } from '../../shared/patch/validate';
@@ -16,7 +17,6 @@ import { tableProblems, type StrikeTable } from './protocol/table';
 
 export const PROFILE_FORMAT = 'axon-drum-profile';
 export const PROFILE_VERSION = 1;
-export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const Velocity = z.number().int().min(VELOCITY_MIN).max(VELOCITY_MAX);
 const Uint16 = z.number().int().min(0).max(0xffff);
@@ -42,7 +42,7 @@ const DrumSchema = z.strictObject({
 export const DrumProfileSchema = z.strictObject({
   format: z.literal(PROFILE_FORMAT),
   version: z.literal(PROFILE_VERSION),
-  name: z.string().regex(PROFILE_NAME_PATTERN, { message: 'must be a profile name (letters, digits, _ and -, at most 64)' }),
+  name: z.string().regex(DRUM_PROFILE_NAME_PATTERN, { message: 'must be a profile name (letters, digits, _ and -, at most 64)' }),
   description: z.string().max(2000).optional(),
   drums: z.array(DrumSchema).max(DRUM_COUNT),
   /** MIDI note -> drum, over the General MIDI defaults. */
@@ -85,7 +85,7 @@ export function listProfiles(): string[] {
   const dir = profilesDir();
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json') && PROFILE_NAME_PATTERN.test(f.slice(0, -5)))
+    .filter((f) => f.endsWith('.json') && DRUM_PROFILE_NAME_PATTERN.test(f.slice(0, -5)))
     .map((f) => f.slice(0, -5))
     .sort();
 }
@@ -100,7 +100,7 @@ function readText(file: string): string {
 
 export function readProfile(name: string): DrumProfile {
   const file = path.join(profilesDir(), `${name}.json`);
-  if (!PROFILE_NAME_PATTERN.test(name) || !existsSync(file)) throw axonError('drum_profile_not_found', name, profilesDir());
+  if (!DRUM_PROFILE_NAME_PATTERN.test(name) || !existsSync(file)) throw axonError('drum_profile_not_found', name, profilesDir());
   return parseProfile(readText(file), `${name}.json`);
 }
 

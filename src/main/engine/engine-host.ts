@@ -48,6 +48,7 @@ export interface EngineHostEvents {
 const RING_BLOCKS = 16;
 
 const REPLY_TIMEOUT_MS = 5000;
+const MONITOR_POS_MODULO = 2 ** 30;
 
 /**
  * Main's handle on the engine worker. Owns the shared memory: it is the only producer of the
@@ -168,6 +169,18 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
       n++;
     }
     return n;
+  }
+
+  /**
+   * When engine frame `frame` reaches the audio sink, in µs on performance.now()'s clock (what
+   * the drum link schedules on). The device's own output latency after the sink is not known.
+   */
+  frameTimeUs(frame: Frames): number {
+    const consumed = Atomics.load(this.status, STATUS_MONITOR_POS);
+    // Both count modulo 2^30: take the nearest difference.
+    let ahead = (((frame - consumed) % MONITOR_POS_MODULO) + MONITOR_POS_MODULO) % MONITOR_POS_MODULO;
+    if (ahead > MONITOR_POS_MODULO / 2) ahead -= MONITOR_POS_MODULO;
+    return performance.now() * 1000 + (ahead / this.sampleRate) * 1e6;
   }
 
   get underruns(): number {
