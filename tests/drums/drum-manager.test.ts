@@ -82,7 +82,7 @@ describe('drum manager', () => {
     expect(link.started).toBe(true);
     expect(manager.state).toMatchObject({ mode: 'connecting', port: '/dev/ttyACM0' });
     link.emit('state', { state: 'connected', board, resetCauses: ['power_on'] });
-    expect(manager.state).toMatchObject({ mode: 'board', board });
+    expect(manager.state).toMatchObject({ mode: 'board', board: { firmware: '1.0.0', shield: board.shield, drums: board.drums } });
     expect(events).toEqual([
       { type: 'virtualDrums', on: true },
       { type: 'virtualDrums', on: false },

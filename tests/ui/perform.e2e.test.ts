@@ -230,7 +230,8 @@ describe('performing with the dual-neuron patch', () => {
     await until('a trial to finish', async () => /Training ui-pluck\s*(?!0\.0%)\d+\.\d%/.test((await pill.textContent()) ?? ''), 10000);
     await page.screenshot({ path: TRAINING_SHOT });
     // The job's status fits the header: nothing is pushed off a 1280-px screen.
-    for (const id of ['connection', 'training', 'z-slider']) {
+    expect(await page.getByTestId('drums').getAttribute('data-mode')).toBe('virtual');
+    for (const id of ['connection', 'training', 'drums', 'z-slider']) {
       const box = await page.getByTestId(id).boundingBox();
       expect(box && box.x + box.width, id).toBeLessThanOrEqual(1280);
     }
