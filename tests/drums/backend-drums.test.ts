@@ -6,6 +6,7 @@ import { SerialTransport } from '../../src/main/drums/link/serial-transport';
 import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
 import { answer, type DrumsState, type Notice } from '../../src/shared/api';
 import type { OutEvent } from '../../src/shared/events';
+import { until } from '../support/until';
 
 // The app's drums end to end: a running engine playing a patch with a drum output, the backend's
 // drum manager, and the real firmware on a simulated board behind a pty.
@@ -14,16 +15,6 @@ let backend: Backend;
 let board: AvrBoard;
 let path: string;
 const notices: Notice[] = [];
-
-async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const drumNotices = () => notices.flatMap((n) => (n.type === 'drums' ? [n.state] : []));
 const drumOuts = () => notices.flatMap((n) => (n.type === 'out' && n.event.type === 'drum' ? [n.event] : [])) as Extract<OutEvent, { type: 'drum' }>[];

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { drumForNote, GM_DRUMS } from '../../src/main/drums/note-map';
 import {
   exportProfile,
@@ -20,18 +19,10 @@ import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { AxonError } from '../../src/shared/errors';
 import { DRUM_COUNT } from '../../src/shared/events';
 import { VIRTUAL_DRUMS } from '../../src/worker/drums/virtual-kit';
+import { useTempDataDir } from '../support/data-dir';
 import { axonErrorOf } from '../support/errors';
 
-const DATA = mkdtempSync(path.join(os.tmpdir(), 'axon-drum-profiles-'));
-const before = process.env.AXON_DATA_DIR;
-beforeAll(() => {
-  process.env.AXON_DATA_DIR = DATA;
-});
-afterAll(() => {
-  if (before === undefined) delete process.env.AXON_DATA_DIR;
-  else process.env.AXON_DATA_DIR = before;
-  rmSync(DATA, { recursive: true, force: true });
-});
+const DATA = useTempDataDir('drum-profiles');
 
 const table: StrikeTable = {
   minIntervalMs: 80,

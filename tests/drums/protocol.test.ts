@@ -10,7 +10,6 @@ import {
   type MessageName,
 } from '../../src/main/drums/protocol/constants';
 import { crc16 } from '../../src/main/drums/protocol/crc16';
-import { encodeFrame } from '../../src/main/drums/protocol/frame';
 import { FrameDecoder } from '../../src/main/drums/protocol/frame-decoder';
 import {
   decodeBoardMessage,

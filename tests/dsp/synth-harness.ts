@@ -1,7 +1,7 @@
 // Drives the synth kernel (src/worker/dsp/synth.ts) for the DSP tests: oscillators and the voice
 // rendered over any length in kernel-sized blocks, with the voice's controls built like the engine.
 import { VOICE_PARAMS } from '../../src/shared/params/registry';
-import { toNormal, type ParamSpec } from '../../src/shared/params/spec';
+import { toNormal } from '../../src/shared/params/spec';
 import { VOICE_CONTROL_KEYS, voiceControlSpecs } from '../../src/shared/patch/schema';
 import { Synth } from '../../src/worker/dsp/synth';
 import { SYNTH_MAX_BLOCK } from '../../src/worker/kernels/synth-layout';

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { example, render } from '../support/engine-harness';
 import type { LoggedEvent } from '../../src/shared/events';
 
-const SR = 48000;
 const gestures: Array<LoggedEvent & { frame: number }> = [
   { frame: 1000, type: 'input', input: 'joystick.x', value: 0.6 },
   { frame: 20011, type: 'input', input: 'joystick.y', value: -0.4 },

@@ -4,18 +4,9 @@ import { layoutPatch } from '../../src/shared/patch/layout';
 import type { OutEvent } from '../../src/shared/events';
 import { EngineHost } from '../../src/main/engine/engine-host';
 import { example, render } from '../support/engine-harness';
+import { until } from '../support/until';
 
 const SR = 48000;
-
-async function until<T>(what: string, probe: () => T | null | undefined | false, timeoutMs = 5000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('the engine in its worker thread', () => {
   let host: EngineHost;

@@ -14,6 +14,7 @@ import { controlInputIndex } from '../../src/shared/inputs';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
 import { CHUNK } from '../../src/worker/kernels/network-layout';
 import { ROOT } from '../support/engine-harness';
+import { until } from '../support/until';
 
 // The web remote in-process: a real backend and engine, the bridge on a free port, and `ws`
 // clients speaking the wire protocol a browser speaks. Assertions are on replies, state and
@@ -41,17 +42,6 @@ interface Reply {
 
 const isReply = (m: unknown): m is Reply => typeof m === 'object' && m !== null && 'ok' in m;
 const isNotice = (m: unknown): m is { notice: Notice } => typeof m === 'object' && m !== null && 'notice' in m;
-
-/** Waits for a condition that depends on the engine running; generous, never a speed test. */
-async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 10_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A WebSocket client that keeps every reply, notice and telemetry frame it receives. */
 class Client {

@@ -1,7 +1,6 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPatchAssets } from '../../src/main/patches/patch-assets';
 import { loadModel } from '../../src/main/reservoir/model-file';
 import { AxonError } from '../../src/shared/errors';
@@ -11,21 +10,13 @@ import { fromNormal, toNormal } from '../../src/shared/params/spec';
 import { RESERVOIR_PARAMS } from '../../src/shared/params/registry';
 import { ControlModulation } from '../../src/worker/params/control-modulation';
 import { ParamBank } from '../../src/worker/params/param-bank';
+import { useTempDataDir } from '../support/data-dir';
 import { example, patchOf, render, ROOT, rms } from '../support/engine-harness';
 
 // The reservoir as a patch source: the bundled "pluck" model (scripts/build-example-models.cjs
 // trains it before the tests), played by the engine, modulated by routes, with derived conceptors.
 
-const DATA = mkdtempSync(path.join(os.tmpdir(), 'axon-reservoir-'));
-const before = process.env.AXON_DATA_DIR;
-beforeAll(() => {
-  process.env.AXON_DATA_DIR = DATA;
-});
-afterAll(() => {
-  if (before === undefined) delete process.env.AXON_DATA_DIR;
-  else process.env.AXON_DATA_DIR = before;
-  rmSync(DATA, { recursive: true, force: true });
-});
+const DATA = useTempDataDir('reservoir');
 
 const MODEL = path.join(ROOT, 'examples', 'models', 'pluck.axrm');
 

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluckTone } from '../../src/main/reservoir/example-models';
@@ -7,27 +6,21 @@ import { loadModel } from '../../src/main/reservoir/model-file';
 import { listSounds, TrainingJobs } from '../../src/main/reservoir/training-jobs';
 import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { dispatch, type AxonApi, type TrainingStatus } from '../../src/shared/api';
+import { useTempDataDir } from '../support/data-dir';
 import { axonErrorOf } from '../support/errors';
 import { AxonError } from '../../src/shared/errors';
 
 // Training in its own worker thread, as the app runs it: progress, outcome, cancel, refusals.
 
-const DATA = mkdtempSync(path.join(os.tmpdir(), 'axon-training-'));
-const before = process.env.AXON_DATA_DIR;
+const DATA = useTempDataDir('training');
 const SOUNDS = path.join(DATA, 'sounds');
 const MODELS = path.join(DATA, 'models');
 
 beforeAll(() => {
-  process.env.AXON_DATA_DIR = DATA;
   mkdirSync(SOUNDS, { recursive: true });
   writeFileSync(path.join(SOUNDS, 'pluck.wav'), encodeWavFloat32(pluckTone(0.08, 1), 1, 48000));
   writeFileSync(path.join(SOUNDS, 'silence.wav'), encodeWavFloat32(new Float32Array(4800), 1, 48000));
   writeFileSync(path.join(SOUNDS, 'notes.txt'), 'not a sound');
-});
-afterAll(() => {
-  if (before === undefined) delete process.env.AXON_DATA_DIR;
-  else process.env.AXON_DATA_DIR = before;
-  rmSync(DATA, { recursive: true, force: true });
 });
 
 /** Statuses of one job until it ends. */

@@ -1,6 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../worker-entry';
 import { RingBuffer } from 'ringbuf.js';

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { audioStats } from '../../../shared/audio-stats';
 import { SAMPLE_RATES } from '../../../shared/engine-config';
 import { axonError } from '../../../shared/errors';
-import type { Hertz } from '../../../shared/units';
 import type { ReservoirHyper } from '../../../worker/reservoir/reservoir-model';
 import { writeFileAtomic } from '../../files';
 import { loadGrains } from '../../reservoir/grain-files';

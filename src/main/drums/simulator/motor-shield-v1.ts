@@ -51,7 +51,6 @@ const DIR_BITS: readonly (readonly [number, number])[] = [
 
 // ATmega328P register addresses (data space).
 const DDRB = 0x24;
-const PORTB = 0x25;
 const DDRD = 0x2a;
 const PORTD = 0x2b;
 const TCCR0A = 0x44;
