@@ -6,7 +6,9 @@ import { DrumManager } from '../../src/main/drums/drum-manager';
 import { firmwareImage } from '../../src/main/drums/firmware/firmware-image';
 import { DrumLink, type LinkState } from '../../src/main/drums/link/link';
 import { SerialTransport } from '../../src/main/drums/link/serial-transport';
-import type { DrumProfile } from '../../src/main/drums/profile';
+import { readProfile, type DrumProfile } from '../../src/main/drums/profile';
+import { saveCalibration } from '../../src/main/drums/calibration/save';
+import { useTempDataDir } from '../support/data-dir';
 import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
 import type { LoggedEvent } from '../../src/shared/events';
 
@@ -14,6 +16,7 @@ import type { LoggedEvent } from '../../src/shared/events';
 // by the real host driver. Pin timings are in simulated time, so a busy test machine slows these
 // tests but does not change what they measure.
 
+useTempDataDir('board-sim');
 let hex: string;
 
 beforeAll(() => {
@@ -81,17 +84,20 @@ describe('the drum firmware on a simulated board, through the host driver', () =
     expect(rig.board.strikes(2).length).toBe(strikesBefore[1] + 1);
   }, 20_000);
 
-  it('keeps tables saved to EEPROM across a reset', async () => {
+  it('saves a calibration to the profile file and the EEPROM, which keeps it across a reset', async () => {
     const table = await rig.link.getTable(3);
-    const changed = { ...table, points: table.points.map((p) => ({ ...p, forwardUs: p.forwardUs + 1234 })) };
-    await rig.link.setTable(3, changed);
-    const saved = new Promise<void>((resolve) => rig.link.on('event', (e) => e.kind === 'saved' && resolve()));
-    await rig.link.saveTables();
-    await saved;
+    const calibration = {
+      table: { ...table, points: table.points.map((p) => ({ ...p, forwardUs: p.forwardUs + 1234 })) },
+      latency: table.points.map((p) => ({ velocity: p.velocity, ms: 20 })),
+    };
+    const profile: DrumProfile = { format: 'axon-drum-profile', version: 1, name: 'stage-left', drums: [] };
+    const saved = await saveCalibration(rig.link, profile, 3, calibration);
+    expect(readProfile('stage-left')).toEqual(saved);
+    expect(saved.drums).toEqual([{ drum: 3, table: calibration.table, latency: calibration.latency }]);
     rig.board.reset('external');
     await sleep(100);
     await rig.connected();
-    expect(await rig.link.getTable(3)).toEqual(changed);
+    expect(await rig.link.getTable(3)).toEqual(calibration.table);
     expect((await rig.link.status()).tablesFromDefaults).toBe(false);
     await rig.link.defaultTables();
   }, 20_000);

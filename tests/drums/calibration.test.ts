@@ -1,9 +1,14 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { detectOnsets, measureLatencies, median } from '../../src/main/drums/calibration/onsets';
 import { calibrateDrum, DEFAULT_SWEEP, sweepForward, type StrikeRig } from '../../src/main/drums/calibration/sweep';
+import { saveCalibration } from '../../src/main/drums/calibration/save';
+import { readProfile, type DrumProfile } from '../../src/main/drums/profile';
+import type { BoardEvent } from '../../src/main/drums/protocol/messages';
 import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { SeededRandom } from '../../src/main/reservoir/reservoir-build';
 import { AxonError } from '../../src/shared/errors';
+import { useTempDataDir } from '../support/data-dir';
 
 // Calibration logic against a model of a motor and a drum heard through a microphone: the
 // stick needs a minimum push to reach the skin (longer at low PWM) and hits no harder once it
@@ -135,5 +140,38 @@ describe('forward-time sweep', () => {
     const deaf: StrikeRig = { setTable: async () => undefined, strikeAndListen: async () => ({ latency: null, strength: 0 }) };
     await expect(sweepForward(deaf, 2, table, 0)).rejects.toThrow(AxonError);
     await expect(sweepForward(deaf, 2, table, 0)).rejects.toThrow(/drum 2 made no sound at velocity 1 with a 60 ms push/);
+  });
+});
+
+describe('saving a calibration', () => {
+  useTempDataDir('calibration');
+  const profile: DrumProfile = { format: 'axon-drum-profile', version: 1, name: 'kit', drums: [] };
+  const calibration = { table, latency: [{ velocity: 1, ms: 30 }, { velocity: 127, ms: 14 }] };
+
+  /** A board link that answers SAVE_TABLES with the given event, or with none. */
+  function board(answer: 'saved' | 'save_failed' | null) {
+    const link = Object.assign(new EventEmitter<{ event: [BoardEvent] }>(), {
+      tables: [] as StrikeTable[],
+      setTable: async (_drum: number, t: StrikeTable) => void link.tables.push(t),
+      saveTables: async () => {
+        if (answer) setTimeout(() => link.emit('event', { kind: answer, drum: null, deviceTime: 0, arg: 0 }), 5);
+      },
+    });
+    return link;
+  }
+
+  it('writes the profile file, then the board, and waits for the board to confirm', async () => {
+    const link = board('saved');
+    const saved = await saveCalibration(link, profile, 1, calibration);
+    expect(link.tables).toEqual([table]);
+    expect(readProfile('kit')).toEqual(saved);
+    expect(saved.drums[0]).toEqual({ drum: 1, table, latency: calibration.latency });
+  });
+
+  it("a board that fails or never confirms its EEPROM write is an error; the profile file is kept", async () => {
+    await expect(saveCalibration(board('save_failed'), { ...profile, name: 'kit2' }, 2, calibration)).rejects.toThrow(/could not write its EEPROM.*profile file is saved/);
+    expect(readProfile('kit2').drums[0].drum).toBe(2);
+    await expect(saveCalibration(board(null), { ...profile, name: 'kit3' }, 0, calibration, 50)).rejects.toThrow(/did not confirm saving within 50 ms/);
+    expect(readProfile('kit3').drums[0].drum).toBe(0);
   });
 });
