@@ -52,6 +52,8 @@ describe('drum firmware core on the host', () => {
   it('passes its C++ unit tests under ASan and UBSan', async () => {
     const program = await buildTests();
     const report = await run('the firmware host tests', program, []);
-    expect(report).toMatch(/^\d+ tests, \d+ checks, 0 failed$/m);
+    const summary = report.match(/^\d+ tests, \d+ checks, 0 failed$/m);
+    expect(summary, report).not.toBeNull();
+    console.log(`firmware host tests: ${summary?.[0]}`);
   }, 300_000);
 });
