@@ -5,6 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudioCapture } from '../../src/shared/api';
 import { Backend } from '../../src/main/backend';
+import { firmwareImage } from '../../src/main/drums/firmware/firmware-image';
+import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
 import { pluckTone } from '../../src/main/reservoir/example-models';
 import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
@@ -18,6 +20,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SHOT = path.resolve('test-results', 'perform.png');
 const ERROR_SHOT = path.resolve('test-results', 'perform-error.png');
 const TRAINING_SHOT = path.resolve('test-results', 'training.png');
+const DRUMS_SHOT = path.resolve('test-results', 'drums.png');
 
 // A user patch that is listed and then deleted before the performer picks it: a real way for
 // loadPatch to fail, used to check the error banner.
@@ -244,6 +247,33 @@ describe('performing with the dual-neuron patch', () => {
     await until('the second job to finish', async () => (await pill.getAttribute('data-state')) === 'done', 10000);
     expect((await backend!.listModels()).map((m) => m.name)).toContain('ui-pluck');
   });
+
+  it('connects the drum board from the header, test-strikes a drum on it, and falls back to the kit', async () => {
+    const board = AvrBoard.fromHexFile(firmwareImage('axon_drums'));
+    const port = await board.attachPty();
+    board.start();
+    try {
+      await page.getByTestId('drums').click();
+      const menu = page.getByTestId('drums-menu');
+      await menu.waitFor({ state: 'visible', timeout: 2000 });
+      expect(await page.getByTestId('drums-summary').textContent()).toContain('the synthesized kit plays every drum');
+      await page.getByTestId('drums-port').fill(port);
+      await page.getByTestId('drums-connect').click();
+      // The driver waits up to 3 s for a boot banner (a real Uno resets when its port opens).
+      await until('the board to connect', async () => (await page.getByTestId('drums').getAttribute('data-mode')) === 'board', 10000);
+      expect(await page.getByTestId('drums-summary').textContent()).toContain(`Board on ${port}: firmware 1.0.0, shield v1, drums 0-3`);
+      const before = board.strikes(2).length;
+      await page.getByTestId('drums-strike-1').click();
+      await until('drum 1 to strike on the board', async () => board.strikes(2).filter((s) => s.complete).length === before + 1, 3000);
+      await page.screenshot({ path: DRUMS_SHOT });
+      await page.getByTestId('drums-disconnect').click();
+      await until('the kit to take over', async () => (await page.getByTestId('drums').getAttribute('data-mode')) === 'virtual');
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'detached', timeout: 2000 });
+    } finally {
+      await board.stop();
+    }
+  }, 30_000);
 
   it('logged no console errors in the page', () => {
     expect(consoleErrors).toEqual([]);
