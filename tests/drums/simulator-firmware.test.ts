@@ -1,34 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { firmwareImage } from '../../src/main/drums/firmware/firmware-image';
 import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
 
 // Smoke test: the real drum firmware (firmware/axon_drums, built by `npm run firmware:build`)
 // boots in the simulated Uno and speaks. The protocol itself is tested with the host codec and
 // driver elsewhere; here only the framing is looked at (a COBS frame ends with its only zero).
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const BUILD_SCRIPT = path.join(ROOT, 'scripts', 'build-firmware.mjs');
-const HEX = path.join(ROOT, 'build', 'firmware', 'axon_drums.hex');
 const BOOT_TYPE = 0x90;
 // BOOT: type, seq, 7 payload bytes, CRC-16 = 11 bytes; COBS adds one, plus the delimiter.
 const BOOT_WIRE_BYTES = 13;
+let HEX: string;
 
 beforeAll(() => {
-  // Built only when missing (a fresh checkout, CI): a firmware engineer's own build in the same
-  // checkout must not race with ours. `npm run firmware:build` refreshes a stale one.
-  if (existsSync(HEX)) return;
-  if (!existsSync(BUILD_SCRIPT)) {
-    throw new Error(`no drum firmware: ${path.relative(ROOT, HEX)} is missing and so is ${path.relative(ROOT, BUILD_SCRIPT)}`);
-  }
-  try {
-    execFileSync(process.execPath, [BUILD_SCRIPT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: Buffer; message: string };
-    throw new Error(`npm run firmware:build failed:\n${e.stderr?.toString() || e.message}`);
-  }
-  if (!existsSync(HEX)) throw new Error(`the firmware build did not write ${path.relative(ROOT, HEX)}`);
+  HEX = firmwareImage('axon_drums');
 }, 300_000);
 
 /** Splits a byte stream into wire frames (each up to and including its zero delimiter). */
