@@ -10,6 +10,7 @@ import type { Frames, Hertz } from './units';
 //   telemetry seqlocked snapshot         engine writes, main reads (retries on a torn read)
 //   monitor   last MONITOR_SECONDS of what the sink consumed, overwritten in a circle
 //   status    counters (STATUS_*)        each word has exactly one writer, named below
+//   probe     the latest control event's block leaving for the device (PROBE_*)   sink writes
 
 export const CHANNELS = 2;
 export const CONTROL_CAPACITY_EVENTS = 4096;
@@ -21,6 +22,8 @@ export const STATUS_UNDERRUNS = 0; // sink: blocks the device wanted but the rin
 export const STATUS_MONITOR_POS = 1; // sink: frames written into the monitor so far (mod 2^30)
 export const STATUS_DROPPED_OUT = 2; // engine: output events lost to a full out ring
 export const STATUS_TELEMETRY_READ = 3; // main: sequence number of the last snapshot it read
+export const STATUS_EVENTS_APPLIED = 4; // engine: control events applied so far
+export const STATUS_EVENT_FRAME = 5; // engine: frame (mod 2^30) at which the latest one applied
 export const STATUS_WORDS = 8;
 
 export interface EngineMemory {
@@ -32,7 +35,15 @@ export interface EngineMemory {
   readonly telemetry: SharedArrayBuffer;
   readonly monitor: SharedArrayBuffer;
   readonly status: SharedArrayBuffer;
+  readonly probe: SharedArrayBuffer;
 }
+
+/** Float64 words of the probe block: which applied event (by STATUS_EVENTS_APPLIED count) left for the device, and when (ms since the epoch, performance.timeOrigin + now(), comparable across threads). */
+export const PROBE_EVENT = 0;
+export const PROBE_LEFT_AT = 1;
+export const PROBE_WORDS = 2;
+/** Frame counters shared between threads count modulo this. */
+export const FRAME_MODULO = 2 ** 30;
 
 /**
  * Frames the monitor holds: at least MONITOR_SECONDS, a power of two so that its ring index stays
@@ -55,6 +66,7 @@ export function createEngineMemory(sampleRate: Hertz, blockSize: Frames, ringBlo
     telemetry: new SharedArrayBuffer(TELEMETRY_HEADER_BYTES + TELEMETRY_WORDS * 8),
     monitor: new SharedArrayBuffer(monitorFrames(sampleRate) * CHANNELS * 4),
     status: new SharedArrayBuffer(STATUS_WORDS * 4),
+    probe: new SharedArrayBuffer(PROBE_WORDS * 8),
   };
 }
 

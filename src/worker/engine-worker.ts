@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { CHANNELS, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
+import { CHANNELS, FRAME_MODULO, STATUS_EVENT_FRAME, STATUS_EVENTS_APPLIED, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
 import { validatePatch } from '../shared/patch/validate';
@@ -53,9 +53,15 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   const block = mem.blockSize;
   const buf = new Float32Array(block * CHANNELS);
   const blockSeconds = block / mem.sampleRate;
-  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status) });
+  const eventProbe = {
+    applied(frame: number): void {
+      Atomics.store(status, STATUS_EVENT_FRAME, frame % FRAME_MODULO);
+      Atomics.add(status, STATUS_EVENTS_APPLIED, 1);
+    },
+  };
+  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status), eventProbe });
   engine = eng;
-  const tap = new MonitorTap(mem.monitor, status);
+  const tap = new MonitorTap(mem.monitor, status, mem.probe);
   let out = openSink(mem, output, status, tap);
   sink = out;
   running = true;

@@ -53,6 +53,12 @@ export interface EngineOptions {
   out: OutEventSink;
   /** Play the patch's drum outputs on the virtual kit from the start (EV_VIRTUAL_DRUMS changes it). */
   virtualDrums?: boolean;
+  /** Told the frame of every control event applied (latency measurement). */
+  eventProbe?: EventProbe;
+}
+
+export interface EventProbe {
+  applied(frame: Frames): void;
 }
 
 
@@ -103,6 +109,7 @@ export class Engine {
   private readonly kit: VirtualKit;
   /** Whether the patch's drum outputs also sound on the virtual kit (no board plays them). */
   private virtualDrums: boolean;
+  private readonly eventProbe: EventProbe | null;
   private readonly telemetry: TelemetrySink | null;
   private readonly telemetryInterval: number;
   private sinceSnapshot = 0;
@@ -117,6 +124,7 @@ export class Engine {
     this.out = opts.out;
     this.kit = new VirtualKit(opts.sampleRate);
     this.virtualDrums = opts.virtualDrums ?? false;
+    this.eventProbe = opts.eventProbe ?? null;
     // The patch's drum outputs pass through here: on to main (and the board), and into the
     // virtual kit on their exact frame while no board plays them.
     this.drumTap = {
@@ -183,12 +191,14 @@ export class Engine {
       const gen = eventGeneration(word);
       if (rt === null || gen > rt.generation) return false;
       events.next(this.event);
+      this.eventProbe?.applied(this.frame);
       if (gen < rt.generation) return true; // meant for a patch that is gone
       if (type === EV_PARAM) rt.bank.set(this.event[2], this.event[3]);
       else rt.network.learnCommand(this.event[2], this.event[3], rt.bank);
       return true;
     }
     events.next(this.event);
+    this.eventProbe?.applied(this.frame);
     const a = this.event[2];
     const b = this.event[3];
     switch (type) {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { detectOnsets, measureLatencies, median } from '../../src/main/drums/calibration/onsets';
+import { median } from '../../src/main/bench/stats';
+import { detectOnsets, measureLatencies } from '../../src/main/drums/calibration/onsets';
 import { calibrateDrum, DEFAULT_SWEEP, sweepForward, type StrikeRig } from '../../src/main/drums/calibration/sweep';
 import { saveCalibration } from '../../src/main/drums/calibration/save';
 import { readProfile, type DrumProfile } from '../../src/main/drums/profile';

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { workerEntry } from '../worker-entry';
 import { RingBuffer } from 'ringbuf.js';
 import {
@@ -9,6 +10,10 @@ import {
   readTelemetry,
   STATUS_DROPPED_OUT,
   STATUS_MONITOR_POS,
+  STATUS_EVENTS_APPLIED,
+  FRAME_MODULO,
+  PROBE_EVENT,
+  PROBE_LEFT_AT,
   STATUS_UNDERRUNS,
   type EngineMemory,
 } from '../../shared/engine-memory';
@@ -46,7 +51,6 @@ export interface EngineHostEvents {
 const RING_BLOCKS = 16;
 
 const REPLY_TIMEOUT_MS = 5000;
-const MONITOR_POS_MODULO = 2 ** 30;
 
 /**
  * Main's handle on the engine worker. Owns the shared memory: it is the only producer of the
@@ -59,6 +63,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   private readonly control: RingBuffer;
   private readonly outRing: RingBuffer;
   private readonly status: Int32Array;
+  private readonly probe: Float64Array;
   private readonly record = new Float64Array(EVENT_WORDS);
   private readonly outRecord = new Float64Array(OUT_WORDS);
   private readonly telemetryWords = new Float64Array(TELEMETRY_WORDS);
@@ -77,6 +82,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     this.control = new RingBuffer(this.memory.control, Float64Array);
     this.outRing = new RingBuffer(this.memory.out, Float64Array);
     this.status = new Int32Array(this.memory.status);
+    this.probe = new Float64Array(this.memory.probe);
     const entry = workerEntry(__dirname, 'engine-worker', '../../worker/engine-worker.ts');
     this.worker = new Worker(entry.file, { execArgv: entry.execArgv });
     this.worker.on('message', (m: WorkerMessage) => {
@@ -176,9 +182,23 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   frameTimeUs(frame: Frames): number {
     const consumed = Atomics.load(this.status, STATUS_MONITOR_POS);
     // Both count modulo 2^30: take the nearest difference.
-    let ahead = (((frame - consumed) % MONITOR_POS_MODULO) + MONITOR_POS_MODULO) % MONITOR_POS_MODULO;
-    if (ahead > MONITOR_POS_MODULO / 2) ahead -= MONITOR_POS_MODULO;
+    let ahead = (((frame - consumed) % FRAME_MODULO) + FRAME_MODULO) % FRAME_MODULO;
+    if (ahead > FRAME_MODULO / 2) ahead -= FRAME_MODULO;
     return performance.now() * 1000 + (ahead / this.sampleRate) * 1e6;
+  }
+
+  /**
+   * The latency probe: how many control events the engine has applied, and which of them (by
+   * that count) last left for the device in its block, and when (ms since the epoch).
+   */
+  eventProbe(): { applied: number; left: number; leftAtMs: number } {
+    return { applied: Atomics.load(this.status, STATUS_EVENTS_APPLIED), left: this.probe[PROBE_EVENT], leftAtMs: this.probe[PROBE_LEFT_AT] };
+  }
+
+  /** The worker thread's busy fraction (event loop utilisation) since `since` (a previous result), with the new mark. */
+  workerLoad(since?: EventLoopUtilization): { load: number; mark: EventLoopUtilization } {
+    const mark = this.worker.performance.eventLoopUtilization();
+    return { load: since ? this.worker.performance.eventLoopUtilization(mark, since).utilization : mark.utilization, mark };
   }
 
   get underruns(): number {

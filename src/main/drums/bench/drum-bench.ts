@@ -1,3 +1,4 @@
+import { percentile } from '../../bench/stats';
 import { SeededRandom } from '../../reservoir/reservoir-build';
 import type { Microseconds, Milliseconds } from '../../../shared/units';
 import { encodeHostMessage } from '../protocol/messages';
@@ -11,12 +12,6 @@ import { expectedPhases, SimRig, sleep } from './sim-rig';
 // scheduled strikes under host send jitter, and the link watchdog.
 
 const DRUMS = [0, 1, 2, 3];
-
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
 
 /** Every phase of `rounds` strikes per drum (velocities spread 1..127) against its table. */
 export async function phaseErrors(rig: SimRig, rounds: number, seed = 1): Promise<Microseconds[]> {

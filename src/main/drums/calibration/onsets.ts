@@ -102,10 +102,3 @@ export function measureLatencies(onsets: readonly Onset[], commands: readonly Ti
   });
 }
 
-/** Median of the numbers given (NaN for none). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}

@@ -1,7 +1,7 @@
 import { axonError } from '../../../shared/errors';
 import type { Microseconds, Seconds } from '../../../shared/units';
 import type { StrikeTable } from '../protocol/table';
-import { median } from './onsets';
+import { median } from '../../bench/stats';
 
 /** What calibration needs from the world: a board to strike and an ear on the drum. */
 export interface StrikeRig {
