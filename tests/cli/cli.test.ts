@@ -399,9 +399,10 @@ describe.concurrent('axon bench', () => {
   });
 
   it('one line per case asked for, in order; an unknown case is a usage error', async ({ expect }) => {
-    const [two, unknown] = await Promise.all([
+    const [two, unknown, stray] = await Promise.all([
       axon('bench', '--json', '--case', 'learning-neuron', '--case', 'dual-neuron', '--seconds', '0.2', '--rate', '44100'),
       axon('bench', '--case', 'nope'),
+      axon('bench', '--case', 'dual-neuron', '--events', '10'),
     ]);
     expect(two.code, show(two)).toBe(0);
     const cases = lines(two.stdout).map((l) => JSON.parse(l) as { case: string; sampleRate: number });
@@ -409,7 +410,9 @@ describe.concurrent('axon bench', () => {
     for (const c of cases) expect(c.sampleRate).toBe(44100);
     expect(unknown.code, show(unknown)).toBe(2);
     expect(lines(unknown.stderr)).toHaveLength(1);
-    expect(unknown.stderr).toContain('unknown case "nope" (cases: dual-neuron, dense-16, learning-neuron, reservoir-full-128, reservoir-diag-512, sinenet-default, reservoir-vs-c)');
+    expect(unknown.stderr).toContain('unknown case "nope" (cases: dual-neuron, dense-16, learning-neuron, reservoir-full-128, reservoir-diag-512, sinenet-default, reservoir-vs-c, latency)');
+    expect(stray.code, show(stray)).toBe(2);
+    expect(stray.stderr).toContain('--events and --block apply to --case latency only');
   });
 
   it('reservoir cases play trained models; reservoir-vs-c times the same step in C and says how close it came', async ({ expect }) => {
