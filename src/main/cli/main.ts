@@ -5,12 +5,13 @@ import { conceptor } from './commands/conceptor';
 import { docs } from './commands/docs';
 import { drums } from './commands/drums';
 import { patches } from './commands/patches';
+import { perform } from './commands/perform';
 import { render } from './commands/render';
 import { serve } from './commands/serve';
 import { sinenet } from './commands/sinenet';
 import { validate } from './commands/validate';
 
-const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums];
+const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform];
 /** Errors in what was typed (exit 2) rather than failures of the work (exit 1). */
 const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found']);
 

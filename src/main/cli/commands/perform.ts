@@ -1,0 +1,102 @@
+import { axonError } from '../../../shared/errors';
+import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../shared/engine-config';
+import { decodeTelemetry, type Telemetry } from '../../../shared/telemetry';
+import type { AudioOutputChoice } from '../../../shared/worker-messages';
+import { Backend } from '../../backend';
+import { choiceFlag, numberFlag, parseFlags } from '../args';
+import { stdio, type Command } from '../command';
+
+/** How often the status line is printed when stdout is not a terminal (a log file). */
+const LOG_STATUS_MS = 5000;
+const TTY_STATUS_MS = 500;
+
+/** `auto`, `none`, `<device>` or `<backend>:<device>` (the one backend is naudiodon). */
+export function parsePerformAudio(raw: string | undefined): AudioOutputChoice {
+  if (raw === undefined || raw === 'auto') return { kind: 'auto' };
+  if (raw === 'none') return { kind: 'none' };
+  const m = /^([a-z]+):(.*)$/.exec(raw);
+  if (m && m[1] !== 'naudiodon') throw axonError('cli_usage', `--audio backend "${m[1]}" is not available (backends: naudiodon)`);
+  const device = m ? m[2] : raw;
+  if (device.trim() === '') throw axonError('cli_usage', '--audio needs auto, none, a device name or naudiodon:<device>');
+  return { kind: 'auto', device };
+}
+
+function statusLine(backend: Backend, t: Telemetry | null): string {
+  const sink = backend.engine.sink;
+  const drums = backend.drums.state;
+  const parts = [
+    `load ${t ? (100 * t.load).toFixed(1) : '-'}%`,
+    `underruns ${t ? t.underruns : '-'}`,
+    `audio ${sink.sink === 'clock' ? `none (${sink.detail})` : `${sink.sink}:${sink.device}`}`,
+    `drums ${drums.mode === 'board' ? `board ${drums.port} (${drums.board?.drums} drums)` : drums.mode === 'connecting' ? `connecting ${drums.port}` : 'virtual kit'}`,
+  ];
+  if (drums.late > 0) parts.push(`${drums.late} late strikes`);
+  if (t && t.nanEvents > 0) parts.push(`${t.nanEvents} NaN recoveries`);
+  return parts.join(' | ');
+}
+
+export const perform: Command = {
+  name: 'perform',
+  summary: 'run the rig without a window: engine, audio, drums; a status line until Ctrl-C',
+  usage: 'axon perform --patch <p> [--audio auto|none|<device>|naudiodon:<device>] [--serial auto|<path>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      {
+        patch: { type: 'string' },
+        audio: { type: 'string' },
+        serial: { type: 'string' },
+        seconds: { type: 'string' },
+        rate: { type: 'string' },
+        block: { type: 'string' },
+        seed: { type: 'string' },
+      },
+      { min: 0, max: 0, names: '' },
+    );
+    if (values.patch === undefined) throw axonError('cli_usage', 'missing --patch');
+    const sampleRate = choiceFlag('rate', values.rate, 48000, SAMPLE_RATES);
+    const blockSize = numberFlag('block', values.block, 128, MIN_BLOCK, MAX_BLOCK, true);
+    if (!isValidBlockSize(blockSize)) throw axonError('cli_usage', `--block must be a multiple of 32 between ${MIN_BLOCK} and ${MAX_BLOCK}, got ${blockSize}`);
+    const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
+    const seconds = values.seconds === undefined ? undefined : numberFlag('seconds', values.seconds, 0, 0.1, 24 * 3600);
+    const output = parsePerformAudio(values.audio);
+    if (values.serial !== undefined && values.serial.trim() === '') throw axonError('cli_usage', '--serial needs auto or a serial port path');
+
+    const backend = await Backend.start({ sampleRate, blockSize, seed, output });
+    let latest: Telemetry | null = null;
+    backend.on('telemetry', (words) => (latest = decodeTelemetry(words)));
+    backend.on('notice', (n) => {
+      if (n.type === 'error') stdio.err(`axon perform: ${n.error.message}`);
+    });
+    const tty = process.stdout.isTTY === true;
+    let statusTimer: NodeJS.Timeout | null = null;
+    try {
+      // A bad patch fails here, before anything is connected.
+      await backend.loadPatchFile(values.patch);
+      if (values.serial !== undefined) await backend.connectDrums(values.serial === 'auto' ? null : values.serial);
+      stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);
+      statusTimer = setInterval(
+        () => {
+          const line = statusLine(backend, latest);
+          if (tty) process.stdout.write(`\r${line}\x1b[K`);
+          else stdio.out(line);
+        },
+        tty ? TTY_STATUS_MS : LOG_STATUS_MS,
+      );
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+        if (seconds !== undefined) setTimeout(done, seconds * 1000);
+      });
+      if (tty) process.stdout.write('\n');
+      stdio.out(statusLine(backend, latest));
+    } finally {
+      if (statusTimer) clearInterval(statusTimer);
+      // Releases the drum motors (ALL_STOP) and the engine's notes before the process ends.
+      await backend.close();
+    }
+    stdio.out('stopped: drum motors released');
+    return 0;
+  },
+};

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firmwareImage } from '../../src/main/drums/firmware/firmware-image';
+import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
+import { runAxon } from '../support/cli-runner';
+import { useTempDataDir } from '../support/data-dir';
+
+// `axon perform`: the rig without a window, as a user runs it (stdout is a pipe here, so the
+// status line is printed as log lines).
+
+const DATA = useTempDataDir('perform-cli');
+
+describe('axon perform', () => {
+  it.each([
+    [['perform'], 'missing --patch'],
+    [['perform', '--patch', 'dual-neuron', '--audio', 'asio:x'], '--audio backend "asio" is not available'],
+    [['perform', '--patch', 'dual-neuron', '--seconds', '0'], '--seconds must be between 0.1'],
+    [['perform', '--patch', 'dual-neuron', '--serial', ''], '--serial needs auto or a serial port path'],
+    [['perform', '--patch', 'no-such-patch', '--audio', 'none', '--seconds', '1'], 'no patch named "no-such-patch"'],
+  ])('%j is refused: %s', async (args, message) => {
+    const r = await runAxon(DATA, ...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  describe('with a drum board', () => {
+    let board: AvrBoard;
+    let port: string;
+    beforeAll(async () => {
+      board = AvrBoard.fromHexFile(firmwareImage('axon_drums'));
+      port = await board.attachPty();
+      board.start();
+    }, 300_000);
+    afterAll(() => board?.stop());
+
+    it('plays the patch onto the board for the time asked, prints its status, and releases the motors at the end', async () => {
+      const r = await runAxon(DATA, 'perform', '--patch', 'neural-midi', '--audio', 'none', '--serial', port, '--seconds', '6');
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines[0]).toBe('performing neural-midi (for 6 s)');
+      expect(lines.at(-1)).toBe('stopped: drum motors released');
+      const status = lines.at(-2) ?? '';
+      expect(status).toMatch(/^load \d+\.\d% \| underruns \d+ \| audio none \(audio output off\) \| drums board /);
+      expect(status).toContain(`drums board ${port} (4 drums)`);
+      // neural-midi strikes drum 0 (motor 1) every few hundred milliseconds.
+      expect(board.strikes(1).length).toBeGreaterThan(2);
+      expect(board.anyMotorDriven()).toBe(false);
+    }, 60_000);
+  });
+});
