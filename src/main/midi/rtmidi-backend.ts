@@ -1,0 +1,119 @@
+import type { Milliseconds } from '../../shared/units';
+import type { InputHandler, MidiBackend, MidiInputPort, MidiOutputPort } from './midi-backend';
+import { loadMidiBinding, type LoadedMidiBinding, type NativeMidiInput, type NativeMidiOutput } from './midi-binding';
+
+/**
+ * A message's host time is rebuilt from RtMidi's per-port deltas (driver timestamps: JACK frame
+ * times, ALSA queue times) rather than taken at arrival, because arrival includes main-thread
+ * scheduling jitter that a clock follower would read as tempo wobble. The rebuilt time is never
+ * later than arrival (a quicker arrival pulls it back) and never more than MAX_LAG_MS earlier (a
+ * stall or a driver clock drifting apart re-anchors it at arrival).
+ */
+const MAX_LAG_MS = 100;
+
+function indexOf(port: NativeMidiInput | NativeMidiOutput, name: string): number {
+  const count = port.getPortCount();
+  for (let i = 0; i < count; i++) if (port.getPortName(i) === name) return i;
+  throw new Error('no port of that name (it went away)');
+}
+
+/** RtMidi through the addon midi-binding.ts loads. */
+export class RtMidiBackend implements MidiBackend {
+  readonly kind: string;
+
+  /**
+   * Throws a plain Error saying why MIDI cannot work: the addon does not load, or RtMidi cannot
+   * initialise (no ALSA sequencer). Listing ports is the probe: it creates an RtMidi client.
+   */
+  constructor(
+    private readonly loaded: LoadedMidiBinding = loadMidiBinding(),
+    private readonly now: () => Milliseconds = () => performance.now(),
+  ) {
+    this.kind = loaded.kind;
+    try {
+      loaded.binding.getInputPortNames();
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const hint =
+        process.platform === 'linux' && loaded.kind === 'system'
+          ? ' (no ALSA sequencer: load snd-seq, or run jackd and build the JACK addon with "node scripts/build-midi-jack.mjs")'
+          : '';
+      throw new Error(`${reason}${hint}`);
+    }
+  }
+
+  inputNames(): string[] {
+    return this.loaded.binding.getInputPortNames();
+  }
+
+  outputNames(): string[] {
+    return this.loaded.binding.getOutputPortNames();
+  }
+
+  openInput(name: string, onMessage: InputHandler): MidiInputPort {
+    return this.input(onMessage, (port) => port.openPort(indexOf(port, name)));
+  }
+
+  openVirtualInput(name: string, onMessage: InputHandler): MidiInputPort {
+    return this.input(onMessage, (port) => port.openVirtualPort(name));
+  }
+
+  openOutput(name: string): MidiOutputPort {
+    return this.output((port) => port.openPort(indexOf(port, name)));
+  }
+
+  openVirtualOutput(name: string): MidiOutputPort {
+    return this.output((port) => port.openVirtualPort(name));
+  }
+
+  private input(onMessage: InputHandler, open: (port: NativeMidiInput) => void): MidiInputPort {
+    let last: Milliseconds | null = null;
+    let closed = false;
+    const port = new this.loaded.binding.Input((deltaSeconds, message) => {
+      if (closed) return;
+      const arrival = this.now();
+      let time = last === null ? arrival : last + deltaSeconds * 1000;
+      if (time > arrival || time < arrival - MAX_LAG_MS) time = arrival;
+      last = time;
+      onMessage(new Uint8Array(message), time);
+    });
+    try {
+      // Keep clock and transport (timing); drop sysex and active sensing.
+      port.ignoreTypes(true, false, true);
+      open(port);
+    } catch (err) {
+      port.destroy();
+      throw err;
+    }
+    return {
+      close: () => {
+        if (closed) return;
+        closed = true;
+        port.closePort();
+        port.destroy();
+      },
+    };
+  }
+
+  private output(open: (port: NativeMidiOutput) => void): MidiOutputPort {
+    const port = new this.loaded.binding.Output();
+    try {
+      open(port);
+    } catch (err) {
+      port.destroy();
+      throw err;
+    }
+    let closed = false;
+    return {
+      send: (bytes) => {
+        if (!closed) port.sendMessage(Buffer.from(bytes));
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        port.closePort();
+        port.destroy();
+      },
+    };
+  }
+}
