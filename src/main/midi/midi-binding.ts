@@ -80,6 +80,13 @@ export function chooseMidiBinding(env: {
   return { kind: 'system', why: 'default' };
 }
 
+/** Whether the JACK server clients would connect to is up: its socket in /dev/shm (JACK2 on Linux). */
+export function jackServerRunning(env: NodeJS.ProcessEnv = process.env): boolean {
+  const server = env.JACK_DEFAULT_SERVER ?? 'default';
+  const uid = process.getuid?.() ?? 0;
+  return existsSync(`/dev/shm/jack_${server}_${uid}_0`);
+}
+
 /**
  * Loads the chosen addon. Throws a plain Error naming the problem (the ports manager turns it into
  * `midi_unavailable`); loading does not touch the MIDI system yet, constructing Input/Output does.
@@ -95,6 +102,8 @@ export function loadMidiBinding(root: string = appRoot(), env: NodeJS.ProcessEnv
   const require = createRequire(path.join(root, 'package.json'));
   if (choice.kind === 'jack') {
     if (!existsSync(jackPath)) throw new Error(`the JACK MIDI addon is not built (${jackPath}); run "node scripts/build-midi-jack.mjs"`);
+    // Without a server every RtMidi client would retry JACK and print to stderr at each poll.
+    if (!jackServerRunning(env)) throw new Error('no ALSA sequencer (/dev/snd/seq) and no JACK server running: start jackd for MIDI');
     return { binding: require(jackPath) as NativeMidiBinding, kind: 'jack', from: jackPath };
   }
   const pkgDir = path.dirname(require.resolve('@julusian/midi/package.json'));

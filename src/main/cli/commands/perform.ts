@@ -3,6 +3,8 @@ import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../s
 import { decodeTelemetry, type Telemetry } from '../../../shared/telemetry';
 import type { AudioOutputChoice } from '../../../shared/worker-messages';
 import { Backend } from '../../backend';
+import { OSC_DEFAULT_LISTEN, parseEndpoint, type OscEndpoint } from '../../osc/osc-endpoint';
+import { LiveRig } from '../../rig/live-rig';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
@@ -21,7 +23,15 @@ export function parsePerformAudio(raw: string | undefined): AudioOutputChoice {
   return { kind: 'auto', device };
 }
 
-function statusLine(backend: Backend, t: Telemetry | null): string {
+function endpointFlag(name: string, spec: string, defaultPort?: number): OscEndpoint {
+  try {
+    return parseEndpoint(spec, defaultPort);
+  } catch (err) {
+    throw axonError('cli_usage', `--${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function statusLine(backend: Backend, rig: LiveRig | null, t: Telemetry | null): string {
   const sink = backend.engine.sink;
   const drums = backend.drums.state;
   const parts = [
@@ -31,14 +41,16 @@ function statusLine(backend: Backend, t: Telemetry | null): string {
     `drums ${drums.mode === 'board' ? `board ${drums.port} (${drums.board?.drums} drums)` : drums.mode === 'connecting' ? `connecting ${drums.port}` : 'virtual kit'}`,
   ];
   if (drums.late > 0) parts.push(`${drums.late} late strikes`);
+  if (rig) parts.push(...rig.status());
   if (t && t.nanEvents > 0) parts.push(`${t.nanEvents} NaN recoveries`);
   return parts.join(' | ');
 }
 
 export const perform: Command = {
   name: 'perform',
-  summary: 'run the rig without a window: engine, audio, drums; a status line until Ctrl-C',
-  usage: 'axon perform --patch <p> [--audio auto|none|<device>|naudiodon:<device>] [--serial auto|<path>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+  summary: 'run the rig without a window: engine, audio, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
+  usage:
+    'axon perform --patch <p> [--audio auto|none|<device>|naudiodon:<device>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
@@ -46,6 +58,10 @@ export const perform: Command = {
         patch: { type: 'string' },
         audio: { type: 'string' },
         serial: { type: 'string' },
+        'midi-in': { type: 'string' },
+        hid: { type: 'string' },
+        osc: { type: 'string', multiple: true },
+        'osc-in': { type: 'string' },
         seconds: { type: 'string' },
         rate: { type: 'string' },
         block: { type: 'string' },
@@ -61,6 +77,13 @@ export const perform: Command = {
     const seconds = values.seconds === undefined ? undefined : numberFlag('seconds', values.seconds, 0, 0.1, 24 * 3600);
     const output = parsePerformAudio(values.audio);
     if (values.serial !== undefined && values.serial.trim() === '') throw axonError('cli_usage', '--serial needs auto or a serial port path');
+    const hid = choiceFlag('hid', values.hid, 'auto', ['auto', 'none'] as const);
+    const midiIn = values['midi-in'];
+    if (midiIn !== undefined && midiIn.trim() === '') throw axonError('cli_usage', '--midi-in needs a MIDI input name');
+    const oscTargets = (values.osc ?? []).map((spec) => endpointFlag('osc', spec));
+    const oscIn = values['osc-in'];
+    const oscListen = oscIn === 'none' ? null : oscIn !== undefined ? endpointFlag('osc-in', oscIn, OSC_DEFAULT_LISTEN.port) : oscTargets.length > 0 ? OSC_DEFAULT_LISTEN : null;
+    const osc = oscTargets.length > 0 || oscListen !== null ? { targets: oscTargets, listen: oscListen } : null;
 
     const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     let latest: Telemetry | null = null;
@@ -70,14 +93,21 @@ export const perform: Command = {
     });
     const tty = process.stdout.isTTY === true;
     let statusTimer: NodeJS.Timeout | null = null;
+    let rig: LiveRig | null = null;
     try {
       // A bad patch fails here, before anything is connected.
       await backend.loadPatchFile(values.patch);
       if (values.serial !== undefined) await backend.connectDrums(values.serial === 'auto' ? null : values.serial);
+      rig = await LiveRig.start(backend, {
+        midi: { input: midiIn ?? null },
+        hid: hid === 'auto' ? {} : null,
+        osc,
+        onProblem: (message) => stdio.err(`axon perform: ${message}`),
+      });
       stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);
       statusTimer = setInterval(
         () => {
-          const line = statusLine(backend, latest);
+          const line = statusLine(backend, rig, latest);
           if (tty) process.stdout.write(`\r${line}\x1b[K`);
           else stdio.out(line);
         },
@@ -90,13 +120,15 @@ export const perform: Command = {
         if (seconds !== undefined) setTimeout(done, seconds * 1000);
       });
       if (tty) process.stdout.write('\n');
-      stdio.out(statusLine(backend, latest));
+      stdio.out(statusLine(backend, rig, latest));
     } finally {
       if (statusTimer) clearInterval(statusTimer);
+      // Notes off on MIDI out before the engine stops.
+      await rig?.close();
       // Releases the drum motors (ALL_STOP) and the engine's notes before the process ends.
       await backend.close();
     }
-    stdio.out('stopped: drum motors released');
+    stdio.out('stopped: drum motors released, MIDI notes off');
     return 0;
   },
 };

@@ -1,0 +1,198 @@
+import type { Notice } from '../../shared/api';
+import type { AxonError } from '../../shared/errors';
+import type { Backend } from '../backend';
+import { JoystickInputRouter } from '../hid/joystick-input-router';
+import { JoystickManager, type JoystickManagerOptions } from '../hid/joystick-manager';
+import { ClockFollower } from '../midi/clock-follower';
+import { pitchBendToUnit, type MidiMessage } from '../midi/midi-message';
+import { MidiOut } from '../midi/midi-out';
+import { MidiPorts, type MidiPortsOptions, type MidiStatus, type PortHandle } from '../midi/midi-ports';
+import { startOscBridge, type OscBridge } from '../osc/osc-bridge';
+import type { OscEndpoint } from '../osc/osc-endpoint';
+
+/** General MIDI's percussion channel: its notes strike the drums instead of playing the voice. */
+export const DRUM_CHANNEL = 10;
+/** How often the clock follower checks that clocks still arrive. */
+const CLOCK_POLL_MS = 100;
+/** How often unavailable MIDI is tried again (the performer may start jackd mid-set). */
+const MIDI_RETRY_MS = 5000;
+
+export interface LiveRigOptions {
+  /** MIDI: virtual in and out ports always (when MIDI works), plus this input by name. */
+  midi?: { input: string | null; ports?: MidiPortsOptions } | null;
+  /** USB joysticks (the first one drives the joystick inputs). */
+  hid?: JoystickManagerOptions | null;
+  /** OSC out to these receivers, and in on `listen` (null: no input). */
+  osc?: { targets: readonly OscEndpoint[]; listen: OscEndpoint | null } | null;
+  /** Things that went wrong and were survived (a port gone, a bad datagram...), for a log line. */
+  onProblem?: (message: string) => void;
+}
+
+/**
+ * The performer's devices around a Backend: MIDI in to the engine and the drums, the engine's
+ * notes and CCs to MIDI out, MIDI clock followed, USB joysticks to the joystick inputs, OSC in
+ * and out. Every device may be missing or vanish mid-set: each says so and the rest plays on.
+ * Main thread only.
+ */
+export class LiveRig {
+  private midi: MidiPorts | null = null;
+  private midiOut: MidiOut | null = null;
+  private midiInput: PortHandle | null = null;
+  private midiStatus: MidiStatus = { state: 'stopped' };
+  readonly clock = new ClockFollower();
+  private clockTimer: NodeJS.Timeout | null = null;
+  private midiRetryTimer: NodeJS.Timeout | null = null;
+  private midiInputQuery: string | null = null;
+  private joysticks: JoystickManager | null = null;
+  private detachJoysticks: (() => void) | null = null;
+  private osc: OscBridge | null = null;
+  private readonly problem: (message: string) => void;
+  private readonly onOut = (n: Notice) => {
+    if (n.type === 'out') this.midiOut?.play(n.event);
+  };
+
+  private constructor(
+    private readonly backend: Backend,
+    o: LiveRigOptions,
+  ) {
+    this.problem = o.onProblem ?? (() => undefined);
+  }
+
+  static async start(backend: Backend, o: LiveRigOptions = {}): Promise<LiveRig> {
+    const rig = new LiveRig(backend, o);
+    if (o.midi) rig.startMidi(o.midi.input, o.midi.ports);
+    if (o.hid) rig.startJoysticks(o.hid);
+    if (o.osc) await rig.startOsc(o.osc);
+    return rig;
+  }
+
+  private report(err: AxonError | Error): void {
+    this.problem(err.message);
+  }
+
+  private startMidi(input: string | null, options?: MidiPortsOptions): void {
+    const midi = new MidiPorts(options);
+    this.midi = midi;
+    this.midiInputQuery = input;
+    let unavailableReported = false;
+    midi.on('status', (s) => {
+      this.midiStatus = s;
+      if (s.state === 'unavailable' && !unavailableReported) this.report(s.error);
+      unavailableReported ||= s.state === 'unavailable';
+      if (s.state === 'available') this.openMidiPorts();
+    });
+    midi.on('problem', (e) => this.report(e));
+    midi.on('message', ({ message, time }) => {
+      this.clock.handle(message, time);
+      this.play(message);
+    });
+    midi.start();
+    this.midiRetryTimer = setInterval(() => midi.retry(), MIDI_RETRY_MS);
+    this.clockTimer = setInterval(() => this.clock.poll(), CLOCK_POLL_MS);
+  }
+
+  /** Our virtual ports and the input asked for, once MIDI works (at start or on a retry). */
+  private openMidiPorts(): void {
+    const midi = this.midi;
+    if (!midi || this.midiOut) return;
+    try {
+      midi.openVirtualInput();
+      this.midiOut = new MidiOut(midi.openVirtualOutput());
+      if (this.midiInputQuery !== null) this.midiInput = midi.openInput(this.midiInputQuery);
+      this.backend.on('notice', this.onOut);
+    } catch (err) {
+      this.report(err as Error);
+    }
+  }
+
+  /** MIDI in: percussion-channel notes to the drums, the rest to the engine (which sets the midi.* inputs). */
+  private play(m: MidiMessage): void {
+    const send = (e: Parameters<Backend['engine']['send']>[0]) => {
+      try {
+        this.backend.engine.send(e);
+      } catch (err) {
+        this.report(err as Error);
+      }
+    };
+    switch (m.type) {
+      case 'noteOn':
+        if (m.channel === DRUM_CHANNEL) this.backend.drums.noteOn(m.note, m.velocity);
+        else send({ type: 'noteOn', note: m.note, velocity: m.velocity });
+        break;
+      case 'noteOff':
+        if (m.channel !== DRUM_CHANNEL) send({ type: 'noteOff', note: m.note });
+        break;
+      case 'cc':
+        send({ type: 'cc', cc: m.cc, value: m.value });
+        break;
+      case 'pitchBend':
+        send({ type: 'pitchbend', value: pitchBendToUnit(m.value) });
+        break;
+      default:
+        break;
+    }
+  }
+
+  private startJoysticks(o: JoystickManagerOptions): void {
+    const joysticks = new JoystickManager(o);
+    this.joysticks = joysticks;
+    joysticks.on('problem', (e) => this.report(e));
+    joysticks.on('disconnected', (_d, e) => this.report(e));
+    const router = new JoystickInputRouter((input, value) => void this.backend.setInput(input, value).catch((e: Error) => this.report(e)));
+    this.detachJoysticks = router.attach(joysticks);
+    joysticks.start();
+  }
+
+  private async startOsc(o: { targets: readonly OscEndpoint[]; listen: OscEndpoint | null }): Promise<void> {
+    this.osc = await startOscBridge({
+      backend: this.backend,
+      targets: o.targets,
+      listen: o.listen,
+      beats: { onBeat: (listener) => this.onBeat(listener) },
+      onProblem: (e, suppressed) => this.problem(suppressed > 0 ? `${e.message} (and ${suppressed} more)` : e.message),
+    });
+  }
+
+  private onBeat(listener: (beat: number) => void): () => void {
+    let count = 0;
+    const on = () => listener(++count);
+    this.clock.on('beat', on);
+    return () => this.clock.off('beat', on);
+  }
+
+  /** One line per device kind for a status display. */
+  status(): string[] {
+    const lines: string[] = [];
+    if (this.midi) {
+      const s = this.midiStatus;
+      if (s.state !== 'available') lines.push(s.state === 'unavailable' ? 'midi unavailable' : 'midi off');
+      else {
+        const input = this.midiInput ? ` in ${this.midiInput.isOpen ? this.midiInput.name : `waiting for "${this.midiInput.query}"`}` : '';
+        const tempo = this.clock.locked ? this.clock.bpm : null;
+        lines.push(`midi ${s.backend}${input}${tempo !== null ? `, clock ${tempo.toFixed(1)} BPM` : ''}`);
+      }
+    }
+    if (this.joysticks) {
+      const joysticks = this.joysticks;
+      const on = joysticks.devices.filter((d) => joysticks.isConnected(d.id));
+      lines.push(on.length === 0 ? 'joystick none' : `joystick ${on.map((d) => d.product || d.id).join(', ')}`);
+    }
+    if (this.osc) {
+      const s = this.osc.status();
+      lines.push(`osc${s.listening ? ` in ${s.listening}` : ''}${s.targets.length ? ` out ${s.targets.join(',')}` : ''} (${s.packetsIn} in, ${s.packetsOut} out, ${s.errors} errors)`);
+    }
+    return lines;
+  }
+
+  /** Notes off on MIDI out, every device closed. */
+  async close(): Promise<void> {
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    if (this.midiRetryTimer) clearInterval(this.midiRetryTimer);
+    this.backend.off('notice', this.onOut);
+    this.midiOut?.close();
+    this.midi?.stop();
+    this.detachJoysticks?.();
+    await this.joysticks?.stop();
+    await this.osc?.close();
+  }
+}

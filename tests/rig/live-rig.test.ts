@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Backend } from '../../src/main/backend';
+import { loadMidiBinding } from '../../src/main/midi/midi-binding';
+import { MidiPorts, type MidiInputEvent } from '../../src/main/midi/midi-ports';
+import { RtMidiBackend } from '../../src/main/midi/rtmidi-backend';
+import { LiveRig } from '../../src/main/rig/live-rig';
+import { controlInputIndex } from '../../src/shared/inputs';
+import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
+import { OscReceiver } from '../osc/osc-receiver';
+import { ROOT } from '../support/engine-harness';
+import { ensureJackd } from '../support/jack';
+import { until } from '../support/until';
+
+// The live rig around a real backend playing neural-midi, with real MIDI through a JACK server
+// (the JACK build of the MIDI addon) and OSC over UDP: another program's view of Axon Stage.
+
+const linux = process.platform === 'linux';
+
+describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
+  let jack: { stop(): Promise<void> } | null = null;
+  let backend: Backend;
+  let rig: LiveRig;
+  let client: MidiPorts;
+  let osc: OscReceiver;
+  const problems: string[] = [];
+  let telemetry: Telemetry | null = null;
+
+  beforeAll(async () => {
+    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-midi-jack.mjs')], { encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`the JACK MIDI addon did not build:\n${build.stdout}${build.stderr}`);
+    jack = await ensureJackd();
+    backend = await Backend.start({ seed: 1 });
+    backend.on('telemetry', (w) => (telemetry = decodeTelemetry(w)));
+    await backend.loadPatchFile('neural-midi');
+    osc = await OscReceiver.open();
+    rig = await LiveRig.start(backend, {
+      midi: { input: null, ports: { pollMs: 100 } },
+      osc: { targets: [{ host: '127.0.0.1', port: osc.port }], listen: null },
+      onProblem: (m) => problems.push(m),
+    });
+    client = new MidiPorts({ createBackend: () => new RtMidiBackend(loadMidiBinding(ROOT, { AXON_MIDI_BACKEND: 'jack' })), pollMs: 100, virtualName: 'Rig test' });
+    client.start();
+  }, 120_000);
+
+  afterAll(async () => {
+    client?.stop();
+    await rig?.close();
+    await backend?.close();
+    await osc?.close();
+    await jack?.stop();
+  });
+
+  it("offers virtual ports; the patch's notes come out of \"Axon Stage out\"", async () => {
+    const heard: MidiInputEvent[] = [];
+    client.on('message', (e) => heard.push(e));
+    const input = client.openInput('Axon Stage out');
+    await until('our output port to be seen', () => input.isOpen, 5000);
+    // neural-midi's comparator fires notes on its own within a few seconds.
+    await until('a note from the patch', () => heard.some((e) => e.message.type === 'noteOn'), 10_000);
+    const on = heard.find((e) => e.message.type === 'noteOn')!.message;
+    expect(on).toMatchObject({ type: 'noteOn', channel: 1 });
+    expect(rig.status()[0]).toMatch(/^midi jack/);
+  }, 20_000);
+
+  it('plays MIDI in: notes set the midi inputs, percussion-channel notes strike the drums', async () => {
+    const noteOn = vi.spyOn(backend.drums, 'noteOn');
+    const out = client.openOutput('Axon Stage in');
+    await until('our input port to be seen', () => out.isOpen, 5000);
+    await new Promise((r) => setTimeout(r, 100));
+    out.send([0x90, 72, 100]);
+    const noteSlot = controlInputIndex('midi.note');
+    await until('the engine to hear note 72', () => telemetry && Math.abs(telemetry.inputs[noteSlot] - 72 / 127) < 1e-6, 5000);
+    out.send([0x99, 38, 90]);
+    await until('the drum note', () => noteOn.mock.calls.length > 0, 5000);
+    expect(noteOn).toHaveBeenCalledWith(38, 90);
+    noteOn.mockRestore();
+  }, 20_000);
+
+  it('sends neuron frames and the patch notes over OSC', async () => {
+    await until('OSC frames', () => osc.messages.some((m) => m.address === '/axon/note'), 10_000);
+    const addresses = new Set(osc.messages.map((m) => m.address));
+    for (const neuron of ['a', 'b', 'c']) expect(addresses.has(`/axon/neuron/${neuron}`)).toBe(true);
+    expect(osc.problems).toEqual([]);
+  }, 20_000);
+
+  it('closes with every note released on MIDI out', async () => {
+    const heard: number[][] = [];
+    client.on('message', (e) => heard.push([e.message.type === 'cc' ? e.message.cc : -1]));
+    await rig.close();
+    await until('All Notes Off', () => heard.some(([cc]) => cc === 123), 3000);
+    expect(problems.filter((p) => !/JACK|jack/.test(p))).toEqual([]);
+  }, 10_000);
+});
