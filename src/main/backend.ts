@@ -229,6 +229,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.training.close();
+    this.drums.cancelPending();
     await this.drums.disconnect();
     await this.engine.stop();
   }

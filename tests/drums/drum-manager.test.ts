@@ -162,4 +162,17 @@ describe('drum manager', () => {
     await manager.testStrike(0, 64);
     expect(link.sent.at(-1)).toEqual({ kind: 'strike', drum: 0, velocity: 64 });
   });
+
+  it('without a board, a hit asked for later sounds on the kit at its time, not at once', async () => {
+    const events: LoggedEvent[] = [];
+    const manager = new DrumManager({ send: (e) => events.push(e) });
+    manager.hit(3, 90, performance.now() * 1000 + 40_000);
+    expect(events).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(events).toEqual([{ type: 'drum', drum: 3, velocity: 90 }]);
+    manager.hit(4, 90, performance.now() * 1000 + 40_000);
+    manager.cancelPending();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(events).toHaveLength(1);
+  });
 });

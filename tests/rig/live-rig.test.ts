@@ -5,7 +5,7 @@ import { Backend } from '../../src/main/backend';
 import { loadMidiBinding } from '../../src/main/midi/midi-binding';
 import { MidiPorts, type MidiInputEvent } from '../../src/main/midi/midi-ports';
 import { RtMidiBackend } from '../../src/main/midi/rtmidi-backend';
-import { LiveRig } from '../../src/main/rig/live-rig';
+import { ANSWER_CHANNEL, LiveRig } from '../../src/main/rig/live-rig';
 import { controlInputIndex } from '../../src/shared/inputs';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
 import { OscReceiver } from '../osc/osc-receiver';
@@ -38,6 +38,7 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
     rig = await LiveRig.start(backend, {
       midi: { input: null, ports: { pollMs: 100 } },
       osc: { targets: [{ host: '127.0.0.1', port: osc.port }], listen: null },
+      respond: { seed: 5, answerKind: 'note' },
       onProblem: (m) => problems.push(m),
     });
     client = new MidiPorts({ createBackend: () => new RtMidiBackend(loadMidiBinding(ROOT, { AXON_MIDI_BACKEND: 'jack' })), pollMs: 100, virtualName: 'Rig test' });
@@ -84,6 +85,29 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
     for (const neuron of ['a', 'b', 'c']) expect(addresses.has(`/axon/neuron/${neuron}`)).toBe(true);
     expect(osc.problems).toEqual([]);
   }, 20_000);
+
+  it('answers a phrase played into MIDI in, in its tempo, on MIDI out', async () => {
+    const out = client.openOutput('Axon Stage in');
+    await until('our input port to be seen', () => out.isOpen, 5000);
+    const heard: { note: number; time: number }[] = [];
+    client.on('message', (e) => e.message.type === 'noteOn' && e.message.channel === ANSWER_CHANNEL && heard.push({ note: e.message.note, time: e.time }));
+    const before = rig.answers;
+    // Two bars of eighth notes at 120 BPM.
+    const phrase = [60, 62, 64, 67, 69, 67, 64, 62, 60, 64, 67, 72, 67, 64, 62, 60];
+    for (const note of phrase) {
+      out.send([0x90, note, 96]);
+      await new Promise((r) => setTimeout(r, 250));
+      out.send([0x80, note, 0]);
+    }
+    await until('an answer', () => rig.answers > before, 8000);
+    // The answer (the varied echo of a young model) comes back on its own channel, in the call's pitch classes.
+    await until('answer notes on MIDI out', () => heard.length >= 4, 6000);
+    for (const h of heard) expect(phrase.map((p) => p % 12)).toContain(h.note % 12);
+    // On the call's grid: eighth notes at 120 BPM are 250 ms apart, the grid 125 ms.
+    const gaps = heard.slice(1).map((h, i) => h.time - heard[i].time);
+    for (const g of gaps) expect(Math.abs(g / 125 - Math.round(g / 125))).toBeLessThan(0.25);
+    expect(rig.status()).toContain(`answers ${rig.answers}`);
+  }, 30_000);
 
   it('closes with every note released on MIDI out', async () => {
     const heard: number[][] = [];

@@ -42,6 +42,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   private readonly openLink: (path: string) => BoardLink;
   private readonly sendMarginUs: number;
   private readonly onLinkState = (s: LinkState) => this.linkChanged(s);
+  private readonly kitTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly engine: VirtualDrumSink,
@@ -70,6 +71,12 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     this.update({ mode: 'connecting', port: path, board: null, lastError: null });
     this.setVirtual(true);
     link.start();
+  }
+
+  /** Forgets hits waiting for their time on the kit (the set is over). */
+  cancelPending(): void {
+    for (const t of this.kitTimers) clearTimeout(t);
+    this.kitTimers.clear();
   }
 
   async disconnect(): Promise<void> {
@@ -136,13 +143,23 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   }
 
   /**
-   * Strikes drum d so that it lands at host time `atUs` (microseconds on the link's clock;
-   * omitted: as soon as it can). A drum the board does not play sounds on the virtual kit at once.
+   * Strikes drum d so that it lands at host time `atUs` (microseconds on performance.now()'s
+   * clock, which the link uses; omitted: as soon as it can). A drum the board does not play
+   * sounds on the virtual kit, at `atUs` by a timer (a few ms of jitter).
    */
   hit(drum: number, velocity: number, atUs?: number): void {
     const link = this.link;
     if (!link || !this.onBoard(drum)) {
-      this.engine.send({ type: 'drum', drum, velocity });
+      const nowUs = link ? link.now() : performance.now() * 1000;
+      const wait = atUs === undefined ? 0 : (atUs - nowUs) / 1000;
+      if (wait <= 1) this.kit(drum, velocity);
+      else {
+        const timer = setTimeout(() => {
+          this.kitTimers.delete(timer);
+          this.kit(drum, velocity);
+        }, wait);
+        this.kitTimers.add(timer);
+      }
       return;
     }
     const now = link.now();
@@ -151,6 +168,14 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     const earliest = now + this.sendMarginUs;
     if (wanted < earliest && atUs !== undefined) this.update({ late: this.stateNow.late + 1 });
     link.strikeAt(drum, velocity, link.toDeviceTime(Math.max(wanted, earliest))).catch((err: unknown) => this.update({ lastError: toErrorPayload(err) }));
+  }
+
+  private kit(drum: number, velocity: number): void {
+    try {
+      this.engine.send({ type: 'drum', drum, velocity });
+    } catch (err) {
+      this.update({ lastError: toErrorPayload(err) });
+    }
   }
 
   /** A MIDI note: its drum (profile mapping over General MIDI), delayed by the lookahead so every drum lands together. */

@@ -9,6 +9,8 @@ import { MidiOut } from '../midi/midi-out';
 import { MidiPorts, type MidiPortsOptions, type MidiStatus, type PortHandle } from '../midi/midi-ports';
 import { startOscBridge, type OscBridge } from '../osc/osc-bridge';
 import type { OscEndpoint } from '../osc/osc-endpoint';
+import { CallAndResponse, type CallAndResponseOptions } from '../phrase/call-and-response';
+import type { Answer } from '../phrase/phrase';
 
 /** General MIDI's percussion channel: its notes strike the drums instead of playing the voice. */
 export const DRUM_CHANNEL = 10;
@@ -16,6 +18,12 @@ export const DRUM_CHANNEL = 10;
 const CLOCK_POLL_MS = 100;
 /** How often unavailable MIDI is tried again (the performer may start jackd mid-set). */
 const MIDI_RETRY_MS = 5000;
+/** How often call and response looks for a phrase's end. */
+const PHRASE_TICK_MS = 15;
+/** MIDI channel the answers' notes play on: apart from the patch's own notes, so a synth can voice them differently. */
+export const ANSWER_CHANNEL = 2;
+
+const hostSeconds = () => performance.now() / 1000;
 
 export interface LiveRigOptions {
   /** MIDI: virtual in and out ports always (when MIDI works), plus this input by name. */
@@ -24,6 +32,12 @@ export interface LiveRigOptions {
   hid?: JoystickManagerOptions | null;
   /** OSC out to these receivers, and in on `listen` (null: no input). */
   osc?: { targets: readonly OscEndpoint[]; listen: OscEndpoint | null } | null;
+  /**
+   * Call and response: phrases played into MIDI in (notes, and percussion-channel drum notes)
+   * answered on MIDI out and the drums. The patch's own notes and drums are never calls: the
+   * rig would answer itself.
+   */
+  respond?: Partial<CallAndResponseOptions> | null;
   /** Things that went wrong and were survived (a port gone, a bad datagram...), for a log line. */
   onProblem?: (message: string) => void;
 }
@@ -46,6 +60,10 @@ export class LiveRig {
   private joysticks: JoystickManager | null = null;
   private detachJoysticks: (() => void) | null = null;
   private osc: OscBridge | null = null;
+  private responder: CallAndResponse | null = null;
+  private phraseTimer: NodeJS.Timeout | null = null;
+  private readonly answerTimers = new Set<NodeJS.Timeout>();
+  answers = 0;
   private readonly problem: (message: string) => void;
   private readonly onOut = (n: Notice) => {
     if (n.type === 'out') this.midiOut?.play(n.event);
@@ -63,6 +81,7 @@ export class LiveRig {
     if (o.midi) rig.startMidi(o.midi.input, o.midi.ports);
     if (o.hid) rig.startJoysticks(o.hid);
     if (o.osc) await rig.startOsc(o.osc);
+    if (o.respond) rig.startResponder(o.respond);
     return rig;
   }
 
@@ -85,6 +104,7 @@ export class LiveRig {
     midi.on('message', ({ message, time }) => {
       this.clock.handle(message, time);
       this.play(message);
+      if (message.type === 'noteOn') this.listen({ time: time / 1000, note: message.note, velocity: message.velocity, source: message.channel === DRUM_CHANNEL ? 'drum' : 'midi' });
     });
     midi.start();
     this.midiRetryTimer = setInterval(() => midi.retry(), MIDI_RETRY_MS);
@@ -133,6 +153,48 @@ export class LiveRig {
     }
   }
 
+  private startResponder(o: Partial<CallAndResponseOptions>): void {
+    const responder = new CallAndResponse(o);
+    this.responder = responder;
+    responder.on('answer', (answer) => this.playAnswer(answer));
+    this.clock.on('tempo', (bpm) => responder.setTempo({ bpm, beatTime: hostSeconds() }));
+    this.clock.on('lock', (locked) => {
+      if (!locked) responder.setTempo(null);
+    });
+    this.phraseTimer = setInterval(() => {
+      try {
+        responder.tick(hostSeconds());
+      } catch (err) {
+        this.report(err as Error);
+      }
+    }, PHRASE_TICK_MS);
+  }
+
+  private listen(onset: Parameters<CallAndResponse['onset']>[0]): void {
+    try {
+      this.responder?.onset(onset);
+    } catch (err) {
+      this.report(err as Error);
+    }
+  }
+
+  /** Drums are scheduled on the board's clock at once; notes wait on a timer for their time. */
+  private playAnswer(answer: Answer): void {
+    this.answers++;
+    const now = hostSeconds();
+    for (const e of answer.events) {
+      if (e.kind === 'drum') {
+        this.backend.drums.hit(e.drum, e.velocity, e.time * 1e6);
+        continue;
+      }
+      const timer = setTimeout(() => {
+        this.answerTimers.delete(timer);
+        this.midiOut?.noteOn(ANSWER_CHANNEL, e.note, e.velocity, e.duration * 1000);
+      }, Math.max(0, (e.time - now) * 1000));
+      this.answerTimers.add(timer);
+    }
+  }
+
   private startJoysticks(o: JoystickManagerOptions): void {
     const joysticks = new JoystickManager(o);
     this.joysticks = joysticks;
@@ -177,6 +239,7 @@ export class LiveRig {
       const on = joysticks.devices.filter((d) => joysticks.isConnected(d.id));
       lines.push(on.length === 0 ? 'joystick none' : `joystick ${on.map((d) => d.product || d.id).join(', ')}`);
     }
+    if (this.responder) lines.push(`answers ${this.answers}`);
     if (this.osc) {
       const s = this.osc.status();
       lines.push(`osc${s.listening ? ` in ${s.listening}` : ''}${s.targets.length ? ` out ${s.targets.join(',')}` : ''} (${s.packetsIn} in, ${s.packetsOut} out, ${s.errors} errors)`);
@@ -188,6 +251,9 @@ export class LiveRig {
   async close(): Promise<void> {
     if (this.clockTimer) clearInterval(this.clockTimer);
     if (this.midiRetryTimer) clearInterval(this.midiRetryTimer);
+    if (this.phraseTimer) clearInterval(this.phraseTimer);
+    for (const t of this.answerTimers) clearTimeout(t);
+    this.answerTimers.clear();
     this.backend.off('notice', this.onOut);
     this.midiOut?.close();
     this.midi?.stop();

@@ -50,7 +50,7 @@ export const perform: Command = {
   name: 'perform',
   summary: 'run the rig without a window: engine, audio, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
   usage:
-    'axon perform --patch <p> [--audio auto|none|<device>|naudiodon:<device>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+    'axon perform --patch <p> [--audio auto|none|<device>|naudiodon:<device>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
@@ -62,6 +62,9 @@ export const perform: Command = {
         hid: { type: 'string' },
         osc: { type: 'string', multiple: true },
         'osc-in': { type: 'string' },
+        respond: { type: 'boolean' },
+        temperature: { type: 'string' },
+        density: { type: 'string' },
         seconds: { type: 'string' },
         rate: { type: 'string' },
         block: { type: 'string' },
@@ -84,6 +87,10 @@ export const perform: Command = {
     const oscIn = values['osc-in'];
     const oscListen = oscIn === 'none' ? null : oscIn !== undefined ? endpointFlag('osc-in', oscIn, OSC_DEFAULT_LISTEN.port) : oscTargets.length > 0 ? OSC_DEFAULT_LISTEN : null;
     const osc = oscTargets.length > 0 || oscListen !== null ? { targets: oscTargets, listen: oscListen } : null;
+    if ((values.temperature !== undefined || values.density !== undefined) && !values.respond) throw axonError('cli_usage', '--temperature and --density apply with --respond');
+    const respond = values.respond
+      ? { temperature: numberFlag('temperature', values.temperature, 1, 0, 10), density: numberFlag('density', values.density, 1, 0, 2), seed: seed ?? 1 }
+      : null;
 
     const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     let latest: Telemetry | null = null;
@@ -102,6 +109,7 @@ export const perform: Command = {
         midi: { input: midiIn ?? null },
         hid: hid === 'auto' ? {} : null,
         osc,
+        respond,
         onProblem: (message) => stdio.err(`axon perform: ${message}`),
       });
       stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);
