@@ -5,6 +5,7 @@ import { Backend } from '../../src/main/backend';
 import { loadMidiBinding } from '../../src/main/midi/midi-binding';
 import { MidiPorts, type MidiInputEvent } from '../../src/main/midi/midi-ports';
 import { RtMidiBackend } from '../../src/main/midi/rtmidi-backend';
+import type { Answer } from '../../src/main/phrase/phrase';
 import { ANSWER_CHANNEL, LiveRig } from '../../src/main/rig/live-rig';
 import { controlInputIndex } from '../../src/shared/inputs';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
@@ -17,6 +18,8 @@ import { until } from '../support/until';
 // (the JACK build of the MIDI addon) and OSC over UDP: another program's view of Axon Stage.
 
 const linux = process.platform === 'linux';
+// Not the default "Axon Stage": other tests (axon perform) may run a rig on the same JACK server.
+const VIRTUAL = 'Rig under test';
 
 describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
   let jack: { stop(): Promise<void> } | null = null;
@@ -36,7 +39,7 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
     await backend.loadPatchFile('neural-midi');
     osc = await OscReceiver.open();
     rig = await LiveRig.start(backend, {
-      midi: { input: null, ports: { pollMs: 100 } },
+      midi: { input: null, ports: { pollMs: 100, virtualName: VIRTUAL } },
       osc: { targets: [{ host: '127.0.0.1', port: osc.port }], listen: null },
       respond: { seed: 5, answerKind: 'note' },
       onProblem: (m) => problems.push(m),
@@ -53,10 +56,10 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
     await jack?.stop();
   });
 
-  it("offers virtual ports; the patch's notes come out of \"Axon Stage out\"", async () => {
+  it("offers virtual ports; the patch's notes come out of its virtual output", async () => {
     const heard: MidiInputEvent[] = [];
     client.on('message', (e) => heard.push(e));
-    const input = client.openInput('Axon Stage out');
+    const input = client.openInput(`${VIRTUAL} out`);
     await until('our output port to be seen', () => input.isOpen, 5000);
     // neural-midi's comparator fires notes on its own within a few seconds.
     await until('a note from the patch', () => heard.some((e) => e.message.type === 'noteOn'), 10_000);
@@ -67,7 +70,7 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
 
   it('plays MIDI in: notes set the midi inputs, percussion-channel notes strike the drums', async () => {
     const noteOn = vi.spyOn(backend.drums, 'noteOn');
-    const out = client.openOutput('Axon Stage in');
+    const out = client.openOutput(`${VIRTUAL} in`);
     await until('our input port to be seen', () => out.isOpen, 5000);
     await new Promise((r) => setTimeout(r, 100));
     out.send([0x90, 72, 100]);
@@ -87,11 +90,12 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
   }, 20_000);
 
   it('answers a phrase played into MIDI in, in its tempo, on MIDI out', async () => {
-    const out = client.openOutput('Axon Stage in');
+    const out = client.openOutput(`${VIRTUAL} in`);
     await until('our input port to be seen', () => out.isOpen, 5000);
     const heard: { note: number; time: number }[] = [];
     client.on('message', (e) => e.message.type === 'noteOn' && e.message.channel === ANSWER_CHANNEL && heard.push({ note: e.message.note, time: e.time }));
-    const before = rig.answers;
+    const answers: Answer[] = [];
+    rig.on('answer', (a) => answers.push(a));
     // Two bars of eighth notes at 120 BPM.
     const phrase = [60, 62, 64, 67, 69, 67, 64, 62, 60, 64, 67, 72, 67, 64, 62, 60];
     for (const note of phrase) {
@@ -99,13 +103,19 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
       await new Promise((r) => setTimeout(r, 250));
       out.send([0x80, note, 0]);
     }
-    await until('an answer', () => rig.answers > before, 8000);
-    // The answer (the varied echo of a young model) comes back on its own channel, in the call's pitch classes.
-    await until('answer notes on MIDI out', () => heard.length >= 4, 6000);
-    for (const h of heard) expect(phrase.map((p) => p % 12)).toContain(h.note % 12);
-    // On the call's grid: eighth notes at 120 BPM are 250 ms apart, the grid 125 ms.
-    const gaps = heard.slice(1).map((h, i) => h.time - heard[i].time);
-    for (const g of gaps) expect(Math.abs(g / 125 - Math.round(g / 125))).toBeLessThan(0.25);
+    const answer = await until('an answer', () => answers[0], 8000);
+    // In the call's tempo, every event on its 16th grid, in its pitch classes.
+    expect(Math.abs(answer.bpm - 120)).toBeLessThan(6);
+    const step = 60 / answer.bpm / 4;
+    for (const e of answer.events) {
+      expect(Math.abs((e.time - answer.start) / step - Math.round((e.time - answer.start) / step))).toBeLessThan(1e-6);
+      if (e.kind === 'note') expect(phrase.map((p) => p % 12)).toContain(e.note % 12);
+    }
+    const notes = answer.events.flatMap((e) => (e.kind === 'note' ? [e.note] : []));
+    expect(notes.length).toBeGreaterThan(3);
+    // And every one of them reaches MIDI out on the answer channel.
+    await until('the answer on MIDI out', () => heard.length >= notes.length, 8000);
+    expect(heard.map((h) => h.note)).toEqual(notes);
     expect(rig.status()).toContain(`answers ${rig.answers}`);
   }, 30_000);
 

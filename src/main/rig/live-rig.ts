@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { Notice } from '../../shared/api';
 import type { AxonError } from '../../shared/errors';
 import type { Backend } from '../backend';
@@ -48,7 +49,7 @@ export interface LiveRigOptions {
  * and out. Every device may be missing or vanish mid-set: each says so and the rest plays on.
  * Main thread only.
  */
-export class LiveRig {
+export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
   private midi: MidiPorts | null = null;
   private midiOut: MidiOut | null = null;
   private midiInput: PortHandle | null = null;
@@ -73,6 +74,7 @@ export class LiveRig {
     private readonly backend: Backend,
     o: LiveRigOptions,
   ) {
+    super();
     this.problem = o.onProblem ?? (() => undefined);
   }
 
@@ -181,6 +183,7 @@ export class LiveRig {
   /** Drums are scheduled on the board's clock at once; notes wait on a timer for their time. */
   private playAnswer(answer: Answer): void {
     this.answers++;
+    this.emit('answer', answer);
     const now = hostSeconds();
     for (const e of answer.events) {
       if (e.kind === 'drum') {
