@@ -42,7 +42,7 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
       midi: { input: null, ports: { pollMs: 100, virtualName: VIRTUAL } },
       osc: { targets: [{ host: '127.0.0.1', port: osc.port }], listen: null },
       respond: { seed: 5, answerKind: 'note' },
-      onProblem: (m) => problems.push(m),
+      onProblem: (e) => problems.push(e.message),
     });
     client = new MidiPorts({ createBackend: () => new RtMidiBackend(loadMidiBinding(ROOT, { AXON_MIDI_BACKEND: 'jack' })), pollMs: 100, virtualName: 'Rig test' });
     client.start();

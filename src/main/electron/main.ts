@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { answer } from '../../shared/api';
+import { toErrorPayload } from '../../shared/errors';
 import { Backend } from '../backend';
+import { LiveRig } from '../rig/live-rig';
 import { packTelemetry } from '../server/web-bridge';
 import { WINDOW_WEB_PREFERENCES } from '../security';
 
@@ -37,13 +39,18 @@ async function main(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send('axon:notice', notice);
   });
   await backend.loadPatch(DEFAULT_PATCH).catch((err: unknown) => console.error(err instanceof Error ? err.message : err));
+  // MIDI (virtual ports) and USB joysticks from the start; what is missing shows in the error banner.
+  const rig = await LiveRig.start(backend, { midi: { input: null }, hid: {}, onProblem: (err) => backend.emit('notice', { type: 'error', error: toErrorPayload(err) }) });
 
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl) await win.loadURL(devUrl);
   else await win.loadFile(path.join(__dirname, '../renderer/index.html'));
 
   app.on('window-all-closed', () => {
-    void backend.close().finally(() => app.quit());
+    void rig
+      .close()
+      .then(() => backend.close())
+      .finally(() => app.quit());
   });
 }
 

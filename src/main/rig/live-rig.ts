@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Notice } from '../../shared/api';
-import type { AxonError } from '../../shared/errors';
+import { AxonError } from '../../shared/errors';
 import type { Backend } from '../backend';
 import { JoystickInputRouter } from '../hid/joystick-input-router';
 import { JoystickManager, type JoystickManagerOptions } from '../hid/joystick-manager';
@@ -24,6 +24,9 @@ const PHRASE_TICK_MS = 15;
 /** MIDI channel the answers' notes play on: apart from the patch's own notes, so a synth can voice them differently. */
 export const ANSWER_CHANNEL = 2;
 
+/** A few JACK periods (5.3 ms at 256 frames) for the last messages to leave. */
+const NOTES_OFF_FLUSH_MS = 50;
+
 const hostSeconds = () => performance.now() / 1000;
 
 export interface LiveRigOptions {
@@ -39,8 +42,8 @@ export interface LiveRigOptions {
    * rig would answer itself.
    */
   respond?: Partial<CallAndResponseOptions> | null;
-  /** Things that went wrong and were survived (a port gone, a bad datagram...), for a log line. */
-  onProblem?: (message: string) => void;
+  /** Things that went wrong and were survived (a port gone, a bad datagram...), for a log line or the UI. */
+  onProblem?: (error: Error) => void;
 }
 
 /**
@@ -65,7 +68,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
   private phraseTimer: NodeJS.Timeout | null = null;
   private readonly answerTimers = new Set<NodeJS.Timeout>();
   answers = 0;
-  private readonly problem: (message: string) => void;
+  private readonly problem: (error: Error) => void;
   private readonly onOut = (n: Notice) => {
     if (n.type === 'out') this.midiOut?.play(n.event);
   };
@@ -87,8 +90,8 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
     return rig;
   }
 
-  private report(err: AxonError | Error): void {
-    this.problem(err.message);
+  private report(err: Error): void {
+    this.problem(err);
   }
 
   private startMidi(input: string | null, options?: MidiPortsOptions): void {
@@ -214,7 +217,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
       targets: o.targets,
       listen: o.listen,
       beats: { onBeat: (listener) => this.onBeat(listener) },
-      onProblem: (e, suppressed) => this.problem(suppressed > 0 ? `${e.message} (and ${suppressed} more)` : e.message),
+      onProblem: (e, suppressed) => this.problem(suppressed > 0 ? new AxonError(e.code, `${e.message} (and ${suppressed} more)`, e.details) : e),
     });
   }
 
@@ -258,7 +261,11 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
     for (const t of this.answerTimers) clearTimeout(t);
     this.answerTimers.clear();
     this.backend.off('notice', this.onOut);
-    this.midiOut?.close();
+    if (this.midiOut) {
+      this.midiOut.close();
+      // The notes-off must leave before the port closes: JACK sends on its next periods.
+      await new Promise((resolve) => setTimeout(resolve, NOTES_OFF_FLUSH_MS));
+    }
     this.midi?.stop();
     this.detachJoysticks?.();
     await this.joysticks?.stop();

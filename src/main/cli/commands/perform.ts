@@ -110,7 +110,7 @@ export const perform: Command = {
         hid: hid === 'auto' ? {} : null,
         osc,
         respond,
-        onProblem: (message) => stdio.err(`axon perform: ${message}`),
+        onProblem: (error) => stdio.err(`axon perform: ${error.message}`),
       });
       stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);
       statusTimer = setInterval(

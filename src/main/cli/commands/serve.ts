@@ -1,7 +1,8 @@
 import { Backend } from '../../backend';
 import { startBridge } from '../../server/web-bridge';
 import { ensureRendererBuilt } from '../../server/renderer-build';
-import { axonError } from '../../../shared/errors';
+import { axonError, toErrorPayload } from '../../../shared/errors';
+import { LiveRig } from '../../rig/live-rig';
 import type { AudioOutputChoice } from '../../../shared/worker-messages';
 import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../shared/engine-config';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
@@ -36,6 +37,7 @@ export const serve: Command = {
     try {
       await backend.loadPatchFile(values.patch ?? 'dual-neuron');
       const bridge = await startBridge({ backend, staticDir, host: values.host, port });
+      const rig = await LiveRig.start(backend, { midi: { input: null }, hid: {}, onProblem: (err) => backend.emit('notice', { type: 'error', error: toErrorPayload(err) }) });
       const sink = backend.engine.sink;
       stdio.out(`Axon Stage is serving ${bridge.url} (Ctrl-C to stop)`);
       stdio.out(sink.sink === 'clock' ? `audio: none (${sink.detail})` : `audio: ${sink.sink}, device ${sink.device}`);
@@ -43,6 +45,7 @@ export const serve: Command = {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
+      await rig.close();
       await bridge.close();
     } finally {
       await backend.close();
