@@ -52,3 +52,18 @@ describe('axon perform', () => {
     }, 60_000);
   });
 });
+
+describe('axon devices', () => {
+  it('lists what it finds of MIDI, joysticks and drum boards, and says why a kind is unavailable', async () => {
+    const r = await runAxon(DATA, 'devices', '--json');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Record<'midi' | 'joysticks' | 'drumBoards', { status: string }>;
+    expect(Object.keys(report)).toEqual(['midi', 'joysticks', 'drumBoards']);
+    for (const kind of Object.values(report)) expect(kind.status.length).toBeGreaterThan(0);
+    const text = await runAxon(DATA, 'devices');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^MIDI/m);
+    expect(text.stdout).toMatch(/^Joysticks:/m);
+    expect(text.stdout).toMatch(/^Drum boards:/m);
+  });
+});

@@ -84,9 +84,9 @@ beforeAll(async () => {
   // A game controller the test can plug in and move: the page reads it through the real
   // Gamepad API entry point (navigator.getGamepads), which headless chromium has no device for.
   await page.addInitScript(() => {
-    const w = window as unknown as { __testPad: unknown };
+    const w = globalThis as unknown as { __testPad: unknown; navigator: object };
     w.__testPad = null;
-    Object.defineProperty(navigator, 'getGamepads', { value: () => [w.__testPad] });
+    Object.defineProperty(w.navigator, 'getGamepads', { value: () => [w.__testPad] });
   });
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
@@ -285,7 +285,7 @@ describe('performing with the dual-neuron patch', () => {
   it('plays the joystick inputs from a game controller', async () => {
     const buttons = Array.from({ length: 16 }, (_, i) => ({ pressed: i === 2, value: i === 2 ? 1 : 0 }));
     await page.evaluate((b) => {
-      (window as unknown as { __testPad: unknown }).__testPad = { id: 'Test Pad (STANDARD GAMEPAD)', connected: true, axes: [-1, 1, 0, 0], buttons: b };
+      (globalThis as unknown as { __testPad: unknown }).__testPad = { id: 'Test Pad (STANDARD GAMEPAD)', connected: true, axes: [-1, 1, 0, 0], buttons: b };
     }, buttons);
     await page.getByTestId('gamepad').waitFor({ state: 'visible', timeout: 3000 });
     expect(await page.getByTestId('gamepad').textContent()).toBe('gamepad: Test Pad (STANDARD GAMEPAD)');
@@ -293,7 +293,7 @@ describe('performing with the dual-neuron patch', () => {
     // Button 3 of the pad is the joystick's button 3 (input slot 3 + 2).
     expect(latest().inputs[5]).toBe(1);
     await page.evaluate(() => {
-      (window as unknown as { __testPad: unknown }).__testPad = null;
+      (globalThis as unknown as { __testPad: unknown }).__testPad = null;
     });
     await page.getByTestId('gamepad').waitFor({ state: 'detached', timeout: 3000 });
   });

@@ -2,6 +2,7 @@ import { AxonError, axonError, type ErrorCode } from '../../shared/errors';
 import { stdio, type Command } from './command';
 import { bench } from './commands/bench';
 import { conceptor } from './commands/conceptor';
+import { devices } from './commands/devices';
 import { docs } from './commands/docs';
 import { drums } from './commands/drums';
 import { patches } from './commands/patches';
@@ -11,7 +12,7 @@ import { serve } from './commands/serve';
 import { sinenet } from './commands/sinenet';
 import { validate } from './commands/validate';
 
-const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform];
+const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform, devices];
 /** Errors in what was typed (exit 2) rather than failures of the work (exit 1). */
 const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found']);
 
