@@ -4,6 +4,7 @@ import { matchPortName, MidiPorts, type MidiInputEvent } from '../../src/main/mi
 
 class FakeBackend implements MidiBackend {
   readonly kind = 'fake';
+  alive = true;
   inputs: string[] = [];
   outputs: string[] = [];
   readonly handlers = new Map<string, InputHandler>();
@@ -11,6 +12,7 @@ class FakeBackend implements MidiBackend {
   failOpen = new Set<string>();
 
   inputNames(): string[] {
+    if (!this.alive) throw new Error('the JACK server stopped');
     return [...this.inputs];
   }
   outputNames(): string[] {
@@ -172,6 +174,28 @@ describe('MidiPorts', () => {
     const midi = new MidiPorts();
     expect(() => midi.start()).not.toThrow();
     expect(['available', 'unavailable']).toContain(midi.status.state);
+    midi.stop();
+  });
+
+  it('when the MIDI system dies (jackd stops), drops every port, says unavailable, and reopens them on retry', () => {
+    const backend = new FakeBackend();
+    backend.inputs = ['Keys'];
+    const midi = new MidiPorts({ createBackend: () => backend });
+    const closed: string[] = [];
+    midi.on('closed', (p) => closed.push(p.name));
+    midi.start();
+    const keys = midi.openInput('Keys');
+    const virtualOut = midi.openVirtualOutput();
+    expect(keys.isOpen && virtualOut.isOpen).toBe(true);
+    backend.alive = false;
+    midi.poll();
+    expect(midi.status.state).toBe('unavailable');
+    expect(keys.isOpen || virtualOut.isOpen).toBe(false);
+    expect(closed.sort()).toEqual(['Axon Stage out', 'Keys']);
+    backend.alive = true;
+    midi.retry();
+    expect(midi.status.state).toBe('available');
+    expect(keys.isOpen && virtualOut.isOpen).toBe(true);
     midi.stop();
   });
 });

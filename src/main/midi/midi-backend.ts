@@ -8,6 +8,8 @@ import type { Milliseconds } from '../../shared/units';
 export interface MidiBackend {
   /** "jack" | "system" | a fake's name: shown in the status. */
   readonly kind: string;
+  /** False when the MIDI system behind it has gone (a JACK server stopped); absent: always there. */
+  readonly alive?: boolean;
   inputNames(): string[];
   outputNames(): string[];
   /** Opens the input port of that exact name. */

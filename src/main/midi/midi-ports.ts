@@ -234,8 +234,17 @@ export class MidiPorts extends EventEmitter<MidiPortsEvents> {
       lists = { inputs: backend.inputNames(), outputs: backend.outputNames() };
       this.listProblem = false;
     } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (backend.alive === false) {
+        // The MIDI system itself went away (jackd stopped): every port is dead. Drop them all and
+        // wait for retry() to find it again; wanted ports reopen then.
+        for (const w of this.wanted) if (w.port) this.drop(w, axonError('midi_port_lost', w.kind, w.name ?? w.query));
+        this.backend = null;
+        this.setStatus({ state: 'unavailable', error: axonError('midi_unavailable', reason) });
+        return;
+      }
       // A listing failure is reported once; ports stay as they are until a listing works.
-      if (!this.listProblem) this.emit('problem', axonError('midi_unavailable', `cannot list ports (${err instanceof Error ? err.message : String(err)})`));
+      if (!this.listProblem) this.emit('problem', axonError('midi_unavailable', `cannot list ports (${reason})`));
       this.listProblem = true;
       return;
     }

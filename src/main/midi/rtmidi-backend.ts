@@ -1,6 +1,6 @@
 import type { Milliseconds } from '../../shared/units';
 import type { InputHandler, MidiBackend, MidiInputPort, MidiOutputPort } from './midi-backend';
-import { loadMidiBinding, type LoadedMidiBinding, type NativeMidiInput, type NativeMidiOutput } from './midi-binding';
+import { jackServerRunning, loadMidiBinding, type LoadedMidiBinding, type NativeMidiInput, type NativeMidiOutput } from './midi-binding';
 
 /**
  * A message's host time is rebuilt from RtMidi's per-port deltas (driver timestamps: JACK frame
@@ -10,6 +10,16 @@ import { loadMidiBinding, type LoadedMidiBinding, type NativeMidiInput, type Nat
  * stall or a driver clock drifting apart re-anchors it at arrival).
  */
 const MAX_LAG_MS = 100;
+
+/**
+ * Ports whose JACK server died under them. RtMidi crashes the process when such a client is
+ * destroyed, and the garbage collector would destroy it: they are kept here, unreachable for
+ * it, for the life of the process.
+ */
+const DEAD_CLIENTS: (NativeMidiInput | NativeMidiOutput)[] = [];
+
+/** Whether ports died with their JACK server (the process should then end with process.exit(), which runs no finalizers). */
+export const deadMidiClients = (): number => DEAD_CLIENTS.length;
 
 function indexOf(port: NativeMidiInput | NativeMidiOutput, name: string): number {
   const count = port.getPortCount();
@@ -42,11 +52,25 @@ export class RtMidiBackend implements MidiBackend {
     }
   }
 
+  /**
+   * False once a JACK build's server has gone: its clients are then dead, and RtMidi crashes the
+   * process (SIGSEGV) when one is closed, so they are dropped without a call.
+   */
+  get alive(): boolean {
+    return this.kind !== 'jack' || jackServerRunning();
+  }
+
+  private check(): void {
+    if (!this.alive) throw new Error('the JACK server stopped');
+  }
+
   inputNames(): string[] {
+    this.check();
     return this.loaded.binding.getInputPortNames();
   }
 
   outputNames(): string[] {
+    this.check();
     return this.loaded.binding.getOutputPortNames();
   }
 
@@ -69,6 +93,7 @@ export class RtMidiBackend implements MidiBackend {
   private input(onMessage: InputHandler, open: (port: NativeMidiInput) => void): MidiInputPort {
     let last: Milliseconds | null = null;
     let closed = false;
+    this.check();
     const port = new this.loaded.binding.Input((deltaSeconds, message) => {
       if (closed) return;
       const arrival = this.now();
@@ -89,6 +114,7 @@ export class RtMidiBackend implements MidiBackend {
       close: () => {
         if (closed) return;
         closed = true;
+        if (!this.alive) return void DEAD_CLIENTS.push(port);
         port.closePort();
         port.destroy();
       },
@@ -96,6 +122,7 @@ export class RtMidiBackend implements MidiBackend {
   }
 
   private output(open: (port: NativeMidiOutput) => void): MidiOutputPort {
+    this.check();
     const port = new this.loaded.binding.Output();
     try {
       open(port);
@@ -106,11 +133,14 @@ export class RtMidiBackend implements MidiBackend {
     let closed = false;
     return {
       send: (bytes) => {
-        if (!closed) port.sendMessage(Buffer.from(bytes));
+        if (closed) return;
+        this.check();
+        port.sendMessage(Buffer.from(bytes));
       },
       close: () => {
         if (closed) return;
         closed = true;
+        if (!this.alive) return void DEAD_CLIENTS.push(port);
         port.closePort();
         port.destroy();
       },

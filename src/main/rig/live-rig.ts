@@ -98,11 +98,10 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
     const midi = new MidiPorts(options);
     this.midi = midi;
     this.midiInputQuery = input;
-    let unavailableReported = false;
     midi.on('status', (s) => {
+      // Retries repeat 'unavailable': say it once per fall.
+      if (s.state === 'unavailable' && this.midiStatus.state !== 'unavailable') this.report(s.error);
       this.midiStatus = s;
-      if (s.state === 'unavailable' && !unavailableReported) this.report(s.error);
-      unavailableReported ||= s.state === 'unavailable';
       if (s.state === 'available') this.openMidiPorts();
     });
     midi.on('problem', (e) => this.report(e));

@@ -4,6 +4,7 @@ import { decodeTelemetry, type Telemetry } from '../../../shared/telemetry';
 import type { AudioOutputChoice } from '../../../shared/worker-messages';
 import { Backend } from '../../backend';
 import { OSC_DEFAULT_LISTEN, parseEndpoint, type OscEndpoint } from '../../osc/osc-endpoint';
+import { deadMidiClients } from '../../midi/rtmidi-backend';
 import { LiveRig } from '../../rig/live-rig';
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
@@ -137,6 +138,9 @@ export const perform: Command = {
       await backend.close();
     }
     stdio.out('stopped: drum motors released, MIDI notes off');
+    // MIDI ports that died with a JACK server must never be finalized (RtMidi would crash the
+    // process on the way out): leave without running finalizers.
+    if (deadMidiClients() > 0) process.exit(0);
     return 0;
   },
 };
