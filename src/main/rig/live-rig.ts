@@ -11,7 +11,7 @@ import { MidiPorts, type MidiPortsOptions, type MidiStatus, type PortHandle } fr
 import { startOscBridge, type OscBridge } from '../osc/osc-bridge';
 import type { OscEndpoint } from '../osc/osc-endpoint';
 import { CallAndResponse, type CallAndResponseOptions } from '../phrase/call-and-response';
-import type { Answer } from '../phrase/phrase';
+import type { Answer, Phrase } from '../phrase/phrase';
 
 /** General MIDI's percussion channel: its notes strike the drums instead of playing the voice. */
 export const DRUM_CHANNEL = 10;
@@ -52,7 +52,7 @@ export interface LiveRigOptions {
  * and out. Every device may be missing or vanish mid-set: each says so and the rest plays on.
  * Main thread only.
  */
-export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
+export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
   private midi: MidiPorts | null = null;
   private midiOut: MidiOut | null = null;
   private midiInput: PortHandle | null = null;
@@ -160,7 +160,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
   private startResponder(o: Partial<CallAndResponseOptions>): void {
     const responder = new CallAndResponse(o);
     this.responder = responder;
-    responder.on('answer', (answer) => this.playAnswer(answer));
+    responder.on('answer', (answer, call) => this.playAnswer(answer, call));
     this.clock.on('tempo', (bpm) => responder.setTempo({ bpm, beatTime: hostSeconds() }));
     this.clock.on('lock', (locked) => {
       if (!locked) responder.setTempo(null);
@@ -183,9 +183,9 @@ export class LiveRig extends EventEmitter<{ answer: [Answer] }> {
   }
 
   /** Drums are scheduled on the board's clock at once; notes wait on a timer for their time. */
-  private playAnswer(answer: Answer): void {
+  private playAnswer(answer: Answer, call: Phrase): void {
     this.answers++;
-    this.emit('answer', answer);
+    this.emit('answer', answer, call);
     const now = hostSeconds();
     for (const e of answer.events) {
       if (e.kind === 'drum') {
