@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { AudioCapture, AxonApi, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
-import { axonError, toErrorPayload, type AxonError } from '../shared/errors';
+import { axonError, toErrorPayload, withDetails, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
-import type { Patch } from '../shared/patch/schema';
+import type { Patch, PatchMapping } from '../shared/patch/schema';
+import { checkPatch } from '../shared/patch/validate';
+import type { LoggedEvent } from '../shared/events';
+import { MappingLearner } from './mapping-learner';
 import { EngineHost, type EngineHostOptions } from './engine/engine-host';
 import { loadPatchAssets, readPlayablePatch } from './patches/patch-assets';
 import { listPatches } from './patches/patch-library';
@@ -31,6 +34,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private state: EngineState | null = null;
   private layout: PatchLayout | null = null;
   private readonly values = new Map<string, number>();
+  private assets: PatchAssets | null = null;
+  private readonly learner = new MappingLearner();
   private timer: NodeJS.Timeout | null = null;
   private lastTelemetryFrame = -1;
   private reportedDrops = 0;
@@ -51,6 +56,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       if (event.type === 'drum' && this.drums.playsBoard) this.drums.hit(event.drum, event.velocity, engine.frameTimeUs(event.frame));
       this.emit('notice', { type: 'out', event });
     });
+    engine.on('control', (event) => this.observeControl(event));
     engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
     engine.on('sink', (audio) => this.emit('notice', { type: 'audio', audio }));
     this.training = new TrainingJobs(engine.sampleRate);
@@ -96,7 +102,10 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     const layout = layoutPatch(patch);
     const seed = this.seedOverride ?? patch.seed ?? 1;
     await this.engine.load(layout, name, seed, assets);
+    // A new patch ends learning; its own notice (below) says so.
+    this.learner.cancel();
     this.layout = layout;
+    this.assets = assets;
     this.values.clear();
     for (const p of layout.params) this.values.set(p.id, p.initial);
     const state: EngineState = {
@@ -110,6 +119,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       sources: layout.sources.map((s) => ({ id: s.id, type: s.source.type })),
       neurons: layout.neurons.map((n) => ({ id: n.id, activation: n.activation, learns: n.learn !== null })),
       params: [],
+      mappings: [],
+      learning: null,
     };
     this.state = state;
     this.emit('notice', { type: 'patch', state: this.snapshotState(state) });
@@ -119,7 +130,79 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private snapshotState(state: EngineState): EngineState {
     const layout = this.layout;
     const params = layout ? layout.params.map((p) => ({ ...p.spec, id: p.id, value: this.values.get(p.id) ?? p.initial })) : [];
-    return { ...state, params, audio: { ...this.engine.sink } };
+    return { ...state, params, audio: { ...this.engine.sink }, mappings: this.currentMappings(), learning: this.learner.target };
+  }
+
+  /** The patch's mappings with what setParam changed of their own parameters folded in. */
+  private currentMappings(): PatchMapping[] {
+    const layout = this.layout;
+    if (!layout) return [];
+    const changed = (id: string): number | undefined => {
+      const slot = layout.slotOf.get(id);
+      const v = this.values.get(id);
+      return slot === undefined || v === undefined || v === layout.params[slot].initial ? undefined : v;
+    };
+    return (layout.patch.mappings ?? []).map((m, i) => {
+      const out: PatchMapping = { ...m };
+      for (const key of ['min', 'max', 'curve', 'smoothing'] as const) {
+        const v = changed(`mappings.${i}.${key}`);
+        if (v !== undefined) out[key] = v;
+      }
+      const rate = changed(`mappings.${i}.rate`);
+      if (m.lfo && rate !== undefined) out.lfo = { ...m.lfo, rate };
+      return out;
+    });
+  }
+
+  /**
+   * Reloads the playing patch with other mappings (the engine swaps patches with a short fade).
+   * Parameters moved since the patch loaded are sent again, so a live tweak survives; mapping
+   * indices may change, so their own parameters travel inside the mappings instead.
+   */
+  async setMappings(mappings: PatchMapping[]): Promise<EngineState> {
+    const layout = this.requireLayout();
+    const state = this.state as EngineState;
+    const patch: Patch = { ...layout.patch, mappings: mappings.length > 0 ? mappings : undefined };
+    const check = checkPatch(patch);
+    if (!check.ok) throw withDetails(axonError('mapping_invalid', check.problems.length), check.problems);
+    const moved = [...this.values].filter(([id, v]) => !id.startsWith('mappings.') && v !== layout.params[layout.slotOf.get(id) ?? -1]?.initial);
+    await this.loadValidated(check.patch, state.patchName, this.assets ?? undefined);
+    const mapped = new Set(mappings.map((m) => m.to));
+    const resend = moved.filter(([id]) => !mapped.has(id) && this.layout?.slotOf.has(id));
+    for (const [id, v] of resend) await this.setParam(id, v);
+    if (resend.length > 0) this.noticeState();
+    return this.snapshotState(this.state as EngineState);
+  }
+
+  async learnMapping(to: string): Promise<void> {
+    const layout = this.requireLayout();
+    // The destination must take a mapping: try one (from any input) in place of any it has.
+    const others = (layout.patch.mappings ?? []).filter((m) => m.to !== to);
+    const check = checkPatch({ ...layout.patch, mappings: [...others, { from: 'joystick.x', to }] });
+    if (!check.ok) throw withDetails(axonError('mapping_destination', to, check.problems[0] ?? 'refused'), check.problems);
+    this.learner.arm(to);
+    this.noticeState();
+  }
+
+  async cancelLearn(): Promise<void> {
+    if (this.learner.target === null) return;
+    this.learner.cancel();
+    this.noticeState();
+  }
+
+  /** Tells every UI the state changed (a `patch` notice: UIs already follow those). */
+  private noticeState(): void {
+    if (this.state) this.emit('notice', { type: 'patch', state: this.snapshotState(this.state) });
+  }
+
+  /** Every control event main sends passes here; while learning, one of them may bind. */
+  private observeControl(event: LoggedEvent): void {
+    const to = this.learner.target;
+    const from = this.learner.observe(event);
+    if (from === null || to === null) return;
+    const others = this.currentMappings().filter((m) => m.to !== to);
+    // The reload's own `patch` notice reports the new mapping.
+    this.setMappings([...others, { from, to }]).catch((err: unknown) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
   }
 
   async getState(): Promise<EngineState | null> {
@@ -130,6 +213,9 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     const layout = this.requireLayout();
     const slot = layout.slotOf.get(id);
     if (slot === undefined) throw axonError('param_unknown', id);
+    // The mapping wins: its destination follows its source, not the UI.
+    const index = (layout.patch.mappings ?? []).findIndex((m) => m.to === id);
+    if (index >= 0) throw axonError('mapping_owns_param', id, index, layout.patch.mappings?.[index].from ?? '');
     const spec = layout.params[slot].spec;
     const v = Math.min(spec.max, Math.max(spec.min, spec.integer ? Math.round(value) : value));
     this.engine.send({ type: 'param', id, value: v });

@@ -1,4 +1,5 @@
 import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
+import type { PatchMapping } from './patch/schema';
 import type { ErrorPayload } from './errors';
 import { decodeTelemetry, type Telemetry } from './telemetry';
 
@@ -45,6 +46,9 @@ export function createClient(t: ApiTransport): AxonClient {
     testStrike: async (drum: number, velocity: number) => void (await call('testStrike', [drum, velocity])),
     listDrumProfiles: () => call('listDrumProfiles', []) as Promise<string[]>,
     useDrumProfile: (name: string | null) => call('useDrumProfile', [name]) as Promise<DrumsState>,
+    setMappings: (mappings: PatchMapping[]) => call('setMappings', [mappings]) as Promise<EngineState>,
+    learnMapping: async (to: string) => void (await call('learnMapping', [to])),
+    cancelLearn: async () => void (await call('cancelLearn', [])),
     onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
     onNotice: (cb) => t.onNotice(cb),
   };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './errors';
 import { DRUM_COUNT, LEARN_COMMANDS, type OutEvent } from './events';
-import { MODEL_NAME_PATTERN, type Activation, type Patch } from './patch/schema';
+import { MappingSchema, MAX_MAPPINGS, MODEL_NAME_PATTERN, type Activation, type Patch, type PatchMapping } from './patch/schema';
 import { formatIssues } from './patch/validate';
 import type { ParamSpec } from './params/spec';
 import type { Hertz } from './units';
@@ -40,6 +40,10 @@ export interface EngineState {
   sources: { id: string; type: string }[];
   neurons: { id: string; activation: Activation; learns: boolean }[];
   params: ParamState[];
+  /** The patch's mappings as they play now (live changes to their own parameters folded in). */
+  mappings: PatchMapping[];
+  /** The destination a mapping is being learned for (see learnMapping), or null. */
+  learning: string | null;
 }
 
 export interface AudioCapture {
@@ -147,6 +151,17 @@ export interface AxonApi {
   listDrumProfiles(): Promise<string[]>;
   /** Takes a saved profile's tables (sent to the board) and latencies (null: none). */
   useDrumProfile(name: string | null): Promise<DrumsState>;
+  /** Replaces the patch's mappings (the patch reloads with a short fade); invalid ones are refused, one detail per problem. */
+  setMappings(mappings: PatchMapping[]): Promise<EngineState>;
+  /**
+   * Arms learning for a destination parameter: the next control input that moves by more than
+   * LEARN_THRESHOLD of its range becomes its source (replacing any mapping to it). `patch`
+   * notices report it: `learning` set when armed, then the reloaded patch with the new mapping
+   * in `mappings` and `learning` null (or only `learning` null when cancelled). Arming again
+   * moves learning to the new destination.
+   */
+  learnMapping(to: string): Promise<void>;
+  cancelLearn(): Promise<void>;
 }
 
 export type ApiMethod = keyof AxonApi;
@@ -171,6 +186,9 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   testStrike: z.tuple([z.number().int().min(0).max(DRUM_COUNT - 1), z.number().int().min(1).max(127)]),
   listDrumProfiles: z.tuple([]),
   useDrumProfile: z.tuple([z.string().regex(DRUM_PROFILE_NAME_PATTERN, { message: 'must be a profile name' }).nullable()]),
+  setMappings: z.tuple([z.array(MappingSchema).max(MAX_MAPPINGS)]),
+  learnMapping: z.tuple([z.string().min(1).max(200)]),
+  cancelLearn: z.tuple([]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);

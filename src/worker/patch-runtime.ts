@@ -10,6 +10,7 @@ import { Network } from './neurons/network';
 import { EventOutputs } from './outputs/event-outputs';
 import type { OutEventSink } from './outputs/out-event-sink';
 import { ControlModulation } from './params/control-modulation';
+import { MappingMatrix } from './params/mapping-matrix';
 import { ParamBank } from './params/param-bank';
 import { NO_ASSETS, type PatchAssets } from './patch-assets';
 import { ChaosTriangleSource } from './sources/chaos-triangle-source';
@@ -108,6 +109,7 @@ export class PatchRuntime {
   private readonly sources: Source[];
   private readonly reservoirs: ReservoirSource[];
   private readonly control: ControlModulation;
+  readonly mappings: MappingMatrix;
   /** Frames of the last chunk: the columns hold them when the next chunk's sources start. */
   private lastLen = 0;
   private readonly sourceColumns: Int32Array;
@@ -139,6 +141,9 @@ export class PatchRuntime {
     this.outL = output?.left ?? buffer();
     this.outR = output?.right ?? buffer();
     this.bank = new ParamBank(layout.params, sampleRate);
+    // Before the network copies its weights out of the bank, so mapped weights start mapped.
+    this.mappings = new MappingMatrix(layout, sampleRate, seed, inputTargets);
+    this.mappings.prime(this.bank);
     this.network = new Network(layout, this.bank, sampleRate, seed);
     const controlSpecs = voiceControlSpecs();
     this.synth = new Synth(sampleRate, controlSpecs);
@@ -196,6 +201,7 @@ export class PatchRuntime {
     bank.advance(len);
     const net = this.network;
     const cols = net.columnBuffers;
+    this.mappings.apply(len, cols, this.lastLen, bank);
     this.control.update(cols, this.lastLen, bank);
     this.lastLen = len;
     for (let k = 0; k < this.sources.length; k++) this.sources[k].process(cols[this.sourceColumns[k]], len, bank);

@@ -4,7 +4,7 @@ import { loadPatchAssets } from '../../src/main/patches/patch-assets';
 import { layoutPatch } from '../../src/shared/patch/layout';
 import { Engine, NO_EVENTS } from '../../src/worker/engine';
 import type { OutEventSink } from '../../src/worker/outputs/out-event-sink';
-import { example } from '../support/engine-harness';
+import { example, patchOf } from '../support/engine-harness';
 
 interface SamplingNode {
   selfSize: number;
@@ -51,4 +51,25 @@ describe('the render loop does not allocate', () => {
       console.log(`[alloc] ${name}: ${(bytes / 1024).toFixed(1)} KB sampled in 10 s of audio`);
     });
   }
+
+  it('mappings of every kind, moving every chunk, allocate (almost) nothing', async () => {
+    const patch = patchOf({
+      sources: [{ id: 'osc', type: 'oscillator', shape: 'saw', freq: 3 }],
+      neurons: [{ id: 'a', activation: 'tanh', inputs: { osc: 1 } }, { id: 'b', activation: 'tanh', inputs: { a: 0.5 } }],
+      routes: [{ from: 'b', to: 'voice.input', amount: 0.3 }],
+      mappings: [
+        { from: 'lfo', lfo: { shape: 'random-walk', rate: 7 }, to: 'neurons.b.w.a', min: -2, max: 2, curve: 1.7 },
+        { from: 'a', to: 'voice.cutoff', min: 200, max: 5000, smoothing: 5 },
+        { from: 'joystick.x', to: 'reverb.mix', invert: true },
+      ],
+    });
+    const engine = new Engine({ sampleRate: 48000, out: discard, telemetry: { publish: () => undefined, consumed: () => true } });
+    engine.load(layoutPatch(patch), 1, 0);
+    const buf = new Float32Array(256);
+    for (let i = 0; i < 2000; i++) engine.render(buf, 128, NO_EVENTS);
+    const bytes = await engineAllocations(() => {
+      for (let i = 0; i < 3750; i++) engine.render(buf, 128, NO_EVENTS);
+    });
+    expect(bytes).toBeLessThan(64 * 1024);
+  });
 });

@@ -10,6 +10,7 @@ import {
   CHAOS_PARAMS,
   DRUM_OUT_PARAMS,
   INPUT_SOURCE_PARAMS,
+  MAPPING_PARAMS,
   MASTER_PARAMS,
   NEURON_PARAMS,
   NOTE_OUT_PARAMS,
@@ -83,6 +84,9 @@ const SPECIAL: ReadonlyArray<[string, ParamSpec]> = [
   ['neurons[].inputs.*.automation.rate', WEIGHT_PARAMS.lfoRate],
   ['neurons[].inputs.*.automation.depth', WEIGHT_PARAMS.lfoDepth],
   ['sources[sequence].steps[]', OSCILLATOR_PARAMS.freq],
+  ['mappings[].curve', MAPPING_PARAMS.curve],
+  ['mappings[].smoothing', MAPPING_PARAMS.smoothing],
+  ['mappings[].lfo.rate', MAPPING_PARAMS.rate],
 ];
 
 /** The only numbers in a patch that are not engine parameters. */
@@ -97,6 +101,9 @@ const NOT_PARAMETERS = [
   'sources[reservoir].derive[aperture].factor',
   // A sine network's design: its structure, fixed while it plays.
   ...['seed', 'length', 'gap', 'hidden[]', 'weightMin', 'weightMax', 'biasMin', 'biasMax'].map((k) => `sources[sinenet].${k}`),
+  // A mapping's range is in its destination's units; validation checks it against that spec.
+  'mappings[].min',
+  'mappings[].max',
 ];
 
 function expectedParamPaths(): Map<string, ParamSpec> {
@@ -136,10 +143,10 @@ describe('the schema takes every number from the registry', () => {
   });
 
   it('every registry group has a place in the patch format', () => {
-    const placed = new Set<Record<string, ParamSpec>>([...PLACES.map(([, params]) => params), WEIGHT_PARAMS]);
+    const placed = new Set<Record<string, ParamSpec>>([...PLACES.map(([, params]) => params), WEIGHT_PARAMS, MAPPING_PARAMS]);
     for (const [name, group] of Object.entries(PARAM_GROUPS)) expect(placed.has(group.params), name).toBe(true);
-    // And every parameter of the weight group is reachable.
-    for (const spec of Object.values(WEIGHT_PARAMS)) expect(SPECIAL.some(([, s]) => s === spec)).toBe(true);
+    // And every parameter of the weight and mapping groups is reachable.
+    for (const spec of [...Object.values(WEIGHT_PARAMS), ...Object.values(MAPPING_PARAMS)]) expect(SPECIAL.some(([, s]) => s === spec)).toBe(true);
   });
 });
 

@@ -36,6 +36,7 @@ export function parameterDocs(): string {
     `- Route targets (source parameters, at control rate, one 32-sample chunk late): \`sources.<id>.<param>\` for ${Object.keys(MODULATABLE_SOURCES).map((a) => `\`${a}\``).join(', ')} sources`,
     `- Derived conceptors (\`derive\` of a reservoir source, indices after the grains): ${CONCEPTOR_OPS.map((a) => `\`${a}\``).join(', ')}`,
     `- Scales: ${SCALE_NAMES.map((a) => `\`${a}\``).join(', ')}`,
+    `- Mapping sources (\`from\`): a control input (below), a neuron or source id (its output, read -1 .. 1), or \`lfo\` with an \`lfo\` block of shape ${LFO_SHAPES.map((a) => `\`${a}\``).join(', ')}; destinations (\`to\`): any parameter id of the patch except a mapping's own`,
     '',
     '## Control inputs',
     '',

@@ -111,6 +111,16 @@ export const DRUM_OUT_PARAMS = {
   velocity: NOTE_OUT_PARAMS.velocity,
 } as const;
 
+/**
+ * A mapping's own settings (`mappings.<index>.<param>`). Its `min` and `max` are in the
+ * destination's units and take the destination's spec, so they are not declared here.
+ */
+export const MAPPING_PARAMS = {
+  curve: p({ label: 'Curve', unit: '', min: 0.1, max: 10, default: 1, scaling: 'log', smoothing: 0, description: 'Exponent applied to the source position (0..1, after invert): 1 is straight, above 1 gives fine control near `min`, below 1 near `max`.' }),
+  smoothing: p({ label: 'Smoothing', unit: 'ms', min: 0, max: 10000, default: 20, scaling: 'linear', smoothing: 0, description: 'Time constant of the one-pole that follows the source position (0 = steps once per 32-sample chunk, ramped across it).' }),
+  rate: p({ label: 'LFO rate', unit: 'Hz', min: 0.01, max: 50, default: 1, scaling: 'log', smoothing: 20, description: 'Cycles per second of a mapping\'s own LFO (`"from": "lfo"`).' }),
+} as const;
+
 /** Every module kind with its parameters, in documentation order. */
 export const PARAM_GROUPS = {
   neuron: { title: 'Neuron (`neurons.<id>.<param>`)', params: NEURON_PARAMS },
@@ -125,6 +135,7 @@ export const PARAM_GROUPS = {
   reverb: { title: 'Spring reverb (`reverb.<param>`)', params: REVERB_PARAMS },
   master: { title: 'Master (`master.<param>`)', params: MASTER_PARAMS },
   route: { title: 'Route (`routes.<index>.<param>`)', params: ROUTE_PARAMS },
+  mapping: { title: 'Mapping (`mappings.<index>.<param>`; `.min` / `.max` take the destination\'s spec)', params: MAPPING_PARAMS },
   note: { title: 'MIDI note output (`midi.<index>.<param>`)', params: NOTE_OUT_PARAMS },
   cc: { title: 'MIDI CC output (`midi.<index>.<param>`)', params: CC_OUT_PARAMS },
   drum: { title: 'Drum trigger output (`drums.<index>.<param>`)', params: DRUM_OUT_PARAMS },

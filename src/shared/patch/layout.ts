@@ -5,6 +5,7 @@ import {
   CHAOS_PARAMS,
   DRUM_OUT_PARAMS,
   INPUT_SOURCE_PARAMS,
+  MAPPING_PARAMS,
   MASTER_PARAMS,
   NEURON_PARAMS,
   NOTE_OUT_PARAMS,
@@ -17,10 +18,10 @@ import {
   VOICE_PARAMS,
   WEIGHT_PARAMS,
 } from '../params/registry';
-import { controlInputIndex } from '../inputs';
+import { CONTROL_INPUTS, controlInputIndex } from '../inputs';
 import { SCALES, type ScaleName } from '../scales';
-import type { Activation, Patch, PatchSource, RouteTarget } from './schema';
-import { LFO_SHAPES, OSC_SHAPES, SOURCE_PARAM_TARGET } from './schema';
+import type { Activation, Patch, PatchMapping, PatchSource, RouteTarget } from './schema';
+import { LFO_SHAPES, MAPPING_LFO, OSC_SHAPES, SOURCE_PARAM_TARGET } from './schema';
 
 // A validated patch flattened into numbered parameter slots and signal columns. Main and the
 // engine worker both derive it from the same patch, so a parameter id maps to the same slot on
@@ -94,6 +95,35 @@ export interface DrumOutLayout {
   readonly slots: Slots<typeof DRUM_OUT_PARAMS>;
 }
 
+/**
+ * Where a mapping reads its value. An audio-in envelope would be a fourth kind (see
+ * MAPPING_AUDIO_PREFIX in schema.ts); it is not built yet.
+ */
+export const MAPPING_INPUT = 0;
+export const MAPPING_COLUMN = 1;
+export const MAPPING_LFO_SOURCE = 2;
+/** The range a signal column (neuron or source output) is read in: -1..1, clamped. */
+export const COLUMN_RANGE = { min: -1, max: 1 } as const;
+
+export interface MappingLayout {
+  readonly kind: typeof MAPPING_INPUT | typeof MAPPING_COLUMN | typeof MAPPING_LFO_SOURCE;
+  /** Control input index (MAPPING_INPUT), column (MAPPING_COLUMN), LFO_SHAPES index (LFO), else -1. */
+  readonly input: number;
+  readonly column: number;
+  readonly lfoShape: number;
+  /** The source's full range, which maps onto min..max. */
+  readonly sourceMin: number;
+  readonly sourceMax: number;
+  readonly invert: boolean;
+  readonly targetSlot: number;
+  readonly minSlot: number;
+  readonly maxSlot: number;
+  readonly curveSlot: number;
+  readonly smoothingSlot: number;
+  /** The LFO's rate (LFO mappings only), else -1. */
+  readonly rateSlot: number;
+}
+
 export interface PatchLayout {
   readonly patch: Patch;
   readonly sources: readonly SourceLayout[];
@@ -109,6 +139,7 @@ export interface PatchLayout {
   readonly routes: readonly RouteLayout[];
   readonly midi: ReadonlyArray<NoteOutLayout | CcOutLayout>;
   readonly drums: readonly DrumOutLayout[];
+  readonly mappings: readonly MappingLayout[];
 }
 
 export const weightParamId = (to: string, from: string) => `neurons.${to}.w.${from}`;
@@ -205,5 +236,32 @@ export function layoutPatch(patch: Patch): PatchLayout {
     slots: group(`drums.${i}`, DRUM_OUT_PARAMS, d),
   }));
 
-  return { patch, sources, neurons, columns: columnIds.length, columnIds, params, slotOf, voice, reverb, master, routes, midi, drums };
+  // Last, so a mapping's own slots never shift any other parameter's slot.
+  const mappings = (patch.mappings ?? []).map((m, i): MappingLayout => {
+    const targetSlot = slotOf.get(m.to) ?? -1;
+    const target = targetSlot >= 0 ? params[targetSlot].spec : MAPPING_PARAMS.curve;
+    const source = mappingSource(m, columnOf);
+    return {
+      ...source,
+      invert: m.invert ?? false,
+      targetSlot,
+      minSlot: add(`mappings.${i}.min`, target, m.min ?? target.min),
+      maxSlot: add(`mappings.${i}.max`, target, m.max ?? target.max),
+      curveSlot: add(`mappings.${i}.curve`, MAPPING_PARAMS.curve, m.curve),
+      smoothingSlot: add(`mappings.${i}.smoothing`, MAPPING_PARAMS.smoothing, m.smoothing),
+      rateSlot: m.lfo ? add(`mappings.${i}.rate`, MAPPING_PARAMS.rate, m.lfo.rate) : -1,
+    };
+  });
+
+  return { patch, sources, neurons, columns: columnIds.length, columnIds, params, slotOf, voice, reverb, master, routes, midi, drums, mappings };
+}
+
+type MappingSource = Pick<MappingLayout, 'kind' | 'input' | 'column' | 'lfoShape' | 'sourceMin' | 'sourceMax'>;
+
+/** What a validated mapping reads: "lfo" is always its own LFO, then control inputs, then columns. */
+function mappingSource(m: PatchMapping, columnOf: ReadonlyMap<string, number>): MappingSource {
+  if (m.from === MAPPING_LFO && m.lfo) return { kind: MAPPING_LFO_SOURCE, input: -1, column: -1, lfoShape: LFO_SHAPES.indexOf(m.lfo.shape), sourceMin: -1, sourceMax: 1 };
+  const input = controlInputIndex(m.from);
+  if (input >= 0) return { kind: MAPPING_INPUT, input, column: -1, lfoShape: -1, sourceMin: CONTROL_INPUTS[input].min, sourceMax: CONTROL_INPUTS[input].max };
+  return { kind: MAPPING_COLUMN, input: -1, column: columnOf.get(m.from) ?? -1, lfoShape: -1, sourceMin: COLUMN_RANGE.min, sourceMax: COLUMN_RANGE.max };
 }

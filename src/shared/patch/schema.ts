@@ -5,6 +5,7 @@ import {
   CHAOS_PARAMS,
   DRUM_OUT_PARAMS,
   INPUT_SOURCE_PARAMS,
+  MAPPING_PARAMS,
   MASTER_PARAMS,
   NEURON_PARAMS,
   NOTE_OUT_PARAMS,
@@ -32,6 +33,7 @@ export const MAX_LEARN_TARGETS = 8;
 /** Conceptors a reservoir's morph set blends at most, and conceptors it may derive. */
 export const MAX_MORPH_SET = 8;
 export const MAX_DERIVED = 16;
+export const MAX_MAPPINGS = 64;
 
 export const ACTIVATIONS = ['tanh', 'sigmoid', 'relu', 'sine', 'hardclip', 'comparator', 'nlc'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -196,6 +198,32 @@ const DrumOut = z.strictObject({
   ...paramFields(DRUM_OUT_PARAMS),
 });
 
+/** The `from` of a mapping that plays its own LFO (declared in its `lfo` block). */
+export const MAPPING_LFO = 'lfo';
+/**
+ * Reserved for the audio-in envelope follower, which does not exist yet: a `from` starting with
+ * this is refused by name until an audio input is built (then it becomes a fourth source kind).
+ */
+export const MAPPING_AUDIO_PREFIX = 'audio.';
+
+/**
+ * A control, signal or LFO driving one parameter: the source's full range maps onto min..max of
+ * the destination (in its units, along its own scaling), through invert, curve and smoothing.
+ */
+export const MappingSchema = z.strictObject({
+  /** A control input id (`joystick.x`, `midi.cc1`), a neuron or source id (its output), or "lfo". */
+  from: z.string().min(1).max(64),
+  /** A parameter id of the patch (`neurons.a.w.b`, `voice.cutoff`, `sources.r.speed`, ...). */
+  to: z.string().min(1).max(200),
+  lfo: z.strictObject({ shape: z.enum(LFO_SHAPES), rate: num(MAPPING_PARAMS.rate).optional() }).optional(),
+  /** In the destination's units and range (checked against it); default its full range. */
+  min: z.number().optional(),
+  max: z.number().optional(),
+  curve: num(MAPPING_PARAMS.curve).optional(),
+  smoothing: num(MAPPING_PARAMS.smoothing).optional(),
+  invert: z.boolean().optional(),
+});
+
 export const PatchSchema = z.strictObject({
   format: z.literal(PATCH_FORMAT),
   version: z.literal(PATCH_VERSION),
@@ -210,6 +238,7 @@ export const PatchSchema = z.strictObject({
   routes: z.array(RouteSchema).max(64).optional(),
   midi: z.array(z.discriminatedUnion('type', [NoteOut, CcOut])).max(32).optional(),
   drums: z.array(DrumOut).max(16).optional(),
+  mappings: z.array(MappingSchema).max(MAX_MAPPINGS).optional(),
 });
 
 export type Patch = z.infer<typeof PatchSchema>;
@@ -219,6 +248,7 @@ export type PatchWeight = z.infer<typeof WeightSchema>;
 export type PatchRoute = z.infer<typeof RouteSchema>;
 export type PatchMidiOut = NonNullable<Patch['midi']>[number];
 export type PatchDrumOut = z.infer<typeof DrumOut>;
+export type PatchMapping = z.infer<typeof MappingSchema>;
 export type ParamRouteTarget = (typeof PARAM_ROUTE_TARGETS)[number];
 export type RouteTarget = (typeof ROUTE_TARGETS)[number] | `sources.${string}`;
 export type PatchDerivedConceptor = z.infer<typeof DerivedConceptor>;

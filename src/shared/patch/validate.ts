@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import { axonError, withDetails } from '../errors';
 import { CONTROL_INPUTS, controlInputIndex } from '../inputs';
 import { sineNetDesignOf, sineNetFieldProblems, sineNetSpanProblems } from '../sinenet-design';
-import { MAX_LEARN_TARGETS, MODULATABLE_SOURCES, PatchSchema, SOURCE_PARAM_TARGET, type Patch } from './schema';
+import { formatValue } from '../params/spec';
+import { layoutPatch } from './layout';
+import { MAPPING_AUDIO_PREFIX, MAPPING_LFO, MAX_LEARN_TARGETS, MODULATABLE_SOURCES, PatchSchema, SOURCE_PARAM_TARGET, type Patch } from './schema';
 
 /** `neurons[1].inputs.x` from ['neurons', 1, 'inputs', 'x']. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -175,6 +177,64 @@ function checkReferences(patch: Raw): string[] {
     needKnown(`drums[${i}].gate`, d.gate);
     needKnown(`drums[${i}].velocityFrom`, d.velocityFrom);
   });
+  list(patch.mappings).forEach((m, i) => {
+    const from = text(m.from);
+    if (from === undefined) return;
+    const where = `mappings[${i}].from`;
+    if (from === MAPPING_LFO) {
+      if (!isRaw(m.lfo)) problems.push(`${where}: "lfo" needs an "lfo" block with its shape and rate, e.g. "lfo": {"shape": "sine", "rate": 0.5}`);
+      return;
+    }
+    if (m.lfo !== undefined) problems.push(`mappings[${i}].lfo: only a mapping with "from": "lfo" has an LFO (this one reads "${from}")`);
+    if (from.startsWith(MAPPING_AUDIO_PREFIX)) problems.push(`${where}: "${from}": the audio-in envelope is not available yet`);
+    else if (controlInputIndex(from) < 0 && !sourceIds.has(from) && !neuronIds.has(from)) {
+      problems.push(`${where}: unknown source "${from}" (a control input such as joystick.x or midi.cc1, a neuron or source id, or "lfo")`);
+    }
+  });
+  return problems;
+}
+
+/**
+ * Mapping destinations, checked against the parameters of the patch as laid out without its
+ * mappings (a mapping cannot drive another mapping's settings). Runs on a patch that passed
+ * every other check.
+ */
+function checkMappingDestinations(patch: Patch): string[] {
+  const mappings = patch.mappings ?? [];
+  if (mappings.length === 0) return [];
+  const layout = layoutPatch({ ...patch, mappings: undefined });
+  // A learning neuron owns its source weights and bias: a mapping would fight the learner.
+  const learned = new Map<number, string>();
+  for (const n of layout.neurons) {
+    if (!n.learn) continue;
+    for (const w of n.weights.slice(0, layout.sources.length)) learned.set(w.slot, n.id);
+    learned.set(n.slots.bias, n.id);
+  }
+  const problems: string[] = [];
+  const driven = new Map<string, number>();
+  mappings.forEach((m, i) => {
+    const slot = layout.slotOf.get(m.to);
+    if (slot === undefined) {
+      const prefix = m.to.split('.').slice(0, -1).join('.');
+      const near = layout.params.filter((p) => prefix !== '' && p.id.startsWith(`${prefix}.`)).slice(0, 6);
+      const hint = (near.length ? near : layout.params.slice(0, 6)).map((p) => p.id).join(', ');
+      const why = m.to.startsWith('mappings.') ? 'a mapping cannot drive another mapping\'s settings' : `for example ${hint}`;
+      problems.push(`mappings[${i}].to: unknown parameter "${m.to}" (${why})`);
+      return;
+    }
+    const owner = learned.get(slot);
+    if (owner !== undefined) problems.push(`mappings[${i}].to: "${m.to}" is learned by neuron "${owner}"; a mapping cannot drive it`);
+    const first = driven.get(m.to);
+    if (first !== undefined) problems.push(`mappings[${i}].to: "${m.to}" is already driven by mappings[${first}] (one mapping per destination)`);
+    else driven.set(m.to, i);
+    const spec = layout.params[slot].spec;
+    for (const key of ['min', 'max'] as const) {
+      const v = m[key];
+      if (v !== undefined && (v < spec.min || v > spec.max)) {
+        problems.push(`mappings[${i}].${key}: ${v} is outside the range of "${m.to}" (${formatValue(spec, spec.min)} .. ${formatValue(spec, spec.max)})`);
+      }
+    }
+  });
   return problems;
 }
 
@@ -185,6 +245,8 @@ export function checkPatch(value: unknown): PatchCheck {
   const parsed = PatchSchema.safeParse(value, { reportInput: true });
   const problems = [...(parsed.success ? [] : formatIssues(parsed.error.issues)), ...(isRaw(value) ? checkReferences(value) : [])];
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: problems.length ? problems : ['(root): expected a patch object'] };
+  const mappingProblems = checkMappingDestinations(parsed.data);
+  if (mappingProblems.length > 0) return { ok: false, problems: mappingProblems };
   return { ok: true, patch: parsed.data };
 }
 

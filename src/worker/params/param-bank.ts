@@ -24,9 +24,10 @@ export class ParamBank {
   private readonly active: Int32Array;
   private readonly isActive: Uint8Array;
   private activeCount = 0;
-  /** Slots that moved during the last advance() (their start differs from value). */
+  /** Slots that moved during the last advance() or drive() (their start differs from value). */
   readonly moved: Int32Array;
   movedCount = 0;
+  private readonly isMoved: Uint8Array;
   /** Bumped whenever any value changes, so consumers can skip re-reading a static bank. */
   version = 0;
 
@@ -44,6 +45,7 @@ export class ParamBank {
     this.active = new Int32Array(n);
     this.isActive = new Uint8Array(n);
     this.moved = new Int32Array(n);
+    this.isMoved = new Uint8Array(n);
     slots.forEach((s, i) => {
       this.value[i] = this.start[i] = this.target[i] = s.initial;
       this.min[i] = s.spec.min;
@@ -86,6 +88,7 @@ export class ParamBank {
     for (let k = 0; k < this.movedCount; k++) {
       const slot = this.moved[k];
       this.start[slot] = this.value[slot];
+      this.isMoved[slot] = 0;
     }
     this.movedCount = 0;
     const n = this.activeCount;
@@ -104,9 +107,33 @@ export class ParamBank {
       }
       this.start[slot] = from;
       this.value[slot] = v;
-      this.moved[this.movedCount++] = slot;
+      this.markMoved(slot);
     }
     this.activeCount = w;
     this.version = (this.version + 1) | 0;
+  }
+
+  /**
+   * Drives a slot from outside for the current chunk (a mapping, after advance()): it ramps from
+   * `from` to `to` across the chunk and its target follows, so a pending set() cannot pull it away.
+   */
+  drive(slot: number, from: number, to: number): void {
+    const x = this.clamp(slot, to);
+    this.start[slot] = from;
+    this.value[slot] = this.target[slot] = x;
+    this.markMoved(slot);
+    this.version = (this.version + 1) | 0;
+  }
+
+  /** `v` as the slot can hold it: within its range, whole if it is an integer parameter. */
+  clamp(slot: number, v: number): number {
+    const x = v < this.min[slot] ? this.min[slot] : v > this.max[slot] ? this.max[slot] : v;
+    return this.integer[slot] === 1 ? Math.round(x) : x;
+  }
+
+  private markMoved(slot: number): void {
+    if (this.isMoved[slot] === 1) return;
+    this.isMoved[slot] = 1;
+    this.moved[this.movedCount++] = slot;
   }
 }
