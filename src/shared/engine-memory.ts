@@ -24,6 +24,7 @@ export const STATUS_DROPPED_OUT = 2; // engine: output events lost to a full out
 export const STATUS_TELEMETRY_READ = 3; // main: sequence number of the last snapshot it read
 export const STATUS_EVENTS_APPLIED = 4; // engine: control events applied so far
 export const STATUS_EVENT_FRAME = 5; // engine: frame (mod 2^30) at which the latest one applied
+export const STATUS_OUTPUT_LATENCY = 6; // worker loop: the sink's reported latency after the ring, in frames
 export const STATUS_WORDS = 8;
 
 export interface EngineMemory {

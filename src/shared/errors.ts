@@ -100,6 +100,15 @@ export const ERRORS = {
   phrase_option: (name: string, expected: string, got: string) => `call and response: ${name} must be ${expected}, got ${got}`,
   phrase_onset: (problem: string) => `call and response: bad onset (${problem})`,
   phrase_model_invalid: (where: string, problem: string) => `${where} is not a valid call-and-response model: ${problem}`,
+  mapping_invalid: (count: number) => `the mappings are not valid (${count} problem${count === 1 ? '' : 's'}); the patch keeps its mappings`,
+  mapping_owns_param: (id: string, index: number, from: string) =>
+    `"${id}" is driven by mappings[${index}] (from ${from}); change that mapping's min and max (mappings.${index}.min / .max) or remove it`,
+  mapping_destination: (id: string, problem: string) => `cannot learn a mapping to "${id}": ${problem}`,
+  audio_backend_missing: (backend: string, reason: string) => `the ${backend} audio backend is not available (${reason})`,
+  audio_no_device: (backend: string) => `${backend} found no audio output device`,
+  audio_device_not_found: (backend: string, name: string, have: string) => `no audio output named "${name}" on ${backend} (have: ${have})`,
+  audio_device_failed: (device: string, reason: string) => `the audio device ${device} failed: ${reason}`,
+  audio_device_stalled: (device: string, ms: number) => `the audio device ${device} stopped taking audio (nothing played for ${ms} ms)`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

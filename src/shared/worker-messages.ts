@@ -4,8 +4,11 @@ import type { PatchAssets } from '../worker/patch-assets';
 
 // Lifecycle messages between main and the engine worker (never one per block).
 
-/** Where the engine's audio goes: a sound card (default device or by name), or nowhere. */
-export type AudioOutputChoice = { kind: 'auto'; device?: string } | { kind: 'none' };
+/**
+ * Where the engine's audio goes: a sound card (default device or by name) through a given
+ * backend (when absent: the default backend, then the other one), or nowhere.
+ */
+export type AudioOutputChoice = { kind: 'auto'; device?: string; backend?: 'naudiodon' | 'audify' } | { kind: 'none' };
 
 export type HostMessage =
   | { type: 'init'; memory: EngineMemory; output: AudioOutputChoice }

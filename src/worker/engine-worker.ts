@@ -1,14 +1,15 @@
 import { parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { CHANNELS, FRAME_MODULO, STATUS_EVENT_FRAME, STATUS_EVENTS_APPLIED, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
+import { CHANNELS, FRAME_MODULO, STATUS_EVENT_FRAME, STATUS_EVENTS_APPLIED, STATUS_OUTPUT_LATENCY, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
 import { validatePatch } from '../shared/patch/validate';
 import type { AudioOutputChoice, HostMessage, WorkerMessage } from '../shared/worker-messages';
+import { AudifySink } from './audio-out/audify-sink';
 import { ClockSink } from './audio-out/clock-sink';
-import type { AudioSink } from './audio-out/audio-sink';
 import { MonitorTap } from './audio-out/monitor-tap';
 import { NaudiodonSink } from './audio-out/naudiodon-sink';
+import { initialPlan, SinkSupervisor, type OpenSink } from './audio-out/sink-supervisor';
 import { Engine } from './engine';
 import { RingEventSource } from './rings/ring-event-source';
 import { RingOutSink } from './rings/ring-out-sink';
@@ -23,27 +24,18 @@ const port = parentPort;
 if (!port) throw new Error('engine-worker must run in a worker thread');
 
 let engine: Engine | null = null;
-let sink: AudioSink | null = null;
+let sinks: SinkSupervisor | null = null;
 let running = false;
 let timer: NodeJS.Timeout | null = null;
 
 const post = (m: WorkerMessage) => port.postMessage(m);
 
-/** Opens the requested output; without a usable device, the clock keeps the engine running. */
-function openSink(mem: EngineMemory, output: AudioOutputChoice, status: Int32Array, tap: MonitorTap): AudioSink {
-  if (output.kind !== 'none') {
-    try {
-      const s = new NaudiodonSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, output.device);
-      post({ type: 'sink', sink: s.name, device: s.device, detail: '' });
-      return s;
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      post({ type: 'sink', sink: 'clock', device: '', detail: `no sound: ${reason}` });
-      return new ClockSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap);
-    }
-  }
-  post({ type: 'sink', sink: 'clock', device: '', detail: 'audio output off' });
-  return new ClockSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap);
+/** The device sinks the supervisor may open, by backend. */
+function deviceSink(mem: EngineMemory, status: Int32Array, tap: MonitorTap): OpenSink {
+  return (spec) =>
+    spec.backend === 'audify'
+      ? new AudifySink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, spec.device)
+      : new NaudiodonSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, spec.device);
 }
 
 function start(mem: EngineMemory, output: AudioOutputChoice): void {
@@ -62,8 +54,13 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status), eventProbe });
   engine = eng;
   const tap = new MonitorTap(mem.monitor, status, mem.probe);
-  let out = openSink(mem, output, status, tap);
-  sink = out;
+  const supervisor = new SinkSupervisor(
+    deviceSink(mem, status, tap),
+    () => new ClockSink(mem.audio, mem.sampleRate, block, status, tap),
+    (r) => post({ type: 'sink', ...r }),
+  );
+  sinks = supervisor;
+  let out = supervisor.start(initialPlan(output));
   running = true;
   let busy = 0;
   let rendered = 0;
@@ -80,14 +77,12 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
       audio.push(buf, buf.length);
     }
     const wait = out.pump();
-    if (out.error !== null) {
-      post({ type: 'sink', sink: 'clock', device: '', detail: `the audio device stopped: ${out.error.message}` });
-      void out.close().catch(() => undefined);
-      out = sink = new ClockSink(mem.audio, mem.sampleRate, block, status, tap);
-    }
+    // A failed device goes to the clock at once (the engine keeps running), then recovery steps.
+    out = supervisor.check();
     if (rendered >= 0.25) {
       eng.renderLoad = busy / 1000 / rendered;
       busy = rendered = 0;
+      Atomics.store(status, STATUS_OUTPUT_LATENCY, out.latencyFrames());
     }
     eng.underruns = Atomics.load(status, STATUS_UNDERRUNS);
     timer = setTimeout(loop, wait);
@@ -98,8 +93,8 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
 async function stop(): Promise<void> {
   running = false;
   if (timer) clearTimeout(timer);
-  await sink?.close();
-  sink = null;
+  await sinks?.close();
+  sinks = null;
 }
 
 port.on('message', (m: HostMessage) => {

@@ -14,6 +14,7 @@ import {
   FRAME_MODULO,
   PROBE_EVENT,
   PROBE_LEFT_AT,
+  STATUS_OUTPUT_LATENCY,
   STATUS_UNDERRUNS,
   type EngineMemory,
 } from '../../shared/engine-memory';
@@ -43,6 +44,8 @@ export interface SinkInfo {
 
 export interface EngineHostEvents {
   out: [OutEvent];
+  /** Every control event main sent (the backend's and the live rig's), after it was queued. */
+  control: [LoggedEvent];
   failed: [AxonError];
   sink: [SinkInfo];
 }
@@ -156,6 +159,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     encodeEvent(event, layout as PatchLayout, ASAP, this.record, 0, this.generation);
     if (this.control.availableWrite() < EVENT_WORDS) throw axonError('control_queue_full');
     this.control.push(this.record, EVENT_WORDS);
+    this.emit('control', event);
   }
 
   /** Latest telemetry words, or null before the first snapshot. */
@@ -203,6 +207,14 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
 
   get underruns(): number {
     return Atomics.load(this.status, STATUS_UNDERRUNS);
+  }
+
+  /**
+   * The output latency the sink reports after a block leaves the ring (its device queue plus
+   * the device's own), in ms; 0 on the clock. Add eventProbe's figure for event to sound.
+   */
+  get outputLatencyMs(): number {
+    return (Atomics.load(this.status, STATUS_OUTPUT_LATENCY) / this.sampleRate) * 1000;
   }
 
   get droppedOut(): number {

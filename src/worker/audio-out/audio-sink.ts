@@ -1,13 +1,40 @@
+/** The native audio libraries a sink can drive the device through. */
+export type AudioBackend = 'naudiodon' | 'audify';
+
+export const AUDIO_BACKENDS: readonly AudioBackend[] = ['naudiodon', 'audify'];
+
+/** A device to open: a backend, and a device by name (its default device when absent). */
+export interface SinkSpec {
+  backend: AudioBackend;
+  device?: string;
+}
+
+/** An output device as a backend lists it. */
+export interface OutputDevice {
+  id: number;
+  name: string;
+  /** The host API it belongs to (ALSA, JACK, PulseAudio, CoreAudio, WASAPI, ASIO...). */
+  host: string;
+  isDefault: boolean;
+}
+
 /**
  * Consumes the audio ring on the device's schedule. Runs on the engine worker's thread; `pump`
  * is called from the worker loop and returns how soon (ms) it wants to be called again.
  */
 export interface AudioSink {
   readonly name: string;
+  /** The device it plays on ('' for the clock). */
+  readonly device: string;
   /** Blocks the worker keeps rendered ahead in the ring for this sink. */
   readonly queueBlocks: number;
   /** Set when the device failed; the worker then replaces the sink. */
   readonly error: Error | null;
   pump(): number;
+  /**
+   * Frames between a block leaving the ring and its sound at the output: the device queue we
+   * keep plus what the device reports of its own (an estimate where the library hides it).
+   */
+  latencyFrames(): number;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import type { MonitorTap } from './monitor-tap';
  */
 export class ClockSink implements AudioSink {
   readonly name = 'clock';
+  readonly device = '';
   /** Timer jitter under load reaches 10+ ms: keep about 40 ms rendered ahead. */
   readonly queueBlocks = 16;
   readonly error = null;
@@ -45,6 +46,11 @@ export class ClockSink implements AudioSink {
       this.consumed += this.blockSize;
     }
     return (this.blockSize / this.sampleRate) * 500;
+  }
+
+  /** No device: the block is "heard" the moment it is consumed. */
+  latencyFrames(): number {
+    return 0;
   }
 
   async close(): Promise<void> {}

@@ -3,7 +3,8 @@ import type * as Naudiodon from 'naudiodon';
 import { RingBuffer } from 'ringbuf.js';
 import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
 import type { Frames, Hertz } from '../../shared/units';
-import type { AudioSink } from './audio-sink';
+import { axonError } from '../../shared/errors';
+import type { AudioSink, OutputDevice } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
 
 /** Blocks naudiodon's native queue holds. */
@@ -12,12 +13,8 @@ const DEVICE_QUEUE = 4;
 const STREAM_BLOCKS = 2;
 /** Buffers cycled through the stream: more than it can hold, so none is rewritten while queued. */
 const POOL = DEVICE_QUEUE + STREAM_BLOCKS + 4;
-
-export interface OutputDevice {
-  id: number;
-  name: string;
-  host: string;
-}
+/** A device that takes nothing for this long while audio waits is gone (unplugged, server died). */
+const STALL_MS = 1000;
 
 /**
  * Loaded on demand: an optional native dependency that may be missing or unbuilt. naudiodon
@@ -27,6 +24,11 @@ export interface OutputDevice {
  */
 function loadNaudiodon(): typeof Naudiodon {
   const req = createRequire(__filename);
+  try {
+    req.resolve('naudiodon');
+  } catch (err) {
+    throw axonError('audio_backend_missing', 'naudiodon', err instanceof Error ? err.message.split('\n')[0] : String(err));
+  }
   try {
     const handler = createRequire(req.resolve('naudiodon')).resolve('segfault-handler');
     if (!req.cache[handler]) {
@@ -41,11 +43,13 @@ function loadNaudiodon(): typeof Naudiodon {
   return req('naudiodon') as typeof Naudiodon;
 }
 
-export function listOutputDevices(): OutputDevice[] {
-  return loadNaudiodon()
+export function listNaudiodonDevices(): OutputDevice[] {
+  const pa = loadNaudiodon();
+  const defaults = new Set(pa.getHostAPIs().HostAPIs.map((h) => h.defaultOutput));
+  return pa
     .getDevices()
     .filter((d) => d.maxOutputChannels >= CHANNELS)
-    .map((d) => ({ id: d.id, name: d.name, host: d.hostAPIName }));
+    .map((d) => ({ id: d.id, name: d.name, host: d.hostAPIName, isDefault: defaults.has(d.id) }));
 }
 
 /**
@@ -71,7 +75,9 @@ export class NaudiodonSink implements AudioSink {
   private queued = 0;
   private readonly taken = () => {
     this.queued--;
+    this.lastTaken = performance.now();
   };
+  private lastTaken = performance.now();
   private failed: Error | null = null;
 
   constructor(
@@ -83,10 +89,10 @@ export class NaudiodonSink implements AudioSink {
     deviceName?: string,
   ) {
     const pa = loadNaudiodon();
-    const devices = listOutputDevices();
-    if (devices.length === 0) throw new Error('no audio output device found');
+    const devices = listNaudiodonDevices();
+    if (devices.length === 0) throw axonError('audio_no_device', 'naudiodon');
     const chosen = deviceName === undefined ? undefined : devices.find((d) => d.name === deviceName);
-    if (deviceName !== undefined && !chosen) throw new Error(`no audio output named "${deviceName}" (have: ${devices.map((d) => d.name).join(', ')})`);
+    if (deviceName !== undefined && !chosen) throw axonError('audio_device_not_found', 'naudiodon', deviceName, devices.map((d) => d.name).join(', '));
     this.device = chosen?.name ?? 'default';
     this.ring = new RingBuffer(sab, Float32Array);
     this.pool = Array.from({ length: POOL }, () => Buffer.alloc(blockSize * CHANNELS * 4));
@@ -104,7 +110,7 @@ export class NaudiodonSink implements AudioSink {
       },
     });
     this.stream.on('error', (err: Error) => {
-      this.failed = err;
+      this.failed = axonError('audio_device_failed', this.device, err.message);
     });
     this.stream.on('drain', () => {
       this.waiting = false;
@@ -118,6 +124,8 @@ export class NaudiodonSink implements AudioSink {
 
   pump(): number {
     const want = this.blockSize * CHANNELS;
+    // naudiodon reports no error when the device goes away; its queue just stops moving.
+    if (this.queued > 0 && this.failed === null && performance.now() - this.lastTaken > STALL_MS) this.failed = axonError('audio_device_stalled', this.device, STALL_MS);
     while (!this.waiting && this.failed === null) {
       if (this.ring.availableRead() < want) {
         if (this.queued === 0 && this.started) Atomics.add(this.status, STATUS_UNDERRUNS, 1);
@@ -129,14 +137,26 @@ export class NaudiodonSink implements AudioSink {
       this.tap.write(view, this.blockSize);
       const buf = this.pool[this.next];
       this.next = (this.next + 1) % POOL;
-      this.queued++;
+      if (this.queued++ === 0) this.lastTaken = performance.now();
       if (!this.stream.write(buf, this.taken)) this.waiting = true;
     }
     return (this.blockSize / this.sampleRate) * 500;
   }
 
+  /** naudiodon hides PortAudio's own latency: count its native queue, full, plus what waits for it. */
+  latencyFrames(): number {
+    return (DEVICE_QUEUE + Math.max(0, this.queued)) * this.blockSize;
+  }
+
   close(): Promise<void> {
-    // quit() waits for queued audio to play out; abort() is broken in naudiodon 2.3.6.
-    return new Promise((resolve) => this.stream.quit(() => resolve()));
+    // quit() waits for queued audio to play out; abort() is broken in naudiodon 2.3.6. A dead
+    // device never drains: give up waiting rather than hang the worker's stop.
+    return new Promise((resolve) => {
+      const giveUp = setTimeout(resolve, STALL_MS);
+      this.stream.quit(() => {
+        clearTimeout(giveUp);
+        resolve();
+      });
+    });
   }
 }

@@ -13,15 +13,17 @@ import { stdio, type Command } from '../command';
 const LOG_STATUS_MS = 5000;
 const TTY_STATUS_MS = 500;
 
-/** `auto`, `none`, `<device>` or `<backend>:<device>` (the one backend is naudiodon). */
+/** `auto`, `none`, `<device>`, `<backend>` or `<backend>:<device>` (backends: audify, naudiodon). */
 export function parsePerformAudio(raw: string | undefined): AudioOutputChoice {
   if (raw === undefined || raw === 'auto') return { kind: 'auto' };
   if (raw === 'none') return { kind: 'none' };
+  if (raw === 'audify' || raw === 'naudiodon') return { kind: 'auto', backend: raw };
+  // A device whose name starts with a word and a colon (ALSA's hw:0,0) needs its backend in front.
   const m = /^([a-z]+):(.*)$/.exec(raw);
-  if (m && m[1] !== 'naudiodon') throw axonError('cli_usage', `--audio backend "${m[1]}" is not available (backends: naudiodon)`);
+  if (m && m[1] !== 'audify' && m[1] !== 'naudiodon') throw axonError('cli_usage', `--audio backend "${m[1]}" is not available (backends: audify, naudiodon)`);
   const device = m ? m[2] : raw;
-  if (device.trim() === '') throw axonError('cli_usage', '--audio needs auto, none, a device name or naudiodon:<device>');
-  return { kind: 'auto', device };
+  if (device.trim() === '') throw axonError('cli_usage', '--audio needs auto, none, a device name, audify:<device> or naudiodon:<device>');
+  return m ? { kind: 'auto', backend: m[1] === 'audify' ? 'audify' : 'naudiodon', device } : { kind: 'auto', device };
 }
 
 function endpointFlag(name: string, spec: string, defaultPort?: number): OscEndpoint {

@@ -8,12 +8,16 @@ import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../s
 import { choiceFlag, numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
-/** `auto` (the default device), `none`, or an output device's name. */
+/** `auto` (the default device), `none`, an output device's name, `<backend>` or `<backend>:<device>` (backends: audify, naudiodon). */
 export function parseAudioFlag(raw: string | undefined): AudioOutputChoice {
   if (raw === undefined || raw === 'auto') return { kind: 'auto' };
   if (raw === 'none') return { kind: 'none' };
-  if (raw.trim() === '') throw axonError('cli_usage', '--audio needs auto, none or a device name');
-  return { kind: 'auto', device: raw };
+  if (raw === 'audify' || raw === 'naudiodon') return { kind: 'auto', backend: raw };
+  // Only a known backend is a prefix: device names carry colons too (ALSA's hw:0,0).
+  const m = /^(audify|naudiodon):(.*)$/.exec(raw);
+  const device = m ? m[2] : raw;
+  if (device.trim() === '') throw axonError('cli_usage', '--audio needs auto, none, a device name, audify:<device> or naudiodon:<device>');
+  return m ? { kind: 'auto', backend: m[1] === 'audify' ? 'audify' : 'naudiodon', device } : { kind: 'auto', device };
 }
 
 export const serve: Command = {

@@ -1,0 +1,260 @@
+import { createRequire } from 'node:module';
+import type * as Audify from 'audify';
+import { RingBuffer } from 'ringbuf.js';
+import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
+import { axonError } from '../../shared/errors';
+import type { Frames, Hertz } from '../../shared/units';
+import type { AudioSink, OutputDevice } from './audio-sink';
+import type { MonitorTap } from './monitor-tap';
+
+// audify's enums are ambient `const enum`s, which isolatedModules cannot read: the values of
+// RtAudio 6 (RtAudioApi, RtAudioFormat, RtAudioErrorType) are repeated here.
+const FLOAT32 = 0x10;
+/** RTAUDIO_SCHEDULE_REALTIME: ALSA/Pulse callback threads ask for SCHED_RR (JACK has its own; without the privilege RtAudio goes on unscheduled). */
+const SCHEDULE_REALTIME = 0x8;
+const ERROR_WARNING = 0;
+const ERROR_DEBUG_WARNING = 1;
+
+/** The host APIs we look at, by the keyword a device name may use, in order of preference. */
+const HOST_APIS: readonly { keyword: string; api: number; display: string }[] =
+  process.platform === 'darwin'
+    ? [
+        { keyword: 'jack', api: 3, display: 'Jack' },
+        { keyword: 'core', api: 1, display: 'CoreAudio' },
+      ]
+    : process.platform === 'win32'
+      ? [
+          { keyword: 'asio', api: 6, display: 'ASIO' },
+          { keyword: 'wasapi', api: 7, display: 'WASAPI' },
+          { keyword: 'ds', api: 8, display: 'DirectSound' },
+        ]
+      : [
+          // Native JACK first: when a server runs, it is the device (not ALSA's jack plugin).
+          { keyword: 'jack', api: 3, display: 'Jack' },
+          { keyword: 'pulse', api: 4, display: 'Pulse' },
+          { keyword: 'alsa', api: 2, display: 'ALSA' },
+        ];
+
+/** Device periods kept queued in RtAudio: covers the worker's wake-up jitter (10 ms at worst). */
+const DEVICE_PERIODS = 3;
+/**
+ * Device periods the ring holds ahead of that queue: one is enough (the worker refills it every
+ * quarter period) and more only delays control events (measured: 2 periods put the event probe's
+ * p50 at 12.5 ms).
+ */
+const RING_PERIODS = 1;
+/** A running stream whose clock does not move for this long has lost its device. */
+const STALL_MS = 1000;
+/** After stop(), RtAudio's last callbacks may still be queued for this thread: let them run before closeStream (closing under them aborted the process). */
+const SETTLE_MS = 30;
+
+function loadAudify(): typeof Audify {
+  try {
+    return createRequire(__filename)('audify') as typeof Audify;
+  } catch (err) {
+    throw axonError('audio_backend_missing', 'audify', err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err));
+  }
+}
+
+interface ApiDevices {
+  keyword: string;
+  rt: Audify.RtAudio;
+  devices: Audify.RtAudioDeviceInfo[];
+}
+
+/** Each host API compiled in that has stereo outputs; RtAudio falls back to another API when one is not compiled, so the name it answers with is checked. */
+function probeApis(audify: typeof Audify): ApiDevices[] {
+  const found: ApiDevices[] = [];
+  for (const h of HOST_APIS) {
+    let rt: Audify.RtAudio;
+    try {
+      rt = new audify.RtAudio(h.api);
+    } catch {
+      continue;
+    }
+    if (rt.getApi() !== h.display) continue;
+    const devices = rt.getDevices().filter((d) => d.outputChannels >= CHANNELS);
+    if (devices.length > 0) found.push({ keyword: h.keyword, rt, devices });
+  }
+  return found;
+}
+
+export function listAudifyDevices(): OutputDevice[] {
+  return probeApis(loadAudify()).flatMap((a) => a.devices.map((d) => ({ id: d.id, name: `${a.keyword}:${d.name}`, host: a.rt.getApi(), isDefault: d.isDefaultOutput !== 0 })));
+}
+
+/**
+ * Plays the audio ring through audify (RtAudio): native JACK when a server runs, else PulseAudio
+ * or ALSA (CoreAudio on macOS; ASIO, WASAPI or DirectSound on Windows). audify copies each
+ * written period into its own queue and plays silence, unreported, when that queue is empty; so
+ * the queue depth is tracked here: the stream clock (exact, advanced once per device period)
+ * says how many periods the device has played, and every period it played beyond what was
+ * written is an underrun. One reused buffer: nothing is allocated per block on this side.
+ */
+export class AudifySink implements AudioSink {
+  readonly name = 'audify';
+  readonly device: string;
+  readonly queueBlocks: number;
+  /** Frames per device period (JACK imposes its own; RtAudio requires exactly this per write). */
+  readonly periodFrames: Frames;
+  private readonly rt: Audify.RtAudio;
+  private readonly ring: RingBuffer;
+  private readonly buf: Buffer;
+  private readonly view: Float32Array;
+  private written = 0;
+  private silent = 0;
+  private started = false;
+  private lastTicks = 0;
+  private lastMove = performance.now();
+  private failed: Error | null = null;
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    sab: SharedArrayBuffer,
+    private readonly sampleRate: Hertz,
+    blockSize: Frames,
+    private readonly status: Int32Array,
+    private readonly tap: MonitorTap,
+    deviceName?: string,
+  ) {
+    const apis = probeApis(loadAudify());
+    if (apis.length === 0) throw axonError('audio_no_device', 'audify');
+    const { api, info } = chooseDevice(apis, deviceName);
+    this.rt = api.rt;
+    this.device = `${api.keyword}:${info.name}`;
+    this.periodFrames = this.rt.openStream(
+      { deviceId: info.id, nChannels: CHANNELS },
+      null,
+      FLOAT32,
+      sampleRate,
+      blockSize,
+      'axon-stage',
+      null,
+      null,
+      SCHEDULE_REALTIME,
+      (type, msg) => {
+        if (type !== ERROR_WARNING && type !== ERROR_DEBUG_WARNING && this.failed === null) this.failed = axonError('audio_device_failed', this.device, msg);
+      },
+    );
+    this.ring = new RingBuffer(sab, Float32Array);
+    const ringBlocks = Math.floor(this.ring.capacity() / (blockSize * CHANNELS));
+    this.queueBlocks = Math.min(ringBlocks, Math.ceil((RING_PERIODS * this.periodFrames) / blockSize));
+    if (this.queueBlocks * blockSize < this.periodFrames) {
+      this.rt.closeStream();
+      throw axonError('audio_device_failed', this.device, `its period of ${this.periodFrames} frames is longer than the engine's ring`);
+    }
+    this.buf = Buffer.alloc(this.periodFrames * CHANNELS * 4);
+    this.view = new Float32Array(this.buf.buffer, this.buf.byteOffset, this.periodFrames * CHANNELS);
+  }
+
+  get error(): Error | null {
+    return this.failed;
+  }
+
+  /** Periods the device has played, from the stream clock (RtAudio adds one period per callback). */
+  private ticks(): number {
+    return Math.round((this.rt.streamTime * this.sampleRate) / this.periodFrames);
+  }
+
+  /** Periods written and not yet played. */
+  private depth(ticks: number): number {
+    return this.written - (ticks - this.silent);
+  }
+
+  pump(): number {
+    if (this.failed !== null || this.closing !== null) return this.wait();
+    if (this.started) {
+      if (!this.rt.isStreamOpen() || !this.rt.isStreamRunning()) {
+        // RtAudio closes the stream itself when the JACK server shuts down, without an error.
+        this.failed = axonError('audio_device_failed', this.device, 'the stream was closed under us (server gone?)');
+        return this.wait();
+      }
+      const ticks = this.ticks();
+      const now = performance.now();
+      if (ticks !== this.lastTicks) {
+        this.lastTicks = ticks;
+        this.lastMove = now;
+      } else if (now - this.lastMove > STALL_MS) {
+        this.failed = axonError('audio_device_stalled', this.device, STALL_MS);
+        return this.wait();
+      }
+      // Checked before topping up: a period played past the end of what was written was silence.
+      const depth = this.depth(ticks);
+      if (depth < 0) {
+        this.silent -= depth;
+        Atomics.add(this.status, STATUS_UNDERRUNS, -depth);
+      }
+    }
+    const want = this.periodFrames * CHANNELS;
+    const ticks = this.started ? this.ticks() : 0;
+    while (this.depth(ticks) < DEVICE_PERIODS && this.ring.availableRead() >= want) {
+      this.ring.pop(this.view, want);
+      this.tap.write(this.view, this.periodFrames);
+      this.rt.write(this.buf);
+      this.written++;
+    }
+    // Started once the first periods are queued, so the device never opens on silence.
+    if (!this.started && this.written >= DEVICE_PERIODS) {
+      try {
+        this.rt.start();
+        this.started = true;
+        this.lastMove = performance.now();
+      } catch (err) {
+        this.failed = axonError('audio_device_failed', this.device, err instanceof Error ? err.message : String(err));
+      }
+    }
+    return this.wait();
+  }
+
+  private wait(): number {
+    return (this.periodFrames / this.sampleRate) * 250;
+  }
+
+  /** What RtAudio reports of the device (JACK: the port latency) plus our queue in it. */
+  latencyFrames(): number {
+    let device = 0;
+    try {
+      device = this.rt.isStreamOpen() ? this.rt.getStreamLatency() : 0;
+    } catch {
+      device = 0;
+    }
+    return device + Math.max(0, this.depth(this.started ? this.ticks() : 0)) * this.periodFrames;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        if (this.rt.isStreamRunning()) this.rt.stop();
+      } catch {
+        // Already stopped by a failing device.
+      }
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      try {
+        if (this.rt.isStreamOpen()) this.rt.closeStream();
+      } catch {
+        // RtAudio may have closed it itself (JACK shutdown).
+      }
+    })();
+    return this.closing;
+  }
+}
+
+/**
+ * A device by name: `<api>:<name>` as listed, a bare name on any API (preferred API first), an
+ * API keyword alone (`jack`, `pulse`, `alsa`, ...: that API's default), or nothing (the first
+ * API's default).
+ */
+function chooseDevice(apis: ApiDevices[], name: string | undefined): { api: ApiDevices; info: Audify.RtAudioDeviceInfo } {
+  const defaultOf = (a: ApiDevices) => {
+    const id = a.rt.getDefaultOutputDevice();
+    return a.devices.find((d) => d.id === id) ?? a.devices[0];
+  };
+  if (name === undefined) return { api: apis[0], info: defaultOf(apis[0]) };
+  const byKeyword = apis.find((a) => a.keyword === name);
+  if (byKeyword) return { api: byKeyword, info: defaultOf(byKeyword) };
+  for (const a of apis) {
+    const info = a.devices.find((d) => `${a.keyword}:${d.name}` === name || d.name === name);
+    if (info) return { api: a, info };
+  }
+  throw axonError('audio_device_not_found', 'audify', name, apis.flatMap((a) => a.devices.map((d) => `${a.keyword}:${d.name}`)).join(', '));
+}

@@ -1,0 +1,155 @@
+import type { AudioOutputChoice } from '../../shared/worker-messages';
+import type { AudioBackend, AudioSink, SinkSpec } from './audio-sink';
+
+/** What the worker tells main about the output (a `sink` message). */
+export interface SinkReport {
+  sink: string;
+  device: string;
+  /** Why there is no sound, or how this output was reached when it is not the one asked for. */
+  detail: string;
+}
+
+/** Opens a device sink; throws (with the reason) when it cannot. */
+export type OpenSink = (spec: SinkSpec) => AudioSink;
+
+export interface SupervisorOptions {
+  /** Delay before each recovery step, so a device that blinked (a server restart) can come back. */
+  retryDelayMs?: number;
+  /** Attempts on the failed device itself before its backend's default device. */
+  retries?: number;
+  now?: () => number;
+}
+
+/** The default backend, and the one tried when it cannot open (see README, Audio). */
+export const DEFAULT_BACKEND: AudioBackend = 'audify';
+export const FALLBACK_BACKEND: AudioBackend = 'naudiodon';
+
+const describe = (s: SinkSpec) => `${s.backend}:${s.device ?? 'default'}`;
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The devices to try at start, in order. A named backend is kept to (the device, then its
+ * default device); otherwise the default backend is tried first and the other one after it.
+ */
+export function initialPlan(choice: AudioOutputChoice, preferred: AudioBackend = DEFAULT_BACKEND): SinkSpec[] {
+  if (choice.kind === 'none') return [];
+  const device = choice.device;
+  const backends: AudioBackend[] = choice.backend ? [choice.backend] : [preferred, preferred === 'audify' ? 'naudiodon' : 'audify'];
+  const plan: SinkSpec[] = device === undefined ? [] : backends.map((backend) => ({ backend, device }));
+  for (const backend of backends) plan.push({ backend });
+  return plan;
+}
+
+/**
+ * Owns the worker's audio sink: opens the first device of a plan that works, and when the device
+ * fails mid-stream switches to the clock at once (the engine keeps running and the ring keeps
+ * moving), then retries the device, then its backend's default device, reporting every step.
+ */
+export class SinkSupervisor {
+  private current: AudioSink;
+  private spec: SinkSpec | null = null;
+  private steps: SinkSpec[] = [];
+  private nextAt = 0;
+  private cause = '';
+  private lastFailure = '';
+  private closing: Promise<void> = Promise.resolve();
+  private closed = true;
+  private readonly retryDelayMs: number;
+  private readonly retries: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly open: OpenSink,
+    private readonly clock: () => AudioSink,
+    private readonly report: (r: SinkReport) => void,
+    opts: SupervisorOptions = {},
+  ) {
+    this.retryDelayMs = opts.retryDelayMs ?? 500;
+    this.retries = opts.retries ?? 2;
+    this.now = opts.now ?? (() => performance.now());
+    this.current = clock();
+  }
+
+  get sink(): AudioSink {
+    return this.current;
+  }
+
+  /** Opens the first spec that works; the clock when none does (or the plan is empty). */
+  start(plan: SinkSpec[]): AudioSink {
+    const failures: string[] = [];
+    for (const spec of plan) {
+      try {
+        const s = this.open(spec);
+        this.use(s, spec, failures.length === 0 ? '' : `${failures.join('; ')}; using ${s.name}:${s.device}`);
+        return s;
+      } catch (err) {
+        failures.push(message(err));
+      }
+    }
+    this.report({ sink: 'clock', device: '', detail: plan.length === 0 ? 'audio output off' : `no sound: ${failures.join('; ')}` });
+    return this.current;
+  }
+
+  /**
+   * Call after each pump. Replaces a failed sink with the clock and plans the recovery; takes the
+   * next recovery step when it is due. Returns the sink to pump from now on.
+   */
+  check(): AudioSink {
+    const err = this.current.error;
+    if (err !== null && this.spec !== null) {
+      const failed = this.spec;
+      this.cause = err.message;
+      this.steps = Array.from({ length: this.retries }, () => failed);
+      if (failed.device !== undefined) this.steps.push({ backend: failed.backend });
+      this.retire();
+      this.current = this.clock();
+      this.spec = null;
+      this.nextAt = this.now() + this.retryDelayMs;
+      this.report({ sink: 'clock', device: '', detail: `${this.cause}; retrying ${describe(failed)}` });
+      return this.current;
+    }
+    if (this.steps.length > 0 && this.closed && this.now() >= this.nextAt) {
+      const spec = this.steps.shift() as SinkSpec;
+      try {
+        const s = this.open(spec);
+        this.steps = [];
+        this.use(s, spec, `recovered on ${describe(spec)} after: ${this.cause}`);
+      } catch (e) {
+        this.lastFailure = message(e);
+        this.nextAt = this.now() + this.retryDelayMs;
+        const next = this.steps[0];
+        this.report({
+          sink: 'clock',
+          device: '',
+          detail: next ? `${this.cause}; ${describe(spec)} failed again (${this.lastFailure}); trying ${describe(next)}` : `no sound: ${this.cause}; ${describe(spec)} failed too (${this.lastFailure})`,
+        });
+      }
+    }
+    return this.current;
+  }
+
+  private use(s: AudioSink, spec: SinkSpec, detail: string): void {
+    this.retire();
+    this.current = s;
+    this.spec = spec;
+    this.report({ sink: s.name, device: s.device, detail });
+  }
+
+  /** Closes the sink being replaced; the next device opens only once it has let go. */
+  private retire(): void {
+    const old = this.current;
+    this.closed = false;
+    this.closing = old
+      .close()
+      .catch(() => undefined)
+      .then(() => {
+        this.closed = true;
+      });
+  }
+
+  async close(): Promise<void> {
+    this.steps = [];
+    await this.closing;
+    await this.current.close();
+  }
+}
