@@ -53,7 +53,7 @@ export const perform: Command = {
   name: 'perform',
   summary: 'run the rig without a window: engine, audio, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
   usage:
-    'axon perform --patch <p> [--audio auto|none|<device>|naudiodon:<device>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
   async run(argv) {
     const { values } = parseFlags(
       argv,

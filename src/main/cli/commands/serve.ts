@@ -23,7 +23,7 @@ export function parseAudioFlag(raw: string | undefined): AudioOutputChoice {
 export const serve: Command = {
   name: 'serve',
   summary: 'serve the UI to a browser (http://127.0.0.1:7400 by default)',
-  usage: 'axon serve [--port <n>] [--host <addr>] [--patch <name>] [--audio auto|none|<device>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+  usage: 'axon serve [--port <n>] [--host <addr>] [--patch <name>] [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--rate <hz>] [--block <frames>] [--seed <n>]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
