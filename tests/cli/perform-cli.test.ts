@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firmwareImage } from '../../src/main/drums/firmware/firmware-image';
-import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
+import { describe, expect, it } from 'vitest';
 import { runAxon } from '../support/cli-runner';
 import { useTempDataDir } from '../support/data-dir';
+import { useSimulatedBoard } from '../support/sim-board';
 
 // `axon perform`: the rig without a window, as a user runs it (stdout is a pipe here, so the
 // status line is printed as log lines).
@@ -25,17 +24,10 @@ describe('axon perform', () => {
   });
 
   describe('with a drum board', () => {
-    let board: AvrBoard;
-    let port: string;
-    beforeAll(async () => {
-      board = AvrBoard.fromHexFile(firmwareImage('axon_drums'));
-      port = await board.attachPty();
-      board.start();
-    }, 300_000);
-    afterAll(() => board?.stop());
+    const sim = useSimulatedBoard();
 
     it('plays the patch onto the board for the time asked, prints its status, and releases the motors at the end', async () => {
-      const r = await runAxon(DATA, 'perform', '--patch', 'neural-midi', '--audio', 'none', '--serial', port, '--hid', 'none', '--seconds', '6');
+      const r = await runAxon(DATA, 'perform', '--patch', 'neural-midi', '--audio', 'none', '--serial', sim.port, '--hid', 'none', '--seconds', '6');
       // MIDI may be unavailable here (no ALSA sequencer, maybe no jackd): said once, never a crash.
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(0);
@@ -44,11 +36,11 @@ describe('axon perform', () => {
       expect(lines.at(-1)).toBe('stopped: drum motors released, MIDI notes off');
       const status = lines.at(-2) ?? '';
       expect(status).toMatch(/^load \d+\.\d% \| underruns \d+ \| audio none \(audio output off\) \| drums board /);
-      expect(status).toContain(`drums board ${port} (4 drums) | midi `);
+      expect(status).toContain(`drums board ${sim.port} (4 drums) | midi `);
       expect(status).not.toContain('joystick');
       // neural-midi strikes drum 0 (motor 1) every few hundred milliseconds.
-      expect(board.strikes(1).length).toBeGreaterThan(2);
-      expect(board.anyMotorDriven()).toBe(false);
+      expect(sim.board.strikes(1).length).toBeGreaterThan(2);
+      expect(sim.board.anyMotorDriven()).toBe(false);
     }, 60_000);
   });
 });

@@ -10,6 +10,7 @@ import { EngineHost } from '../engine/engine-host';
 import { ensureJackd } from '../engine/jack-server';
 import { readPlayablePatch } from '../patches/patch-assets';
 import { SeededRandom } from '../reservoir/reservoir-build';
+import { timeControlEvent } from './latency-bench';
 import { percentile } from './stats';
 
 // Both audio backends into JACK, measured the same way (see README, Audio): the open/close
@@ -67,7 +68,6 @@ export interface AudioBenchOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const epochMs = () => performance.timeOrigin + performance.now();
 const count = (dir: string) => {
   try {
     return readdirSync(dir).length;
@@ -152,19 +152,8 @@ async function longRun(backend: AudioBackend, seconds: number, sampleRate: Hertz
     const end = t0 + seconds * 1000;
     while (performance.now() < end) {
       await sleep(10 + 20 * rng.uniform());
-      const target = host.eventProbe().applied + 1;
-      const sentAt = epochMs();
-      host.send({ type: 'input', input: 'joystick.x', value: 2 * rng.uniform() - 1 });
-      const deadline = performance.now() + 1000;
-      for (;;) {
-        const p = host.eventProbe();
-        if (p.left >= target) {
-          latencies.push(p.leftAtMs - sentAt);
-          break;
-        }
-        if (performance.now() > deadline) break;
-        await sleep(1);
-      }
+      const latency = await timeControlEvent(host, 2 * rng.uniform() - 1);
+      if (latency !== null) latencies.push(latency);
     }
     // Frames count modulo 2^30 (about 6 hours at 48 kHz): a run is far shorter.
     const played = (host.capture(0.01).endFrame - f0) / sampleRate;

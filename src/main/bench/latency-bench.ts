@@ -44,6 +44,23 @@ export function latencyBenchIsolated(o: LatencyBenchOptions = {}): Promise<Laten
   });
 }
 
+/**
+ * Sends one joystick move and waits for the block holding it to leave for the device: the
+ * latency in ms, or null when it never left within `timeoutMs`.
+ */
+export async function timeControlEvent(host: EngineHost, value: number, timeoutMs = 1000): Promise<number | null> {
+  const target = host.eventProbe().applied + 1;
+  const sentAt = epochMs();
+  host.send({ type: 'input', input: 'joystick.x', value });
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const p = host.eventProbe();
+    if (p.left >= target) return p.leftAtMs - sentAt;
+    if (performance.now() > deadline) return null;
+    await sleep(1);
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const epochMs = () => performance.timeOrigin + performance.now();
 
@@ -71,19 +88,9 @@ export async function latencyBench(o: LatencyBenchOptions = {}): Promise<Latency
     const latencies: number[] = [];
     for (let i = 0; i < count; i++) {
       await sleep(10 + 20 * rng.uniform());
-      const target = host.eventProbe().applied + 1;
-      const sentAt = epochMs();
-      host.send({ type: 'input', input: 'joystick.x', value: 2 * rng.uniform() - 1 });
-      const deadline = performance.now() + 1000;
-      for (;;) {
-        const p = host.eventProbe();
-        if (p.left >= target) {
-          latencies.push(p.leftAtMs - sentAt);
-          break;
-        }
-        if (performance.now() > deadline) throw new Error(`event ${i} never left for the device (applied ${p.applied}, probe ${p.left})`);
-        await sleep(1);
-      }
+      const latency = await timeControlEvent(host, 2 * rng.uniform() - 1);
+      if (latency === null) throw new Error(`event ${i} never left for the device`);
+      latencies.push(latency);
     }
     load = host.workerLoad(load.mark);
     return {
