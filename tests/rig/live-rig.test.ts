@@ -17,6 +17,7 @@ import { until } from '../support/until';
 // The live rig around a real backend playing neural-midi, with real MIDI through a JACK server
 // (the JACK build of the MIDI addon) and OSC over UDP: another program's view of Axon Stage.
 
+// Linux only: elsewhere MIDI runs on the system's own API, which CI has no virtual-port server for.
 const linux = process.platform === 'linux';
 // Not the default "Axon Stage": other tests (axon perform) may run a rig on the same JACK server.
 const VIRTUAL = 'Rig under test';
