@@ -2,24 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../dsp/measure';
 import { decodeWav, readWav, toMono, type DecodedAudio } from '../../src/main/wav/wav-reader';
 import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { AxonError, type ErrorCode } from '../../src/shared/errors';
 
 // WAV files are built byte by byte here, by an encoder that shares nothing with the reader, so
 // a misreading of the format in one cannot hide the same misreading in the other.
-
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const enc = new TextEncoder();
 
@@ -120,7 +109,7 @@ function expectAxonError(run: () => unknown, code: ErrorCode, pattern: RegExp): 
 const W = 'clip.wav';
 
 describe('decodeWav: integer PCM round trips', () => {
-  const rnd = prng(1);
+  const rnd = mulberry32(1);
   for (const bits of [8, 16, 24, 32]) {
     for (const channels of [1, 2, 5]) {
       it(`${bits}-bit, ${channels} channel(s): every sample is value / 2^${bits - 1} exactly`, () => {
@@ -145,7 +134,7 @@ describe('decodeWav: float round trips', () => {
   for (const bits of [32, 64] as const) {
     for (const channels of [1, 2, 5]) {
       it(`float${bits}, ${channels} channel(s): ${bits === 32 ? 'bit-exact' : 'rounded to float32 exactly'}`, () => {
-        const rnd = prng(bits * 10 + channels);
+        const rnd = mulberry32(bits * 10 + channels);
         const frames = 200;
         const values = Array.from({ length: frames * channels }, (_, i) => (i < specials.length ? specials[i] : (rnd() * 2 - 1) * 1.2));
         const file = riff([chunk('fmt ', fmtBody({ tag: 3, channels, rate: 96000, bits })), chunk('data', floatBytes(values, bits))]);
@@ -166,7 +155,7 @@ describe('decodeWav: float round trips', () => {
 
 describe('decodeWav: WAVE_FORMAT_EXTENSIBLE', () => {
   it('PCM subformat, 24-bit container with 20 valid bits, 5 channels', () => {
-    const rnd = prng(7);
+    const rnd = mulberry32(7);
     const values = randomInts(5 * 64, 20, rnd).map((v) => v * 16); // left-justified in 24 bits
     const fmt = fmtExtensibleBody({ tag: 0, channels: 5, rate: 48000, bits: 24, validBits: 20, subTag: 1 });
     const a = decodeWav(riff([chunk('fmt ', fmt), chunk('data', pcmBytes(values, 24))]), W);
@@ -175,14 +164,14 @@ describe('decodeWav: WAVE_FORMAT_EXTENSIBLE', () => {
   });
 
   it('PCM subformat, 16-bit stereo', () => {
-    const values = randomInts(2 * 50, 16, prng(8));
+    const values = randomInts(2 * 50, 16, mulberry32(8));
     const fmt = fmtExtensibleBody({ tag: 0, channels: 2, rate: 44100, bits: 16, validBits: 16, subTag: 1 });
     const a = decodeWav(riff([chunk('fmt ', fmt), chunk('data', pcmBytes(values, 16))]), W);
     expect(a.data).toEqual(expectedChannels(values, 2, (v) => v / 32768));
   });
 
   it('float subformat, 32-bit stereo', () => {
-    const rnd = prng(9);
+    const rnd = mulberry32(9);
     const values = Array.from({ length: 2 * 50 }, () => rnd() * 2 - 1);
     const fmt = fmtExtensibleBody({ tag: 0, channels: 2, rate: 44100, bits: 32, validBits: 32, subTag: 3 });
     const a = decodeWav(riff([chunk('fmt ', fmt), chunk('fact', le(50, 4)), chunk('data', floatBytes(values, 32))]), W);
@@ -259,7 +248,7 @@ describe('decodeWav: chunk layout', () => {
   });
 
   it('decodes the whole frames of a cut-off file and warns', () => {
-    const v = randomInts(2 * 10, 16, prng(3)); // stereo, 10 frames = 40 bytes
+    const v = randomInts(2 * 10, 16, mulberry32(3)); // stereo, 10 frames = 40 bytes
     const file = riff([chunk('fmt ', fmtBody({ tag: 1, channels: 2, rate: 8000, bits: 16 })), chunk('data', pcmBytes(v, 16))]).subarray(0, 44 + 10);
     const a = decodeWav(file, W);
     expect(a.frames).toBe(2);
@@ -285,7 +274,7 @@ describe('decodeWav: chunk layout', () => {
 
   it('accepts odd sample rates and many channels', () => {
     const channels = 9;
-    const v = randomInts(channels * 3, 16, prng(4));
+    const v = randomInts(channels * 3, 16, mulberry32(4));
     const a = decodeWav(riff([chunk('fmt ', fmtBody({ tag: 1, channels, rate: 11025 * 3 + 7, bits: 16 })), chunk('data', pcmBytes(v, 16))]), W);
     expect(a).toMatchObject({ sampleRate: 33082, channels, frames: 3 });
   });
@@ -294,7 +283,7 @@ describe('decodeWav: chunk layout', () => {
 describe('decodeWav: the app\'s own float32 writer reads back exactly', () => {
   for (const channels of [1, 2, 5]) {
     it(`${channels} channel(s)`, () => {
-      const rnd = prng(100 + channels);
+      const rnd = mulberry32(100 + channels);
       const frames = 333;
       const interleaved = Float32Array.from({ length: frames * channels }, () => rnd() * 2 - 1);
       const a = decodeWav(encodeWavFloat32(interleaved, channels, 48000), W);
@@ -466,7 +455,7 @@ describe('decodeWav never throws anything but AxonError', () => {
   }
 
   // Valid files of every kind, to corrupt.
-  const rndSeed = prng(42);
+  const rndSeed = mulberry32(42);
   const seeds: Uint8Array[] = [
     ...[8, 16, 24, 32].map((bits) => riff([chunk('LIST', enc.encode('abc')), chunk('fmt ', fmtBody({ tag: 1, channels: 2, rate: 44100, bits })), chunk('data', pcmBytes(randomInts(24, bits, rndSeed), bits))])),
     riff([chunk('fmt ', fmtBody({ tag: 3, channels: 1, rate: 48000, bits: 64 })), chunk('data', floatBytes([0.1, 0.2, 0.3], 64))]),
@@ -476,7 +465,7 @@ describe('decodeWav never throws anything but AxonError', () => {
   ];
 
   it('on random bytes, random chunk soups and corrupted valid files', () => {
-    const rnd = prng(20240601);
+    const rnd = mulberry32(20240601);
     const ids = ['fmt ', 'data', 'LIST', 'ds64', 'fact', 'JUNK'];
     for (let i = 0; i < 2000; i++) probe(randomBytes(rnd, Math.floor(rnd() * 200)));
     for (let i = 0; i < 2000; i++) {

@@ -1,3 +1,4 @@
+import { mulberry32 } from '../dsp/measure';
 import type { MidiTimers } from '../../src/main/midi/midi-timers';
 
 /** Fake time: timers fire in due order when `advance` passes them; `lateness` delays each firing. */
@@ -38,17 +39,8 @@ export class FakeTimers implements MidiTimers {
   }
 }
 
-/** Seeded uniform [0, 1) (mulberry32), so jitter tests are repeatable. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1), so jitter tests are repeatable. */
+export const seeded = mulberry32;
 
 export function gaussian(random: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

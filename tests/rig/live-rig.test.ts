@@ -103,8 +103,9 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
     const heard: { note: number; time: number }[] = [];
     client.on('message', (e) => e.message.type === 'noteOn' && e.message.channel === ANSWER_CHANNEL && heard.push({ note: e.message.note, time: e.time }));
     const answers: Answer[] = [];
-    // Only the answer to this phrase (the notes of the test before may make a short call of their own).
-    rig.on('answer', (a, call) => call.onsets.length >= 16 && answers.push(a));
+    // Only the answer to this phrase (the notes of the test before make a short call of their own;
+    // a late timer under load may split this phrase in two, either half still counts).
+    rig.on('answer', (a, call) => call.onsets.length >= 8 && answers.push(a));
     // Two bars of eighth notes at 120 BPM, as steady as this process's timers play them.
     const phrase = [60, 62, 64, 67, 69, 67, 64, 62, 60, 64, 67, 72, 67, 64, 62, 60];
     // A silence first: the notes of the test before end their own short call, and its answer
@@ -120,7 +121,7 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
       if (k > 0) out.send([0x80, phrase[k - 1], 0]);
     }
     out.send([0x80, phrase[phrase.length - 1], 0]);
-    const answer = await until('an answer', () => answers[0], 8000);
+    const answer = await until('an answer', () => answers[0], 12_000);
     // Its tempo is the call's, or half or double it: plain eighth notes fit both grids (the phrase
     // tests in tests/phrase check the estimate itself). Every event sits on the answer's grid.
     const played = 60 / (2 * ((sentAt[sentAt.length - 1] - sentAt[0]) / (sentAt.length - 1) / 1000));

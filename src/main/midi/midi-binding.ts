@@ -16,29 +16,25 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { appRoot } from '../paths';
 
-/** RtMidiIn as the addon exposes it. Methods throw plain Errors ("Invalid MIDI port number", ...). */
-export interface NativeMidiInput {
+/** What RtMidiIn and RtMidiOut share as the addon exposes them. Methods throw plain Errors ("Invalid MIDI port number", ...). */
+interface NativeMidiPort {
   getPortCount(): number;
   getPortName(port: number): string;
   openPort(port: number): void;
   openVirtualPort(name: string): void;
   closePort(): void;
   isPortOpen(): boolean;
-  /** true = drop: sysex, timing (clock, MTC), active sensing. RtMidi drops all three by default. */
-  ignoreTypes(sysex: boolean, timing: boolean, activeSensing: boolean): void;
   /** Frees the RtMidi handle; the object is unusable after. */
   destroy(): void;
 }
 
-export interface NativeMidiOutput {
-  getPortCount(): number;
-  getPortName(port: number): string;
-  openPort(port: number): void;
-  openVirtualPort(name: string): void;
-  closePort(): void;
-  isPortOpen(): boolean;
+export interface NativeMidiInput extends NativeMidiPort {
+  /** true = drop: sysex, timing (clock, MTC), active sensing. RtMidi drops all three by default. */
+  ignoreTypes(sysex: boolean, timing: boolean, activeSensing: boolean): void;
+}
+
+export interface NativeMidiOutput extends NativeMidiPort {
   sendMessage(message: Buffer): void;
-  destroy(): void;
 }
 
 export interface NativeMidiBinding {

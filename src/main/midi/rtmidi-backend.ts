@@ -114,11 +114,16 @@ export class RtMidiBackend implements MidiBackend {
       close: () => {
         if (closed) return;
         closed = true;
-        if (!this.alive) return void DEAD_CLIENTS.push(port);
-        port.closePort();
-        port.destroy();
+        this.release(port);
       },
     };
+  }
+
+  /** Closes a port, unless its JACK server died under it (then it is kept, never destroyed). */
+  private release(port: NativeMidiInput | NativeMidiOutput): void {
+    if (!this.alive) return void DEAD_CLIENTS.push(port);
+    port.closePort();
+    port.destroy();
   }
 
   private output(open: (port: NativeMidiOutput) => void): MidiOutputPort {
@@ -140,9 +145,7 @@ export class RtMidiBackend implements MidiBackend {
       close: () => {
         if (closed) return;
         closed = true;
-        if (!this.alive) return void DEAD_CLIENTS.push(port);
-        port.closePort();
-        port.destroy();
+        this.release(port);
       },
     };
   }
