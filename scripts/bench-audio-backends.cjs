@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // Measures both audio backends into JACK (see src/main/bench/audio-backends.ts and README, Audio):
 //   node --expose-gc scripts/bench-audio-backends.cjs [--seconds 30] [--cycles 100] [--backend audify|naudiodon] [--out results.json]
-//   node scripts/bench-audio-backends.cjs --devices     (the output devices each backend lists)
 //   --load <n>: n busy processes spin during the runs (a saturated CPU, as under a test suite)
 // Runs on its own JACK server (JACK_DEFAULT_SERVER=axon-bench unless set), so tests or another
 // app starting and stopping the shared one cannot disturb the figures.
@@ -9,15 +8,8 @@
 process.env.JACK_DEFAULT_SERVER ||= 'axon-bench';
 require('tsx/cjs');
 const { parseArgs } = require('node:util');
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, cycles: { type: 'string' }, backend: { type: 'string', multiple: true }, out: { type: 'string' }, devices: { type: 'boolean' }, load: { type: 'string' } } });
-const { audioBackendsBench, listBackendDevices } = require('../src/main/bench/audio-backends.ts');
-if (values.devices) {
-  for (const [backend, list] of Object.entries(listBackendDevices())) {
-    process.stdout.write(`${backend}:\n`);
-    for (const d of list) process.stdout.write(typeof d === 'string' ? `  (${d})\n` : `  ${d.name}  [${d.host}${d.isDefault ? ', default' : ''}]\n`);
-  }
-  return;
-}
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, cycles: { type: 'string' }, backend: { type: 'string', multiple: true }, out: { type: 'string' }, load: { type: 'string' } } });
+const { audioBackendsBench } = require('../src/main/bench/audio-backends.ts');
 const { spawn } = require('node:child_process');
 const spinners = Array.from({ length: Number(values.load ?? 0) }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
 const unload = () => spinners.forEach((c) => c.kill());

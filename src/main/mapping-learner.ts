@@ -35,8 +35,8 @@ export class MappingLearner {
     const see = (index: number, value: number) => {
       if (index < 0 || !Number.isFinite(value)) return;
       this.known[index] = value;
-      if (this.target === null) return;
       const spec = CONTROL_INPUTS[index];
+      if (this.target === null || !spec.learnable) return;
       const move = Math.abs(value - this.baseline[index]) / (spec.max - spec.min);
       if (move > bestMove) {
         bestMove = move;

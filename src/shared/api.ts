@@ -21,6 +21,23 @@ export interface ParamState extends ParamSpec {
   value: number;
 }
 
+/** A device as a backend lists it. */
+export interface AudioDevice {
+  id: number;
+  name: string;
+  /** The host API it belongs to (ALSA, JACK, PulseAudio, CoreAudio, WASAPI, ASIO...). */
+  host: string;
+  isDefault: boolean;
+  /** Channels in the direction it was listed for. */
+  channels: number;
+}
+
+/** What a machine offers for sound: each output backend's devices and the inputs, or why there are none. */
+export interface AudioDevices {
+  outputs: { backend: 'audify' | 'naudiodon'; devices: AudioDevice[]; problem: string | null }[];
+  inputs: { devices: AudioDevice[]; problem: string | null };
+}
+
 /** The audio output in use. `detail` says why there is no sound when `sink` is "clock". */
 export interface AudioOutputState {
   sink: string;

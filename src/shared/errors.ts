@@ -97,6 +97,10 @@ export const ERRORS = {
   hid_device_lost: (device: string, reason: string) => `the joystick ${device} went away (${reason})`,
   hid_calibration_invalid: (where: string, count: number) =>
     `${where} is not a valid joystick calibration (${count} problem${count === 1 ? '' : 's'})`,
+  hid_calibration_file: (where: string, count: number) =>
+    `${where} is not a valid joystick calibration file (${count} problem${count === 1 ? '' : 's'}); fix or move it away: calibrations are not saved until then`,
+  hid_calibration_version: (where: string, version: number, supported: number) =>
+    `${where} holds joystick calibrations of format version ${version}; this version of Axon Stage reads version ${supported} and will not overwrite it`,
   phrase_option: (name: string, expected: string, got: string) => `call and response: ${name} must be ${expected}, got ${got}`,
   phrase_onset: (problem: string) => `call and response: bad onset (${problem})`,
   phrase_model_invalid: (where: string, problem: string) => `${where} is not a valid call-and-response model: ${problem}`,
@@ -109,6 +113,11 @@ export const ERRORS = {
   audio_device_not_found: (backend: string, name: string, have: string) => `no audio output named "${name}" on ${backend} (have: ${have})`,
   audio_device_failed: (device: string, reason: string) => `the audio device ${device} failed: ${reason}`,
   audio_device_stalled: (device: string, ms: number) => `the audio device ${device} stopped taking audio (nothing played for ${ms} ms)`,
+  audio_input_not_found: (name: string, have: string) => `no audio input named "${name}" (have: ${have || 'none'})`,
+  audio_input_none: () => 'no audio input device was found (a microphone, a line in, or a JACK server)',
+  audio_input_channel: (device: string, channel: number, channels: number) => `the audio input ${device} has ${channels} channel${channels === 1 ? '' : 's'}, not a channel ${channel}`,
+  audio_input_failed: (device: string, reason: string) => `the audio input ${device} failed: ${reason}`,
+  audio_input_off: () => 'no audio input is open (start one with --audio-in, or pick one in Devices)',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -148,4 +157,9 @@ export interface ErrorPayload {
 export function toErrorPayload(err: unknown): ErrorPayload {
   if (err instanceof AxonError) return { code: err.code, message: err.message, details: [...err.details] };
   return { code: 'internal', message: err instanceof Error ? err.message : String(err), details: [] };
+}
+
+/** The error a thread sent back, as an AxonError; an internal one takes `fallback`'s code. */
+export function fromErrorPayload(p: ErrorPayload, fallback: ErrorCode): AxonError {
+  return new AxonError(p.code === 'internal' ? fallback : p.code, p.message, p.details);
 }

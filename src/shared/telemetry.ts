@@ -24,6 +24,8 @@ export const T_VOICE_PITCH = 14;
 export const T_VOICE_MORPH = 15;
 export const T_VOICE_CUTOFF = 16;
 export const T_UNDERRUNS = 17;
+/** The audio.* inputs as the engine holds them (AUDIO_IN_INPUTS order). */
+export const T_AUDIO_IN = 18;
 export const T_OUTPUTS = 32;
 export const T_ACTIVITY = T_OUTPUTS + MAX_NEURONS;
 export const T_LEARN_ERROR = T_ACTIVITY + MAX_NEURONS;
@@ -48,6 +50,8 @@ export interface Telemetry {
   notes: number;
   drums: number;
   voice: { pitch: number; morph: number; cutoff: number };
+  /** The audio input's analysis as the engine reads it (0..1 each; pitch is MIDI note / 127). */
+  audioIn: { envelope: number; pitch: number; voiced: number; onset: number };
   /** Last output of each neuron. */
   outputs: number[];
   /** RMS of each neuron's output since the previous snapshot. */
@@ -79,6 +83,7 @@ export function decodeTelemetry(w: ArrayLike<number>): Telemetry {
     notes: w[T_NOTES],
     drums: w[T_DRUMS],
     voice: { pitch: w[T_VOICE_PITCH], morph: w[T_VOICE_MORPH], cutoff: w[T_VOICE_CUTOFF] },
+    audioIn: { envelope: w[T_AUDIO_IN], pitch: w[T_AUDIO_IN + 1], voiced: w[T_AUDIO_IN + 2], onset: w[T_AUDIO_IN + 3] },
     outputs: slice(T_OUTPUTS, n),
     activity: slice(T_ACTIVITY, n),
     learnError: slice(T_LEARN_ERROR, n),

@@ -15,7 +15,7 @@ import {
   OUT_DRUM,
   OUT_NAN,
 } from '../shared/events';
-import { CONTROL_INPUTS, MIDI_CC0_INPUT, MIDI_GATE_INPUT, MIDI_NOTE_INPUT, MIDI_VELOCITY_INPUT, controlInputIndex } from '../shared/inputs';
+import { AUDIO_IN_INPUTS, CONTROL_INPUTS, MIDI_CC0_INPUT, MIDI_GATE_INPUT, MIDI_NOTE_INPUT, MIDI_VELOCITY_INPUT, controlInputIndex } from '../shared/inputs';
 import type { PatchLayout } from '../shared/patch/layout';
 import * as T from '../shared/telemetry';
 import { dbToGain, type Frames, type Hertz } from '../shared/units';
@@ -374,6 +374,7 @@ export class Engine {
     s[T.T_LOAD] = this.renderLoad;
     s[T.T_UNDERRUNS] = this.underruns;
     for (let k = 0; k < T.TELEMETRY_INPUTS; k++) s[T.T_INPUTS + k] = this.inputTargets[k];
+    for (let k = 0; k < AUDIO_IN_INPUTS.length; k++) s[T.T_AUDIO_IN + k] = this.inputTargets[AUDIO_IN_INPUTS[k]];
     const rt = this.current;
     if (rt !== null) {
       const net = rt.network;

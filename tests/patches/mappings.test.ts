@@ -85,7 +85,7 @@ describe('valid mappings', () => {
 describe('mapping mistakes, one line each', () => {
   it.each([
     [{ from: 'joystick.w', to: 'voice.cutoff' }, 'mappings[0].from: unknown source "joystick.w" (a control input such as joystick.x or midi.cc1, a neuron or source id, or "lfo")'],
-    [{ from: 'audio.in', to: 'voice.cutoff' }, 'mappings[0].from: "audio.in": the audio-in envelope is not available yet'],
+    [{ from: 'audio.in', to: 'voice.cutoff' }, 'mappings[0].from: unknown source "audio.in" (a control input such as joystick.x or midi.cc1, a neuron or source id, or "lfo")'],
     [{ from: 'lfo', to: 'voice.cutoff' }, 'mappings[0].from: "lfo" needs an "lfo" block with its shape and rate, e.g. "lfo": {"shape": "sine", "rate": 0.5}'],
     [{ from: 'a', lfo: { shape: 'sine' }, to: 'voice.cutoff' }, 'mappings[0].lfo: only a mapping with "from": "lfo" has an LFO (this one reads "a")'],
     [{ from: 'lfo', lfo: { shape: 'square' }, to: 'voice.cutoff' }, 'mappings[0].lfo.shape: expected sine|triangle|random-walk, got "square"'],

@@ -2,8 +2,9 @@ import { readdirSync } from 'node:fs';
 import { CHANNELS, createEngineMemory } from '../../shared/engine-memory';
 import { layoutPatch } from '../../shared/patch/layout';
 import type { Frames, Hertz, Milliseconds } from '../../shared/units';
-import { AudifySink, listAudifyDevices } from '../../worker/audio-out/audify-sink';
-import type { AudioBackend, AudioSink, OutputDevice } from '../../worker/audio-out/audio-sink';
+import { listAudifyDevices } from '../../worker/audio-out/audify-apis';
+import { AudifySink } from '../../worker/audio-out/audify-sink';
+import type { AudioBackend, AudioSink, AudioDevice } from '../../worker/audio-out/audio-sink';
 import { MonitorTap } from '../../worker/audio-out/monitor-tap';
 import { listNaudiodonDevices, NaudiodonSink } from '../../worker/audio-out/naudiodon-sink';
 import { EngineHost } from '../engine/engine-host';
@@ -52,7 +53,7 @@ export interface LongRunResult {
 
 export interface BackendResult {
   backend: AudioBackend;
-  devices: OutputDevice[];
+  devices: AudioDevice[];
   lifecycle: LifecycleResult;
   run: LongRunResult;
 }
@@ -175,18 +176,6 @@ async function longRun(backend: AudioBackend, seconds: number, sampleRate: Hertz
   } finally {
     await host.stop();
   }
-}
-
-/** Each backend's output devices, or why it has none (not installed, no server). */
-export function listBackendDevices(): Record<AudioBackend, OutputDevice[] | [string]> {
-  const list = (f: () => OutputDevice[]): OutputDevice[] | [string] => {
-    try {
-      return f();
-    } catch (err) {
-      return [err instanceof Error ? err.message : String(err)];
-    }
-  };
-  return { audify: list(listAudifyDevices), naudiodon: list(listNaudiodonDevices) };
 }
 
 export async function audioBackendsBench(o: AudioBenchOptions = {}): Promise<BackendResult[]> {

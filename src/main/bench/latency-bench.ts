@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { AxonError, type ErrorPayload } from '../../shared/errors';
+import { fromErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { layoutPatch } from '../../shared/patch/layout';
 import type { Frames, Hertz, Milliseconds } from '../../shared/units';
 import { EngineHost } from '../engine/engine-host';
@@ -38,7 +38,7 @@ export function latencyBenchIsolated(o: LatencyBenchOptions = {}): Promise<Laten
     child.on('message', (m: typeof answer) => (answer = m));
     child.on('exit', (code) => {
       if (answer?.ok) resolve(answer.result);
-      else if (answer) reject(new AxonError(answer.error.code === 'internal' ? 'engine_failed' : answer.error.code, answer.error.message, answer.error.details));
+      else if (answer) reject(fromErrorPayload(answer.error, 'engine_failed'));
       else reject(new Error(`the latency bench exited with ${code} and no result:\n${chatter}`));
     });
   });

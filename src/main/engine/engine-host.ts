@@ -19,7 +19,7 @@ import {
   type EngineMemory,
 } from '../../shared/engine-memory';
 import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, type LoggedEvent, type OutEvent } from '../../shared/events';
-import { axonError, AxonError } from '../../shared/errors';
+import { axonError, AxonError, fromErrorPayload } from '../../shared/errors';
 import { NO_ASSETS, type PatchAssets } from '../../worker/patch-assets';
 import type { PatchLayout } from '../../shared/patch/layout';
 import { TELEMETRY_WORDS } from '../../shared/telemetry';
@@ -127,7 +127,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
       const waiter = (w: WorkerMessage) => {
         if (w.type === 'error' && w.request === m.type) {
           clearTimeout(timer);
-          reject(new AxonError(w.error.code === 'internal' ? 'engine_failed' : w.error.code, w.error.message, w.error.details));
+          reject(fromErrorPayload(w.error, 'engine_failed'));
           return true;
         }
         if (w.type !== reply) return false;

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Notice } from '../../shared/api';
 import { AxonError } from '../../shared/errors';
+import { AudioInput, type AudioInputOptions } from '../audio-in/audio-input';
+import type { AnalyserReading } from '../audio-in/input-analyser';
 import type { Backend } from '../backend';
 import { JoystickInputRouter } from '../hid/joystick-input-router';
 import { JoystickManager, type JoystickManagerOptions } from '../hid/joystick-manager';
@@ -24,6 +26,18 @@ const PHRASE_TICK_MS = 15;
 /** MIDI channel the answers' notes play on: apart from the patch's own notes, so a synth can voice them differently. */
 export const ANSWER_CHANNEL = 2;
 
+/** How long `audio.onset` reads 1 after a hit: a few control chunks, so every patch sees it. */
+const ONSET_HOLD_MS = 30;
+/** Smallest change of an audio-in input worth an event (the envelope moves every few ms). */
+const AUDIO_INPUT_STEP = 1 / 512;
+
+/** A frequency as `audio.pitch` reads it: MIDI note number / 127. */
+export function pitchToUnit(hz: number): number {
+  if (!(hz > 0)) return 0;
+  const note = 69 + 12 * Math.log2(hz / 440);
+  return Math.min(1, Math.max(0, note / 127));
+}
+
 /** A few JACK periods (5.3 ms at 256 frames) for the last messages to leave. */
 const NOTES_OFF_FLUSH_MS = 50;
 
@@ -42,6 +56,8 @@ export interface LiveRigOptions {
    * rig would answer itself.
    */
   respond?: Partial<CallAndResponseOptions> | null;
+  /** A microphone or line in: its envelope, pitch and onsets become the audio.* inputs. */
+  audioIn?: AudioInputOptions | null;
   /** Things that went wrong and were survived (a port gone, a bad datagram...), for a log line or the UI. */
   onProblem?: (error: Error) => void;
 }
@@ -66,6 +82,9 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
   private osc: OscBridge | null = null;
   private responder: CallAndResponse | null = null;
   private phraseTimer: NodeJS.Timeout | null = null;
+  private audioIn: AudioInput | null = null;
+  private onsetTimer: NodeJS.Timeout | null = null;
+  private readonly audioSent = new Map<string, number>();
   private readonly answerTimers = new Set<NodeJS.Timeout>();
   answers = 0;
   private readonly problem: (error: Error) => void;
@@ -87,6 +106,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
     if (o.hid) rig.startJoysticks(o.hid);
     if (o.osc) await rig.startOsc(o.osc);
     if (o.respond) rig.startResponder(o.respond);
+    if (o.audioIn) await rig.startAudioInput(o.audioIn);
     return rig;
   }
 
@@ -200,6 +220,39 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
     }
   }
 
+  /** The audio input, when one was asked for (drum calibration listens through it). */
+  get audioInput(): AudioInput | null {
+    return this.audioIn;
+  }
+
+  private async startAudioInput(o: AudioInputOptions): Promise<void> {
+    const input = new AudioInput(o);
+    this.audioIn = input;
+    input.on('problem', (e) => this.report(e));
+    input.on('reading', (r) => this.sendReading(r));
+    input.on('onset', () => {
+      this.sendAudio('audio.onset', 1, true);
+      if (this.onsetTimer) clearTimeout(this.onsetTimer);
+      this.onsetTimer = setTimeout(() => this.sendAudio('audio.onset', 0, true), ONSET_HOLD_MS);
+    });
+    // Not opening is survivable: it says why and keeps trying.
+    await input.open().catch((e: Error) => this.report(e));
+  }
+
+  private sendReading(r: AnalyserReading): void {
+    this.sendAudio('audio.envelope', r.envelope);
+    this.sendAudio('audio.voiced', r.voiced ? 1 : 0);
+    this.sendAudio('audio.pitch', pitchToUnit(r.pitch));
+  }
+
+  private sendAudio(input: string, value: number, always = false): void {
+    const last = this.audioSent.get(input);
+    if (!always && last !== undefined && Math.abs(value - last) < AUDIO_INPUT_STEP && value !== 0) return;
+    if (last === value) return;
+    this.audioSent.set(input, value);
+    void this.backend.setInput(input, value).catch((e: Error) => this.report(e));
+  }
+
   private startJoysticks(o: JoystickManagerOptions): void {
     const joysticks = new JoystickManager(o);
     this.joysticks = joysticks;
@@ -244,6 +297,15 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
       const on = joysticks.devices.filter((d) => joysticks.isConnected(d.id));
       lines.push(on.length === 0 ? 'joystick none' : `joystick ${on.map((d) => d.product || d.id).join(', ')}`);
     }
+    if (this.audioIn) {
+      const s = this.audioIn.status;
+      const r = this.audioIn.analyser.reading;
+      lines.push(
+        s.state === 'on'
+          ? `audio in ${s.device} ch${s.channel} ${r.levelDb.toFixed(0)} dB${r.voiced ? ` ${r.pitch.toFixed(0)} Hz` : ''}${s.dropped > 0 ? `, ${s.dropped} frames dropped` : ''}`
+          : `audio in ${s.state}`,
+      );
+    }
     if (this.responder) lines.push(`answers ${this.answers}`);
     if (this.osc) {
       const s = this.osc.status();
@@ -257,6 +319,8 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
     if (this.clockTimer) clearInterval(this.clockTimer);
     if (this.midiRetryTimer) clearInterval(this.midiRetryTimer);
     if (this.phraseTimer) clearInterval(this.phraseTimer);
+    if (this.onsetTimer) clearTimeout(this.onsetTimer);
+    await this.audioIn?.close();
     for (const t of this.answerTimers) clearTimeout(t);
     this.answerTimers.clear();
     this.backend.off('notice', this.onOut);

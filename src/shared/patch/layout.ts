@@ -95,10 +95,7 @@ export interface DrumOutLayout {
   readonly slots: Slots<typeof DRUM_OUT_PARAMS>;
 }
 
-/**
- * Where a mapping reads its value. An audio-in envelope would be a fourth kind (see
- * MAPPING_AUDIO_PREFIX in schema.ts); it is not built yet.
- */
+/** Where a mapping reads its value (the audio input's envelope and pitch are control inputs). */
 export const MAPPING_INPUT = 0;
 export const MAPPING_COLUMN = 1;
 export const MAPPING_LFO_SOURCE = 2;

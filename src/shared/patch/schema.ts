@@ -201,17 +201,11 @@ const DrumOut = z.strictObject({
 /** The `from` of a mapping that plays its own LFO (declared in its `lfo` block). */
 export const MAPPING_LFO = 'lfo';
 /**
- * Reserved for the audio-in envelope follower, which does not exist yet: a `from` starting with
- * this is refused by name until an audio input is built (then it becomes a fourth source kind).
- */
-export const MAPPING_AUDIO_PREFIX = 'audio.';
-
-/**
  * A control, signal or LFO driving one parameter: the source's full range maps onto min..max of
  * the destination (in its units, along its own scaling), through invert, curve and smoothing.
  */
 export const MappingSchema = z.strictObject({
-  /** A control input id (`joystick.x`, `midi.cc1`), a neuron or source id (its output), or "lfo". */
+  /** A control input id (`joystick.x`, `midi.cc1`, `audio.envelope`), a neuron or source id (its output), or "lfo". */
   from: z.string().min(1).max(64),
   /** A parameter id of the patch (`neurons.a.w.b`, `voice.cutoff`, `sources.r.speed`, ...). */
   to: z.string().min(1).max(200),

@@ -4,7 +4,7 @@ import { CONTROL_INPUTS, controlInputIndex } from '../inputs';
 import { sineNetDesignOf, sineNetFieldProblems, sineNetSpanProblems } from '../sinenet-design';
 import { formatValue } from '../params/spec';
 import { layoutPatch } from './layout';
-import { MAPPING_AUDIO_PREFIX, MAPPING_LFO, MAX_LEARN_TARGETS, MODULATABLE_SOURCES, PatchSchema, SOURCE_PARAM_TARGET, type Patch } from './schema';
+import { MAPPING_LFO, MAX_LEARN_TARGETS, MODULATABLE_SOURCES, PatchSchema, SOURCE_PARAM_TARGET, type Patch } from './schema';
 
 /** `neurons[1].inputs.x` from ['neurons', 1, 'inputs', 'x']. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -186,8 +186,7 @@ function checkReferences(patch: Raw): string[] {
       return;
     }
     if (m.lfo !== undefined) problems.push(`mappings[${i}].lfo: only a mapping with "from": "lfo" has an LFO (this one reads "${from}")`);
-    if (from.startsWith(MAPPING_AUDIO_PREFIX)) problems.push(`${where}: "${from}": the audio-in envelope is not available yet`);
-    else if (controlInputIndex(from) < 0 && !sourceIds.has(from) && !neuronIds.has(from)) {
+    if (controlInputIndex(from) < 0 && !sourceIds.has(from) && !neuronIds.has(from)) {
       problems.push(`${where}: unknown source "${from}" (a control input such as joystick.x or midi.cc1, a neuron or source id, or "lfo")`);
     }
   });

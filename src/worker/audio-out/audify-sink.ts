@@ -1,39 +1,11 @@
-import { createRequire } from 'node:module';
 import type * as Audify from 'audify';
 import { RingBuffer } from 'ringbuf.js';
 import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
 import { axonError } from '../../shared/errors';
 import type { Frames, Hertz } from '../../shared/units';
-import type { AudioSink, OutputDevice } from './audio-sink';
+import { chooseDevice, ERROR_DEBUG_WARNING, ERROR_WARNING, FLOAT32, loadAudify, probeApis, SCHEDULE_REALTIME } from './audify-apis';
+import type { AudioSink } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
-
-// audify's enums are ambient `const enum`s, which isolatedModules cannot read: the values of
-// RtAudio 6 (RtAudioApi, RtAudioFormat, RtAudioErrorType) are repeated here.
-const FLOAT32 = 0x10;
-/** RTAUDIO_SCHEDULE_REALTIME: ALSA/Pulse callback threads ask for SCHED_RR (JACK has its own; without the privilege RtAudio goes on unscheduled). */
-const SCHEDULE_REALTIME = 0x8;
-const ERROR_WARNING = 0;
-const ERROR_DEBUG_WARNING = 1;
-
-/** The host APIs we look at, by the keyword a device name may use, in order of preference. */
-const HOST_APIS: readonly { keyword: string; api: number; display: string }[] =
-  process.platform === 'darwin'
-    ? [
-        { keyword: 'jack', api: 3, display: 'Jack' },
-        { keyword: 'core', api: 1, display: 'CoreAudio' },
-      ]
-    : process.platform === 'win32'
-      ? [
-          { keyword: 'asio', api: 6, display: 'ASIO' },
-          { keyword: 'wasapi', api: 7, display: 'WASAPI' },
-          { keyword: 'ds', api: 8, display: 'DirectSound' },
-        ]
-      : [
-          // Native JACK first: when a server runs, it is the device (not ALSA's jack plugin).
-          { keyword: 'jack', api: 3, display: 'Jack' },
-          { keyword: 'pulse', api: 4, display: 'Pulse' },
-          { keyword: 'alsa', api: 2, display: 'ALSA' },
-        ];
 
 /** Device periods kept queued in RtAudio: covers the worker's wake-up jitter (10 ms at worst). */
 const DEVICE_PERIODS = 3;
@@ -47,41 +19,6 @@ const RING_PERIODS = 1;
 const STALL_MS = 1000;
 /** After stop(), RtAudio's last callbacks may still be queued for this thread: let them run before closeStream (closing under them aborted the process). */
 const SETTLE_MS = 30;
-
-function loadAudify(): typeof Audify {
-  try {
-    return createRequire(__filename)('audify') as typeof Audify;
-  } catch (err) {
-    throw axonError('audio_backend_missing', 'audify', err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err));
-  }
-}
-
-interface ApiDevices {
-  keyword: string;
-  rt: Audify.RtAudio;
-  devices: Audify.RtAudioDeviceInfo[];
-}
-
-/** Each host API compiled in that has stereo outputs; RtAudio falls back to another API when one is not compiled, so the name it answers with is checked. */
-function probeApis(audify: typeof Audify): ApiDevices[] {
-  const found: ApiDevices[] = [];
-  for (const h of HOST_APIS) {
-    let rt: Audify.RtAudio;
-    try {
-      rt = new audify.RtAudio(h.api);
-    } catch {
-      continue;
-    }
-    if (rt.getApi() !== h.display) continue;
-    const devices = rt.getDevices().filter((d) => d.outputChannels >= CHANNELS);
-    if (devices.length > 0) found.push({ keyword: h.keyword, rt, devices });
-  }
-  return found;
-}
-
-export function listAudifyDevices(): OutputDevice[] {
-  return probeApis(loadAudify()).flatMap((a) => a.devices.map((d) => ({ id: d.id, name: `${a.keyword}:${d.name}`, host: a.rt.getApi(), isDefault: d.isDefaultOutput !== 0 })));
-}
 
 /**
  * Plays the audio ring through audify (RtAudio): native JACK when a server runs, else PulseAudio
@@ -117,9 +54,9 @@ export class AudifySink implements AudioSink {
     private readonly tap: MonitorTap,
     deviceName?: string,
   ) {
-    const apis = probeApis(loadAudify());
+    const apis = probeApis(loadAudify(), 'output');
     if (apis.length === 0) throw axonError('audio_no_device', 'audify');
-    const { api, info } = chooseDevice(apis, deviceName);
+    const { api, info } = chooseDevice(apis, deviceName, 'output');
     this.rt = api.rt;
     this.device = `${api.keyword}:${info.name}`;
     this.periodFrames = this.rt.openStream(
@@ -237,24 +174,4 @@ export class AudifySink implements AudioSink {
     })();
     return this.closing;
   }
-}
-
-/**
- * A device by name: `<api>:<name>` as listed, a bare name on any API (preferred API first), an
- * API keyword alone (`jack`, `pulse`, `alsa`, ...: that API's default), or nothing (the first
- * API's default).
- */
-function chooseDevice(apis: ApiDevices[], name: string | undefined): { api: ApiDevices; info: Audify.RtAudioDeviceInfo } {
-  const defaultOf = (a: ApiDevices) => {
-    const id = a.rt.getDefaultOutputDevice();
-    return a.devices.find((d) => d.id === id) ?? a.devices[0];
-  };
-  if (name === undefined) return { api: apis[0], info: defaultOf(apis[0]) };
-  const byKeyword = apis.find((a) => a.keyword === name);
-  if (byKeyword) return { api: byKeyword, info: defaultOf(byKeyword) };
-  for (const a of apis) {
-    const info = a.devices.find((d) => `${a.keyword}:${d.name}` === name || d.name === name);
-    if (info) return { api: a, info };
-  }
-  throw axonError('audio_device_not_found', 'audify', name, apis.flatMap((a) => a.devices.map((d) => `${a.keyword}:${d.name}`)).join(', '));
 }

@@ -1,4 +1,7 @@
+import type { AudioDevice } from '../../shared/api';
+
 /** The native audio libraries a sink can drive the device through. */
+export type { AudioDevice };
 export type AudioBackend = 'naudiodon' | 'audify';
 
 export const AUDIO_BACKENDS: readonly AudioBackend[] = ['naudiodon', 'audify'];
@@ -9,14 +12,6 @@ export interface SinkSpec {
   device?: string;
 }
 
-/** An output device as a backend lists it. */
-export interface OutputDevice {
-  id: number;
-  name: string;
-  /** The host API it belongs to (ALSA, JACK, PulseAudio, CoreAudio, WASAPI, ASIO...). */
-  host: string;
-  isDefault: boolean;
-}
 
 /**
  * Consumes the audio ring on the device's schedule. Runs on the engine worker's thread; `pump`

@@ -4,7 +4,7 @@ import { RingBuffer } from 'ringbuf.js';
 import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
 import type { Frames, Hertz } from '../../shared/units';
 import { axonError } from '../../shared/errors';
-import type { AudioSink, OutputDevice } from './audio-sink';
+import type { AudioSink, AudioDevice } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
 
 /** Blocks naudiodon's native queue holds. */
@@ -43,13 +43,13 @@ function loadNaudiodon(): typeof Naudiodon {
   return req('naudiodon') as typeof Naudiodon;
 }
 
-export function listNaudiodonDevices(): OutputDevice[] {
+export function listNaudiodonDevices(): AudioDevice[] {
   const pa = loadNaudiodon();
   const defaults = new Set(pa.getHostAPIs().HostAPIs.map((h) => h.defaultOutput));
   return pa
     .getDevices()
     .filter((d) => d.maxOutputChannels >= CHANNELS)
-    .map((d) => ({ id: d.id, name: d.name, host: d.hostAPIName, isDefault: defaults.has(d.id) }));
+    .map((d) => ({ id: d.id, name: d.name, host: d.hostAPIName, isDefault: defaults.has(d.id), channels: d.maxOutputChannels }));
 }
 
 /**

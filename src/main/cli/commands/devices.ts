@@ -1,4 +1,6 @@
+import type { AudioDevices } from '../../../shared/api';
 import type { AxonError } from '../../../shared/errors';
+import { listAudioDevices } from '../../audio-devices';
 import { findDrumPorts } from '../../drums/link/discovery';
 import { listNodeHidDevices, type HidDeviceInfo } from '../../hid/hid-backend';
 import { isJoystickCandidate } from '../../hid/joystick-manager';
@@ -7,6 +9,7 @@ import { parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
 interface DeviceReport {
+  audio: AudioDevices;
   midi: { status: string; inputs: string[]; outputs: string[] };
   joysticks: { status: string; devices: { path: string; id: string; product: string; manufacturer: string }[] };
   drumBoards: { status: string; ports: { path: string; kind: string }[] };
@@ -41,12 +44,13 @@ function midi(): DeviceReport['midi'] {
 
 export const devices: Command = {
   name: 'devices',
-  summary: 'list the MIDI ports, USB joysticks and drum boards this machine has',
+  summary: 'list the audio devices, MIDI ports, USB joysticks and drum boards this machine has',
   usage: 'axon devices [--json]',
   async run(argv) {
     const { values } = parseFlags(argv, { json: { type: 'boolean' } }, { min: 0, max: 0, names: '' });
     const boards = await findDrumPorts();
     const report: DeviceReport = {
+      audio: listAudioDevices(),
       midi: midi(),
       joysticks: await joysticks(),
       drumBoards: { status: boards.error ? boards.error.message : 'ok', ports: boards.ports.map((p) => ({ path: p.path, kind: p.kind })) },
@@ -60,6 +64,9 @@ export const devices: Command = {
       if (status === 'ok' && lines.length === 0) stdio.out('  none');
       for (const l of lines) stdio.out(`  ${l}`);
     };
+    const audio = (d: AudioDevices['inputs']['devices'][number]) => `${d.name}  [${d.host}, ${d.channels} ch${d.isDefault ? ', default' : ''}]`;
+    for (const o of report.audio.outputs) section(`Audio outputs (${o.backend})`, o.problem ?? 'ok', o.devices.map(audio));
+    section('Audio inputs (audify)', report.audio.inputs.problem ?? 'ok', report.audio.inputs.devices.map(audio));
     if (report.midi.status !== 'ok') section('MIDI', report.midi.status, []);
     else {
       section('MIDI inputs', 'ok', report.midi.inputs);

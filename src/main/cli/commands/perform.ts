@@ -51,15 +51,17 @@ function statusLine(backend: Backend, rig: LiveRig | null, t: Telemetry | null):
 
 export const perform: Command = {
   name: 'perform',
-  summary: 'run the rig without a window: engine, audio, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
+  summary: 'run the rig without a window: engine, audio out and in, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
   usage:
-    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
       {
         patch: { type: 'string' },
         audio: { type: 'string' },
+        'audio-in': { type: 'string' },
+        'audio-in-channel': { type: 'string' },
         serial: { type: 'string' },
         'midi-in': { type: 'string' },
         hid: { type: 'string' },
@@ -82,6 +84,13 @@ export const perform: Command = {
     const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
     const seconds = values.seconds === undefined ? undefined : numberFlag('seconds', values.seconds, 0, 0.1, 24 * 3600);
     const output = parsePerformAudio(values.audio);
+    const audioInDevice = values['audio-in'];
+    if (audioInDevice !== undefined && audioInDevice.trim() === '') throw axonError('cli_usage', '--audio-in needs none, auto or an input device (see axon devices)');
+    if (values['audio-in-channel'] !== undefined && (audioInDevice === undefined || audioInDevice === 'none')) throw axonError('cli_usage', '--audio-in-channel applies with --audio-in');
+    const audioIn =
+      audioInDevice === undefined || audioInDevice === 'none'
+        ? null
+        : { device: audioInDevice === 'auto' ? undefined : audioInDevice, channel: numberFlag('audio-in-channel', values['audio-in-channel'], 1, 1, 64, true), sampleRate };
     if (values.serial !== undefined && values.serial.trim() === '') throw axonError('cli_usage', '--serial needs auto or a serial port path');
     const hid = choiceFlag('hid', values.hid, 'auto', ['auto', 'none'] as const);
     const midiIn = values['midi-in'];
@@ -113,6 +122,7 @@ export const perform: Command = {
         hid: hid === 'auto' ? {} : null,
         osc,
         respond,
+        audioIn,
         onProblem: (error) => stdio.err(`axon perform: ${error.message}`),
       });
       stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);

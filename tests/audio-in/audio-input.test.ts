@@ -1,0 +1,99 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AudioInput } from '../../src/main/audio-in/audio-input';
+import type { AnalyserReading } from '../../src/main/audio-in/input-analyser';
+import { detectOnsets } from '../../src/main/drums/calibration/onsets';
+import { AxonError } from '../../src/shared/errors';
+import { until } from '../support/until';
+
+// The audio input through a real JACK server (the dummy one the test setup starts): jack_metro
+// plays 100 ms beeps of 440 Hz at 120 BPM into our capture port, as a microphone would. On a
+// loaded 2-core machine JACK sometimes runs a client late (an xrun in jackd's log): the input
+// then hears a period repeated or skipped, which moves what follows by whole periods (5.3 ms).
+// The checks allow for such glitches, never for jitter in between.
+
+const PERIOD_MS = (256 / 48000) * 1000;
+
+const env = { ...process.env, JACK_NO_START_SERVER: '1' };
+const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+const cents = (f: number, ref: number) => 1200 * Math.log2(f / ref);
+
+describe.runIf(haveJack)('audio input on JACK', () => {
+  let input: AudioInput;
+  let metro: ChildProcess;
+  const readings: AnalyserReading[] = [];
+  const onsets: { timeMs: number; strength: number }[] = [];
+
+  beforeAll(async () => {
+    input = new AudioInput({ device: 'jack', sampleRate: 48000 });
+    await input.open();
+    metro = spawn('jack_metro', ['-b', '120', '-f', '440', '-A', '0.5', '-D', '100', '-n', 'axon-test-metro'], { env, stdio: 'ignore' });
+    await until('the metronome port', () => spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout.includes('axon-test-metro:120_bpm'), 5000);
+    expect(spawnSync('jack_connect', ['axon-test-metro:120_bpm', 'axon-stage-in:inport 0'], { env }).status).toBe(0);
+    input.on('reading', (r) => readings.push({ ...r }));
+    input.on('onset', (o) => onsets.push(o));
+    await until('six onsets', () => onsets.length >= 6, 8000);
+  });
+
+  afterAll(async () => {
+    metro?.kill();
+    await input?.close();
+  });
+
+  it('opens the JACK input and reports its latency', () => {
+    const s = input.status;
+    expect(s.state).toBe('on');
+    expect(s.device).toMatch(/^jack:/);
+    expect(s.latencyMs).toBeGreaterThan(0);
+    expect(s.dropped).toBe(0);
+  });
+
+  it('hears the beeps: 440 Hz (within 15 cents as they fade), their level, and silence between them', () => {
+    const voiced = readings.filter((r) => r.voiced);
+    expect(voiced.length).toBeGreaterThan(10);
+    const errors = voiced.map((r) => Math.abs(cents(r.pitch, 440))).sort((a, b) => a - b);
+    expect(errors[errors.length >> 1]).toBeLessThan(2);
+    expect(errors.filter((e) => e < 15).length).toBeGreaterThanOrEqual(0.8 * voiced.length);
+    const loudest = Math.max(...readings.map((r) => r.envelope));
+    // 0.5 full scale is -6 dBFS: 0.9 on the -60..0 dB scale.
+    expect(loudest).toBeGreaterThan(0.85);
+    expect(loudest).toBeLessThan(0.95);
+    expect(readings.some((r) => r.envelope === 0 && !r.voiced)).toBe(true);
+  });
+
+  it('times the onsets 500 ms apart to within a millisecond (whole-period glitches aside)', () => {
+    // The first may be the middle of a beep, where the connection was made.
+    const whole = onsets.slice(1);
+    const gaps = whole.slice(1).map((o, i) => o.timeMs - whole[i].timeMs);
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    const off = gaps.map((g) => g - 500);
+    expect(off.filter((e) => Math.abs(e) < 1).length).toBeGreaterThanOrEqual(gaps.length / 2);
+    // Off by whole periods at most (a glitch), each within a millisecond of that.
+    for (const e of off) expect(Math.abs(e - PERIOD_MS * Math.round(e / PERIOD_MS))).toBeLessThan(1);
+    // Heard before it is reported, never in the future.
+    expect(onsets.at(-1)!.timeMs).toBeLessThan(performance.now());
+  });
+
+  it('listen() gives back the sound around an onset, with the same time base', async () => {
+    const last = onsets.at(-1)!;
+    const heard = await input.listen(last.timeMs - 100, last.timeMs + 200);
+    expect(heard.samples.length).toBe(Math.round(0.3 * 48000));
+    const found = detectOnsets(heard.samples, heard.sampleRate);
+    expect(found.length).toBe(1);
+    expect(Math.abs(heard.startMs + found[0].time * 1000 - last.timeMs)).toBeLessThan(1);
+  });
+
+  it('a sound older than the history is refused by name', async () => {
+    const now = performance.now();
+    await expect(input.listen(now - 60_000, now - 59_000)).rejects.toThrow(/is not in the last 10 s heard/);
+  });
+
+  it('an unknown device is refused, naming the devices there are', async () => {
+    const other = new AudioInput({ device: 'no-such-card' });
+    const err: unknown = await other.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AxonError);
+    expect((err as AxonError).code).toBe('audio_input_not_found');
+    expect((err as AxonError).message).toContain('jack:');
+    await other.close();
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../src/main/backend';
+import { LiveRig, pitchToUnit } from '../../src/main/rig/live-rig';
+import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
+import { until } from '../support/until';
+
+// The audio input as the engine sees it: jack_metro's 440 Hz beeps played into the rig's JACK
+// input become the audio.* inputs, and a mapping from audio.envelope moves the voice's cutoff.
+
+const env = { ...process.env, JACK_NO_START_SERVER: '1' };
+const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+
+describe.runIf(haveJack)('the rig with an audio input', () => {
+  let backend: Backend;
+  let rig: LiveRig;
+  let metro: ChildProcess;
+  const seen: Telemetry[] = [];
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    backend = await Backend.start({ seed: 1, output: { kind: 'none' } });
+    backend.on('telemetry', (w) => seen.push(decodeTelemetry(w)));
+    await backend.loadPatchFile('dual-neuron');
+    await backend.setMappings([{ from: 'audio.envelope', to: 'voice.cutoff', min: 200, max: 8000 }]);
+    rig = await LiveRig.start(backend, { audioIn: { device: 'jack' }, onProblem: (e) => problems.push(e.message) });
+    metro = spawn('jack_metro', ['-b', '150', '-f', '440', '-A', '0.5', '-D', '150', '-n', 'axon-rig-metro'], { env, stdio: 'ignore' });
+    await until('the metronome port', () => spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout.includes('axon-rig-metro:150_bpm'), 5000);
+    expect(spawnSync('jack_connect', ['axon-rig-metro:150_bpm', 'axon-stage-in:inport 0'], { env }).status).toBe(0);
+    await until('two seconds of beeps', () => seen.filter((t) => t.audioIn.onset === 1).length > 0 && seen.length > 200, 10_000);
+  }, 30_000);
+
+  afterAll(async () => {
+    metro?.kill();
+    await rig?.close();
+    await backend?.close();
+  });
+
+  it('the engine reads the beeps: level, pitch 440 Hz (note 69), voiced and onset', () => {
+    const loud = seen.filter((t) => t.audioIn.envelope > 0.85);
+    expect(loud.length).toBeGreaterThan(5);
+    const voiced = seen.filter((t) => t.audioIn.voiced === 1);
+    expect(voiced.length).toBeGreaterThan(5);
+    for (const t of voiced) expect(t.audioIn.pitch * 127).toBeCloseTo(69, 0);
+    expect(pitchToUnit(440)).toBeCloseTo(69 / 127, 12);
+    // Between beeps the level falls to nothing and the onset pulse ends.
+    expect(seen.some((t) => t.audioIn.envelope === 0 && t.audioIn.onset === 0)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('a mapping from audio.envelope opens the filter with each beep', () => {
+    const quiet = seen.filter((t) => t.audioIn.envelope === 0).map((t) => t.voice.cutoff);
+    const loud = seen.filter((t) => t.audioIn.envelope > 0.85).map((t) => t.voice.cutoff);
+    expect(Math.min(...quiet)).toBeLessThan(300);
+    expect(Math.max(...loud)).toBeGreaterThan(4000);
+  });
+
+  it('says what it hears in the status line', () => {
+    expect(rig.status().some((l) => /^audio in jack:system ch1 -?\d+ dB/.test(l))).toBe(true);
+  });
+});
