@@ -1,4 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DrumLink } from '../../src/main/drums/link/link';
+import { SerialTransport } from '../../src/main/drums/link/serial-transport';
+import { waitConnected } from '../../src/main/drums/link/wait-connected';
+import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { runAxon } from '../support/cli-runner';
 import { useTempDataDir } from '../support/data-dir';
 import { useSimulatedBoard } from '../support/sim-board';
@@ -8,6 +15,18 @@ import { useSimulatedBoard } from '../support/sim-board';
 const DATA = useTempDataDir('drums-cli');
 const sim = useSimulatedBoard();
 
+/** Drum d's table as the board holds it now. */
+async function boardTable(port: string, drum: number): Promise<StrikeTable> {
+  const link = new DrumLink(new SerialTransport(port), { bootWaitMs: 200 });
+  link.start();
+  try {
+    await waitConnected(link, port, 10_000);
+    return await link.getTable(drum);
+  } finally {
+    await link.stop();
+  }
+}
+
 describe('axon drums', () => {
   it.each([
     [['drums'], 'missing what to do'],
@@ -16,6 +35,9 @@ describe('axon drums', () => {
     [['drums', 'strike'], 'missing the drum number'],
     [['drums', 'strike', '1', '--velocity', '200', '--port', '/dev/null'], '--velocity must be between 1 and 127'],
     [['drums', 'status', 'extra'], 'unexpected argument "extra"'],
+    [['drums', 'calibrate'], 'missing the drum number'],
+    [['drums', 'calibrate', '1', '--velocity', '3'], '--velocity does not apply to "drums calibrate"'],
+    [['drums', 'calibrate', '1', '--audio-in', ' '], '--audio-in needs an input device'],
   ])('%j is a usage error: %s', async (args, message) => {
     const r = await runAxon(DATA, ...args);
     expect(r.code).toBe(2);
@@ -48,4 +70,27 @@ describe('axon drums', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('has drums 0-3, not 7');
   }, 60_000);
+
+  const jack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env: { ...process.env, JACK_NO_START_SERVER: '1' }, stdio: 'ignore' }).status === 0;
+  it.runIf(jack)('calibrate hears nothing from a simulated drum: it says to check the microphone, and the board keeps its table', async () => {
+    const before = await boardTable(sim.port, 1);
+    const strikes = sim.board.strikes(2).length;
+    // The JACK dummy server's capture ports are silent: no drum is ever heard.
+    const r = await runAxon(DATA, 'drums', 'calibrate', '1', '--port', sim.port, '--audio-in', 'jack', '--save', 'stage-left');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('drum calibration failed: drum 1 made no sound at velocity');
+    expect(r.stderr).toContain('check the microphone');
+    // It struck (the reference strikes at the longest push), saved no profile, restored the table.
+    expect(sim.board.strikes(2).length).toBeGreaterThan(strikes);
+    expect(existsSync(path.join(DATA, 'drums', 'stage-left.json'))).toBe(false);
+    expect(await boardTable(sim.port, 1)).toEqual(before);
+  }, 60_000);
+
+  it('calibrate refuses a bad profile name before striking', async () => {
+    const strikes = sim.board.strikes(2).length;
+    const r = await runAxon(DATA, 'drums', 'calibrate', '1', '--port', sim.port, '--save', 'no/slashes');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('not a valid drum profile');
+    expect(sim.board.strikes(2).length).toBe(strikes);
+  });
 });

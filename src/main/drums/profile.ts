@@ -98,6 +98,16 @@ function readText(file: string): string {
   }
 }
 
+/** A profile with no drums calibrated yet. */
+export function newProfile(name: string): DrumProfile {
+  return checkProfile({ format: PROFILE_FORMAT, version: PROFILE_VERSION, name, drums: [] }, name);
+}
+
+/** The saved profile of that name, or a new one when there is none yet. */
+export function readOrNewProfile(name: string): DrumProfile {
+  return listProfiles().includes(name) ? readProfile(name) : newProfile(name);
+}
+
 export function readProfile(name: string): DrumProfile {
   const file = path.join(profilesDir(), `${name}.json`);
   if (!DRUM_PROFILE_NAME_PATTERN.test(name) || !existsSync(file)) throw axonError('drum_profile_not_found', name, profilesDir());

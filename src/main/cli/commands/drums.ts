@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { axonError } from '../../../shared/errors';
+import { AudioInput } from '../../audio-in/audio-input';
 import { benchDrums } from '../../drums/bench/drum-bench';
+import { LiveStrikeRig } from '../../drums/calibration/live-strike-rig';
+import { saveCalibration } from '../../drums/calibration/save';
+import { calibrateDrum } from '../../drums/calibration/sweep';
+import { readOrNewProfile } from '../../drums/profile';
 import { firmwareImage } from '../../drums/firmware/firmware-image';
 import { findDrumPorts } from '../../drums/link/discovery';
 import { DrumLink } from '../../drums/link/link';
@@ -16,7 +21,7 @@ const CONNECT_TIMEOUT_MS = 6000;
 /** The longest strike a table allows (three phases of 60 ms) plus room: a test strike ends before the link's ALL_STOP. */
 const STRIKE_SETTLE_MS = 250;
 
-const ACTIONS = ['list', 'status', 'strike', 'bench', 'simulate'] as const;
+const ACTIONS = ['list', 'status', 'strike', 'calibrate', 'bench', 'simulate'] as const;
 
 async function portFor(given: string | undefined): Promise<string> {
   // Fail at once rather than after the connect timeout (Windows' COM ports are not files).
@@ -91,6 +96,48 @@ async function strike(drumRaw: string | undefined, velocityRaw: string | undefin
   });
 }
 
+interface CalibrateOptions {
+  port: string | undefined;
+  audioIn: string | undefined;
+  channel: number;
+  save: string | undefined;
+  json: boolean;
+}
+
+/**
+ * The automatic sweep on a real drum, heard through the audio input (a microphone at the drum).
+ * Without --save the board gets its old table back at the end: a trial changes nothing.
+ */
+async function calibrate(drumRaw: string, o: CalibrateOptions): Promise<number> {
+  const drum = numberFlag('drum', drumRaw, 0, 0, 15, true);
+  // A bad profile name or a damaged profile file fails before anything strikes.
+  const profile = o.save === undefined ? null : readOrNewProfile(o.save);
+  return withBoard(o.port, async (link, path) => {
+    const drums = link.board?.drums ?? 0;
+    if (drum >= drums) throw axonError('cli_usage', `the board on ${path} has drums 0-${drums - 1}, not ${drum}`);
+    const input = new AudioInput({ device: o.audioIn, channel: o.channel });
+    const before = await link.getTable(drum);
+    try {
+      await input.open();
+      if (!o.json) stdio.out(`listening on ${input.status.device} channel ${o.channel}; calibrating drum ${drum} (keep the room quiet)`);
+      const result = await calibrateDrum(new LiveStrikeRig(link, input), drum, before);
+      if (profile) await saveCalibration(link, profile, drum, result);
+      else await link.setTable(drum, before);
+      if (o.json) stdio.out(JSON.stringify({ drum, table: result.table, latency: result.latency, saved: o.save ?? null }));
+      else {
+        for (const [i, p] of result.table.points.entries()) stdio.out(`  velocity ${String(p.velocity).padStart(3)}: push ${(p.forwardUs / 1000).toFixed(1)} ms (was ${(before.points[i].forwardUs / 1000).toFixed(1)}), latency ${result.latency[i].ms} ms`);
+        stdio.out(profile ? `saved to profile "${profile.name}" and the board` : 'not saved (the board has its old table back; add --save <profile> to keep it)');
+      }
+      return 0;
+    } catch (err) {
+      await link.setTable(drum, before).catch(() => undefined);
+      throw err;
+    } finally {
+      await input.close();
+    }
+  });
+}
+
 async function bench(json: boolean, rounds: number): Promise<number> {
   const hex = firmwareImage('axon_drums');
   const blockingHex = firmwareImage('axon_drums-blocking');
@@ -124,9 +171,9 @@ async function simulate(shield: number): Promise<number> {
 
 export const drums: Command = {
   name: 'drums',
-  summary: 'robot drum board: list ports, status, test strike, timing bench, simulated board',
+  summary: 'robot drum board: list ports, status, test strike, calibrate with a microphone, timing bench, simulated board',
   usage:
-    'axon drums list [--json] | status [--port <path>] [--json] | strike <drum> [--velocity <1-127>] [--port <path>] | bench [--json] [--rounds <n>] | simulate [--shield 1|2]',
+    'axon drums list [--json] | status [--port <path>] [--json] | strike <drum> [--velocity <1-127>] [--port <path>] | calibrate <drum> [--port <path>] [--audio-in <device>] [--audio-in-channel <n>] [--save <profile>] [--json] | bench [--json] [--rounds <n>] | simulate [--shield 1|2]',
   async run(argv) {
     const { values, positionals } = parseFlags(
       argv,
@@ -135,6 +182,9 @@ export const drums: Command = {
         velocity: { type: 'string' },
         rounds: { type: 'string' },
         shield: { type: 'string' },
+        'audio-in': { type: 'string' },
+        'audio-in-channel': { type: 'string' },
+        save: { type: 'string' },
         json: { type: 'boolean' },
       },
       { min: 1, max: 2, names: `what to do (${ACTIONS.join(', ')})` },
@@ -145,6 +195,7 @@ export const drums: Command = {
       list: ['json'],
       status: ['port', 'json'],
       strike: ['port', 'velocity'],
+      calibrate: ['port', 'audio-in', 'audio-in-channel', 'save', 'json'],
       bench: ['json', 'rounds'],
       simulate: ['shield'],
     };
@@ -152,7 +203,7 @@ export const drums: Command = {
     const act = action as (typeof ACTIONS)[number];
     const stray = Object.keys(values).find((k) => !allowed[act].includes(k));
     if (stray) throw axonError('cli_usage', `--${stray} does not apply to "drums ${act}"`);
-    if (act !== 'strike' && drum !== undefined) throw axonError('cli_usage', `unexpected argument "${drum}"`);
+    if (act !== 'strike' && act !== 'calibrate' && drum !== undefined) throw axonError('cli_usage', `unexpected argument "${drum}"`);
     if (values.port !== undefined && values.port.trim() === '') throw axonError('cli_usage', '--port needs a serial port path');
     switch (act) {
       case 'list':
@@ -162,6 +213,16 @@ export const drums: Command = {
       case 'strike':
         if (drum === undefined) throw axonError('cli_usage', 'missing the drum number');
         return strike(drum, values.velocity, values.port);
+      case 'calibrate':
+        if (drum === undefined) throw axonError('cli_usage', 'missing the drum number');
+        if (values['audio-in'] !== undefined && values['audio-in'].trim() === '') throw axonError('cli_usage', '--audio-in needs an input device (see axon devices)');
+        return calibrate(drum, {
+          port: values.port,
+          audioIn: values['audio-in'],
+          channel: numberFlag('audio-in-channel', values['audio-in-channel'], 1, 1, 64, true),
+          save: values.save,
+          json,
+        });
       case 'bench':
         return bench(json, numberFlag('rounds', values.rounds, 25, 2, 1000, true));
       case 'simulate':

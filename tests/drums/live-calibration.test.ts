@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Heard } from '../../src/main/audio-in/audio-input';
+import { LiveStrikeRig } from '../../src/main/drums/calibration/live-strike-rig';
+import { sweepForward } from '../../src/main/drums/calibration/sweep';
+import { DrumLink } from '../../src/main/drums/link/link';
+import { SerialTransport } from '../../src/main/drums/link/serial-transport';
+import { waitConnected } from '../../src/main/drums/link/wait-connected';
+import type { StrikeTable } from '../../src/main/drums/protocol/table';
+import { mulberry32 } from '../dsp/measure';
+import { useSimulatedBoard } from '../support/sim-board';
+
+// Live calibration with the real firmware (simulated Uno behind a pty, real link) and a model
+// drum heard by a model microphone: the stick reaches the skin REACH_MS after the motor starts
+// forward at full PWM (longer when slower) and hits full once pressed 20 % longer. The "ear"
+// renders what the microphone would have heard from the motor's actual pin timeline.
+
+const RATE = 48000;
+const REACH_MS = 14;
+
+function modelEar(board: { strikes(motor: number): { start: number; forwardUs: number; forwardPwm: number }[]; nowMicros(): number }, motor: number) {
+  const rng = mulberry32(3);
+  return {
+    async listen(fromMs: number, toMs: number): Promise<Heard> {
+      while (performance.now() < toMs + 5) await new Promise((r) => setTimeout(r, 5));
+      // The simulator keeps pace with the wall clock: its µs map to performance.now() by an offset.
+      const offsetMs = performance.now() - board.nowMicros() / 1000;
+      const x = Float32Array.from({ length: Math.round(((toMs - fromMs) / 1000) * RATE) }, () => 0.002 * (2 * rng() - 1));
+      for (const s of board.strikes(motor)) {
+        const reach = REACH_MS * Math.sqrt(255 / s.forwardPwm);
+        const f = s.forwardUs / 1000;
+        if (f < reach) continue;
+        const push = Math.min(1, (f - 0.5 * reach) / (0.7 * reach));
+        const at = Math.round(((s.start / 1000 + offsetMs + reach - fromMs) / 1000) * RATE);
+        for (let i = Math.max(0, at); i < x.length; i++) {
+          const t = (i - at) / RATE;
+          x[i] += 0.6 * push * Math.exp(-t * 25) * Math.sin(2 * Math.PI * 180 * t);
+        }
+      }
+      return { samples: x, sampleRate: RATE, startMs: fromMs };
+    },
+  };
+}
+
+const table: StrikeTable = {
+  minIntervalMs: 80,
+  points: [
+    { velocity: 1, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 120, backPwm: 200 },
+    { velocity: 40, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 160, backPwm: 200 },
+    { velocity: 90, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 210, backPwm: 200 },
+    { velocity: 127, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 255, backPwm: 200 },
+  ],
+};
+
+describe('live calibration: real firmware, a model drum and microphone', () => {
+  const sim = useSimulatedBoard();
+  let link: DrumLink;
+
+  beforeAll(async () => {
+    link = new DrumLink(new SerialTransport(sim.port), { bootWaitMs: 200 });
+    link.start();
+    await waitConnected(link, sim.port, 10_000);
+  }, 30_000);
+
+  afterAll(async () => {
+    await link?.stop();
+  });
+
+  it('measures command-to-impact latency: the reach time plus the serial hop (measured 2.9–3.2 ms)', async () => {
+    const rig = new LiveStrikeRig(link, modelEar(sim.board, 2), { beforeMs: 60, afterMs: 200, settleMs: 100 });
+    await rig.setTable(1, table);
+    const hit = await rig.strikeAndListen(1, 127);
+    expect(hit.latency).not.toBeNull();
+    // 14 ms of travel, then the ack's round trip and the pty: a few ms at most on top.
+    expect(hit.latency! * 1000).toBeGreaterThan(REACH_MS);
+    expect(hit.latency! * 1000).toBeLessThan(REACH_MS + 6);
+    expect(hit.strength).toBeGreaterThan(0.3);
+  }, 20_000);
+
+  it('the sweep finds the shortest full-strength push on the board', async () => {
+    const rig = new LiveStrikeRig(link, modelEar(sim.board, 2), { beforeMs: 60, afterMs: 200, settleMs: 100 });
+    const found = await sweepForward(rig, 1, table, 3, { minUs: 2000, maxUs: 40000, resolutionUs: 1000, repeats: 1, full: 0.95 });
+    // Fully pressed at 1.2 x 14 ms = 16.8 ms; 95 % strength is reached a little before.
+    expect(found).toBeGreaterThan(15000);
+    expect(found).toBeLessThanOrEqual(16800 + 1000);
+  }, 60_000);
+
+  it('a drum that makes no sound is measured as silent, not as a hit', async () => {
+    const rig = new LiveStrikeRig(link, modelEar(sim.board, 4), { beforeMs: 60, afterMs: 200, settleMs: 100 });
+    const hit = await rig.strikeAndListen(1, 127);
+    expect(hit).toEqual({ latency: null, strength: 0 });
+  }, 20_000);
+});
