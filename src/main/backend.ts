@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AudioCapture, AxonApi, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
+import type { AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, withDetails, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
@@ -17,6 +17,21 @@ import { fnv1a } from './hash';
 import { DrumManager, type DrumManagerOptions } from './drums/drum-manager';
 import { findDrumPorts } from './drums/link/discovery';
 import { listProfiles, readProfile } from './drums/profile';
+import { listAudioDevices } from './audio-devices';
+
+/** What the live rig (LiveRig attaches itself) adds to the API; without one those devices read as off. */
+export interface RigControls {
+  devices(): Omit<DevicesState, 'audioOut'>;
+  setAudioInput(choice: { device: string | null; channel: number } | null): Promise<void>;
+  /** Answers the calibration's warnings on save. */
+  calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[];
+}
+
+const NO_RIG: Omit<DevicesState, 'audioOut'> = {
+  audioIn: { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: 'no live rig in this app' },
+  midi: { state: 'off', detail: 'no live rig in this app', input: null, clockBpm: null },
+  joysticks: null,
+};
 
 export interface BackendEvents {
   notice: [Notice];
@@ -41,6 +56,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private reportedDrops = 0;
   private readonly training: TrainingJobs;
   readonly drums: DrumManager;
+  private rig: RigControls | null = null;
 
   private constructor(
     readonly engine: EngineHost,
@@ -58,7 +74,10 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     });
     engine.on('control', (event) => this.observeControl(event));
     engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
-    engine.on('sink', (audio) => this.emit('notice', { type: 'audio', audio }));
+    engine.on('sink', (audio) => {
+      this.emit('notice', { type: 'audio', audio });
+      this.devicesChanged();
+    });
     this.training = new TrainingJobs(engine.sampleRate);
     this.training.on('status', (status) => this.emit('notice', { type: 'training', status }));
     this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
@@ -304,6 +323,46 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async useDrumProfile(name: string | null): Promise<DrumsState> {
     this.drums.setProfile(name === null ? null : readProfile(name));
     return this.drums.state;
+  }
+
+  /** The live rig's devices join the API (null: detach). */
+  attachRig(rig: RigControls | null): void {
+    this.rig = rig;
+    this.devicesChanged();
+  }
+
+  /** Tells every UI what the devices are now (the rig calls it on every change). */
+  devicesChanged(): void {
+    this.emit('notice', { type: 'devices', state: this.devices() });
+  }
+
+  private devices(): DevicesState {
+    return { audioOut: { ...this.engine.sink, latencyMs: this.engine.outputLatencyMs }, ...(this.rig?.devices() ?? NO_RIG) };
+  }
+
+  async getDevices(): Promise<DevicesState> {
+    return this.devices();
+  }
+
+  async listAudioDevices(): Promise<AudioDevices> {
+    return listAudioDevices();
+  }
+
+  async setAudioOutput(choice: { backend: 'audify' | 'naudiodon'; device: string | null } | null): Promise<DevicesState> {
+    await this.engine.setOutput(choice === null ? { kind: 'none' } : { kind: 'auto', backend: choice.backend, device: choice.device ?? undefined });
+    return this.devices();
+  }
+
+  async setAudioInput(choice: { device: string | null; channel: number } | null): Promise<DevicesState> {
+    if (!this.rig) throw axonError('rig_off', 'an audio input');
+    await this.rig.setAudioInput(choice);
+    return this.devices();
+  }
+
+  async calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): Promise<{ devices: DevicesState; warnings: string[] }> {
+    if (!this.rig) throw axonError('rig_off', 'joysticks');
+    const warnings = this.rig.calibrateJoystick(id, action);
+    return { devices: this.devices(), warnings };
   }
 
   private requireLayout(): PatchLayout {

@@ -1,4 +1,4 @@
-import type { ApiMethod, ApiTransport, AudioCapture, AxonApi, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
+import type { ApiMethod, ApiTransport, AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
 import type { PatchMapping } from './patch/schema';
 import type { ErrorPayload } from './errors';
 import { decodeTelemetry, type Telemetry } from './telemetry';
@@ -49,6 +49,11 @@ export function createClient(t: ApiTransport): AxonClient {
     setMappings: (mappings: PatchMapping[]) => call('setMappings', [mappings]) as Promise<EngineState>,
     learnMapping: async (to: string) => void (await call('learnMapping', [to])),
     cancelLearn: async () => void (await call('cancelLearn', [])),
+    getDevices: () => call('getDevices', []) as Promise<DevicesState>,
+    listAudioDevices: () => call('listAudioDevices', []) as Promise<AudioDevices>,
+    setAudioOutput: (choice) => call('setAudioOutput', [choice]) as Promise<DevicesState>,
+    setAudioInput: (choice) => call('setAudioInput', [choice]) as Promise<DevicesState>,
+    calibrateJoystick: (id, action) => call('calibrateJoystick', [id, action]) as Promise<{ devices: DevicesState; warnings: string[] }>,
     onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
     onNotice: (cb) => t.onNotice(cb),
   };

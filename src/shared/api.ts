@@ -45,6 +45,49 @@ export interface AudioOutputState {
   detail: string;
 }
 
+/** The audio input (a microphone or line in) as the UI sees it. */
+export interface AudioInputState {
+  state: 'off' | 'opening' | 'on' | 'failed' | 'closed';
+  device: string;
+  channel: number;
+  latencyMs: number;
+  /** Frames lost because the app fell behind. */
+  dropped: number;
+  /** Why it is not on, or how it recovered. */
+  detail: string;
+}
+
+/** A joystick calibration in progress: what the UI draws while the performer rests and sweeps. */
+export interface JoystickCalibrationProgress {
+  phase: 'rest' | 'range' | 'done';
+  restElapsedMs: number;
+  restMs: number;
+  axes: readonly { key: string; logicalMin: number; logicalMax: number; raw: number | null; centre: number | null; min: number | null; max: number | null; moved: boolean }[];
+}
+
+export interface JoystickState {
+  /** Stable across replugs ("vvvv:pppp:serial"). */
+  id: string;
+  product: string;
+  connected: boolean;
+  /** A saved calibration is applied. */
+  calibrated: boolean;
+  calibration: JoystickCalibrationProgress | null;
+}
+
+/** Every device the rig plays with, for the Devices menu. */
+export interface DevicesState {
+  audioOut: AudioOutputState & { latencyMs: number };
+  audioIn: AudioInputState;
+  /** `off`: this app was started without MIDI. */
+  midi: { state: 'available' | 'unavailable' | 'stopped' | 'off'; detail: string; input: string | null; clockBpm: number | null };
+  /** null: joysticks are not watched (no rig). */
+  joysticks: JoystickState[] | null;
+}
+
+export const AUDIO_INPUT_CHANNELS = 64;
+const DeviceName = z.string().min(1).max(200);
+
 export interface EngineState {
   patchName: string;
   audio: AudioOutputState;
@@ -179,6 +222,14 @@ export interface AxonApi {
    */
   learnMapping(to: string): Promise<void>;
   cancelLearn(): Promise<void>;
+  getDevices(): Promise<DevicesState>;
+  listAudioDevices(): Promise<AudioDevices>;
+  /** Moves the sound to another output (null: off) while the engine plays on. */
+  setAudioOutput(choice: { backend: 'audify' | 'naudiodon'; device: string | null } | null): Promise<DevicesState>;
+  /** Listens on another input (null: none); its envelope, pitch and onsets drive the audio.* inputs. */
+  setAudioInput(choice: { device: string | null; channel: number } | null): Promise<DevicesState>;
+  /** start: rest then sweep every axis (progress in `devices` notices); save: keep it for this device; cancel: drop it. Save answers any warnings. */
+  calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): Promise<{ devices: DevicesState; warnings: string[] }>;
 }
 
 export type ApiMethod = keyof AxonApi;
@@ -206,6 +257,11 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   setMappings: z.tuple([z.array(MappingSchema).max(MAX_MAPPINGS)]),
   learnMapping: z.tuple([z.string().min(1).max(200)]),
   cancelLearn: z.tuple([]),
+  getDevices: z.tuple([]),
+  listAudioDevices: z.tuple([]),
+  setAudioOutput: z.tuple([z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: DeviceName.nullable() }).nullable()]),
+  setAudioInput: z.tuple([z.strictObject({ device: DeviceName.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable()]),
+  calibrateJoystick: z.tuple([z.string().min(1).max(200), z.enum(['start', 'save', 'cancel'])]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);
@@ -229,6 +285,7 @@ export type Notice =
   | { type: 'audio'; audio: AudioOutputState }
   | { type: 'training'; status: TrainingStatus }
   | { type: 'drums'; state: DrumsState }
+  | { type: 'devices'; state: DevicesState }
   | { type: 'error'; error: ErrorPayload };
 
 /** The answer to one call, the same over IPC and WebSocket. */

@@ -117,6 +117,9 @@ export const ERRORS = {
   audio_input_none: () => 'no audio input device was found (a microphone, a line in, or a JACK server)',
   audio_input_channel: (device: string, channel: number, channels: number) => `the audio input ${device} has ${channels} channel${channels === 1 ? '' : 's'}, not a channel ${channel}`,
   audio_input_failed: (device: string, reason: string) => `the audio input ${device} failed: ${reason}`,
+  rig_off: (what: string) => `this app runs without the live rig, so ${what} cannot be used here (start it with npm start, axon serve or axon perform)`,
+  joystick_unknown: (id: string) => `no joystick "${id}" (see the Devices menu for the ones connected)`,
+  joystick_not_calibrating: (id: string) => `the joystick ${id} is not being calibrated (start first)`,
   audio_input_off: () => 'no audio input is open (start one with --audio-in, or pick one in Devices)',
 } as const;
 

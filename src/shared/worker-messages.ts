@@ -13,6 +13,8 @@ export type AudioOutputChoice = { kind: 'auto'; device?: string; backend?: 'naud
 export type HostMessage =
   | { type: 'init'; memory: EngineMemory; output: AudioOutputChoice }
   | { type: 'load'; patch: unknown; name: string; seed: number; generation: number; assets: PatchAssets }
+  /** Moves the sound to another device while the engine plays on (the clock covers the switch). */
+  | { type: 'output'; output: AudioOutputChoice }
   | { type: 'stop' };
 
 export type WorkerMessage =
@@ -20,6 +22,8 @@ export type WorkerMessage =
   /** `frame`: the engine frame from which the new patch renders (the first patch starts there). */
   | { type: 'loaded'; generation: number; frame: number }
   | { type: 'stopped' }
+  /** The output switch was taken; `sink` messages follow as the new device opens. */
+  | { type: 'switched' }
   /** The audio output in use; `detail` says why there is no sound when the sink is the clock. */
   | { type: 'sink'; sink: string; device: string; detail: string }
   | { type: 'error'; error: ErrorPayload; request: HostMessage['type'] };

@@ -25,6 +25,8 @@ if (!port) throw new Error('engine-worker must run in a worker thread');
 
 let engine: Engine | null = null;
 let sinks: SinkSupervisor | null = null;
+/** The output plan to switch to, picked up by the loop (which owns the current sink). */
+let nextOutput: AudioOutputChoice | null = null;
 let running = false;
 let timer: NodeJS.Timeout | null = null;
 
@@ -76,6 +78,10 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
       rendered += blockSeconds;
       audio.push(buf, buf.length);
     }
+    if (nextOutput !== null) {
+      out = supervisor.switchTo(initialPlan(nextOutput));
+      nextOutput = null;
+    }
     const wait = out.pump();
     // A failed device goes to the clock at once (the engine keeps running), then recovery steps.
     out = supervisor.check();
@@ -111,6 +117,11 @@ port.on('message', (m: HostMessage) => {
         post({ type: 'loaded', generation: m.generation, frame: engine.frame });
         break;
       }
+      case 'output':
+        if (!sinks) throw new Error('output before init');
+        nextOutput = m.output;
+        post({ type: 'switched' });
+        break;
       case 'stop':
         void stop().then(() => post({ type: 'stopped' }));
         break;

@@ -107,6 +107,22 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return host;
   }
 
+  /**
+   * Moves the sound to another output while the engine plays on; resolves with the output in use
+   * once the worker has tried the new one (the clock, with the reason, when it could not open).
+   */
+  async setOutput(output: AudioOutputChoice): Promise<SinkInfo> {
+    const next = new Promise<SinkInfo>((resolve, reject) => {
+      const timer = setTimeout(() => reject(axonError('engine_timeout', 'output')), REPLY_TIMEOUT_MS);
+      this.once('sink', (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+    });
+    await this.request({ type: 'output', output }, 'switched');
+    return next;
+  }
+
   get sampleRate(): Hertz {
     return this.memory.sampleRate;
   }

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
-import type { Notice } from '../../shared/api';
-import { AxonError } from '../../shared/errors';
+import type { DevicesState, Notice } from '../../shared/api';
+import { axonError, AxonError } from '../../shared/errors';
 import { AudioInput, type AudioInputOptions } from '../audio-in/audio-input';
 import type { AnalyserReading } from '../audio-in/input-analyser';
-import type { Backend } from '../backend';
+import type { Backend, RigControls } from '../backend';
+import { CalibrationSession } from '../hid/calibration-session';
+import { calibrationFromStore, JoystickCalibrationStore } from '../hid/calibration-store';
 import { JoystickInputRouter } from '../hid/joystick-input-router';
 import { JoystickManager, type JoystickManagerOptions } from '../hid/joystick-manager';
 import { ClockFollower } from '../midi/clock-follower';
@@ -38,6 +40,9 @@ export function pitchToUnit(hz: number): number {
   return Math.min(1, Math.max(0, note / 127));
 }
 
+/** How often a joystick calibration in progress is shown to the UI. */
+const CALIBRATION_TICK_MS = 100;
+
 /** A few JACK periods (5.3 ms at 256 frames) for the last messages to leave. */
 const NOTES_OFF_FLUSH_MS = 50;
 
@@ -68,7 +73,7 @@ export interface LiveRigOptions {
  * and out. Every device may be missing or vanish mid-set: each says so and the rest plays on.
  * Main thread only.
  */
-export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
+export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implements RigControls {
   private midi: MidiPorts | null = null;
   private midiOut: MidiOut | null = null;
   private midiInput: PortHandle | null = null;
@@ -85,6 +90,9 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
   private audioIn: AudioInput | null = null;
   private onsetTimer: NodeJS.Timeout | null = null;
   private readonly audioSent = new Map<string, number>();
+  private readonly calibrationStore = new JoystickCalibrationStore();
+  private readonly calibrations = new Map<string, CalibrationSession>();
+  private calibrationTimer: NodeJS.Timeout | null = null;
   private readonly answerTimers = new Set<NodeJS.Timeout>();
   answers = 0;
   private readonly problem: (error: Error) => void;
@@ -107,6 +115,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
     if (o.osc) await rig.startOsc(o.osc);
     if (o.respond) rig.startResponder(o.respond);
     if (o.audioIn) await rig.startAudioInput(o.audioIn);
+    backend.attachRig(rig);
     return rig;
   }
 
@@ -123,6 +132,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
       if (s.state === 'unavailable' && this.midiStatus.state !== 'unavailable') this.report(s.error);
       this.midiStatus = s;
       if (s.state === 'available') this.openMidiPorts();
+      this.backend.devicesChanged();
     });
     midi.on('problem', (e) => this.report(e));
     midi.on('message', ({ message, time }) => {
@@ -226,9 +236,10 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
   }
 
   private async startAudioInput(o: AudioInputOptions): Promise<void> {
-    const input = new AudioInput(o);
+    const input = new AudioInput({ sampleRate: this.backend.engine.sampleRate, ...o });
     this.audioIn = input;
     input.on('problem', (e) => this.report(e));
+    input.on('status', () => this.backend.devicesChanged());
     input.on('reading', (r) => this.sendReading(r));
     input.on('onset', () => {
       this.sendAudio('audio.onset', 1, true);
@@ -237,6 +248,83 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
     });
     // Not opening is survivable: it says why and keeps trying.
     await input.open().catch((e: Error) => this.report(e));
+  }
+
+  async setAudioInput(choice: { device: string | null; channel: number } | null): Promise<void> {
+    const old = this.audioIn;
+    this.audioIn = null;
+    await old?.close();
+    if (this.onsetTimer) clearTimeout(this.onsetTimer);
+    // Nothing heard any more: the engine must not hold the last level.
+    for (const input of ['audio.envelope', 'audio.voiced', 'audio.onset']) this.sendAudio(input, 0, true);
+    if (choice) await this.startAudioInput({ device: choice.device ?? undefined, channel: choice.channel });
+    this.backend.devicesChanged();
+  }
+
+  devices(): Omit<DevicesState, 'audioOut'> {
+    const a = this.audioIn?.status;
+    const s = this.midiStatus;
+    const joysticks = this.joysticks;
+    return {
+      audioIn: a ? { state: a.state, device: a.device, channel: a.channel, latencyMs: a.latencyMs, dropped: a.dropped, detail: a.detail } : { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: '' },
+      midi: this.midi
+        ? {
+            state: s.state,
+            detail: s.state === 'unavailable' ? s.error.message : s.state === 'available' ? s.backend : '',
+            input: this.midiInput ? (this.midiInput.isOpen ? this.midiInput.name : this.midiInput.query) : null,
+            clockBpm: this.clock.locked ? this.clock.bpm : null,
+          }
+        : { state: 'off', detail: 'started without MIDI', input: null, clockBpm: null },
+      joysticks: joysticks
+        ? joysticks.devices.map((d) => ({
+            id: d.id,
+            product: d.product || d.id,
+            connected: joysticks.isConnected(d.id),
+            calibrated: this.storedCalibration(d) !== undefined,
+            calibration: this.calibrations.get(d.id)?.progress ?? null,
+          }))
+        : null,
+    };
+  }
+
+  private storedCalibration(device: Parameters<JoystickCalibrationStore['get']>[0]) {
+    try {
+      return this.calibrationStore.get(device);
+    } catch {
+      // A damaged file is reported where calibrations are applied.
+      return undefined;
+    }
+  }
+
+  calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[] {
+    const device = this.joysticks?.devices.find((d) => d.id === id);
+    if (!device) throw axonError('joystick_unknown', id);
+    let warnings: string[] = [];
+    if (action === 'start') this.calibrations.set(id, new CalibrationSession(device.layout, { previous: this.storedCalibration(device) }));
+    else {
+      const session = this.calibrations.get(id);
+      if (!session) throw axonError('joystick_not_calibrating', id);
+      if (action === 'save') {
+        const result = session.finish();
+        // Saved first: a file that cannot be written leaves the session running to try again.
+        this.calibrationStore.save(device, result.calibration);
+        this.joysticks?.setCalibration(id, result.calibration);
+        warnings = result.warnings.map((w) => w.message);
+      }
+      this.calibrations.delete(id);
+    }
+    if (this.calibrations.size > 0 && !this.calibrationTimer) {
+      this.calibrationTimer = setInterval(() => {
+        const now = performance.now();
+        for (const s of this.calibrations.values()) s.tick(now);
+        this.backend.devicesChanged();
+      }, CALIBRATION_TICK_MS);
+    } else if (this.calibrations.size === 0 && this.calibrationTimer) {
+      clearInterval(this.calibrationTimer);
+      this.calibrationTimer = null;
+    }
+    this.backend.devicesChanged();
+    return warnings;
   }
 
   private sendReading(r: AnalyserReading): void {
@@ -254,10 +342,15 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
   }
 
   private startJoysticks(o: JoystickManagerOptions): void {
-    const joysticks = new JoystickManager(o);
+    const joysticks = new JoystickManager({ calibration: calibrationFromStore(this.calibrationStore, (e) => this.report(e)), ...o });
     this.joysticks = joysticks;
     joysticks.on('problem', (e) => this.report(e));
-    joysticks.on('disconnected', (_d, e) => this.report(e));
+    joysticks.on('connected', () => this.backend.devicesChanged());
+    joysticks.on('disconnected', (_d, e) => {
+      this.report(e);
+      this.backend.devicesChanged();
+    });
+    joysticks.on('axes', (v) => this.calibrations.get(v.device.id)?.feed(v.raw, performance.now()));
     const router = new JoystickInputRouter((input, value) => void this.backend.setInput(input, value).catch((e: Error) => this.report(e)));
     this.detachJoysticks = router.attach(joysticks);
     joysticks.start();
@@ -320,6 +413,8 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> {
     if (this.midiRetryTimer) clearInterval(this.midiRetryTimer);
     if (this.phraseTimer) clearInterval(this.phraseTimer);
     if (this.onsetTimer) clearTimeout(this.onsetTimer);
+    if (this.calibrationTimer) clearInterval(this.calibrationTimer);
+    this.backend.attachRig(null);
     await this.audioIn?.close();
     for (const t of this.answerTimers) clearTimeout(t);
     this.answerTimers.clear();

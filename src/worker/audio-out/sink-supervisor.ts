@@ -53,6 +53,8 @@ export class SinkSupervisor {
   private cause = '';
   private lastFailure = '';
   private closing: Promise<void> = Promise.resolve();
+  /** A plan to open once the sink being replaced has let go (see switchTo). */
+  private switching: SinkSpec[] | null = null;
   private closed = true;
   private readonly retryDelayMs: number;
   private readonly retries: number;
@@ -95,6 +97,12 @@ export class SinkSupervisor {
    * next recovery step when it is due. Returns the sink to pump from now on.
    */
   check(): AudioSink {
+    if (this.switching !== null) {
+      if (!this.closed) return this.current;
+      const plan = this.switching;
+      this.switching = null;
+      return this.start(plan);
+    }
     const err = this.current.error;
     if (err !== null && this.spec !== null) {
       const failed = this.spec;
@@ -135,6 +143,20 @@ export class SinkSupervisor {
     this.report({ sink: s.name, device: s.device, detail });
   }
 
+  /**
+   * Another output, asked for by the performer: the clock takes over at once, the old device is
+   * closed, and the plan is opened (on a later check) once it has let go. Recovery steps of the
+   * old device are dropped.
+   */
+  switchTo(plan: SinkSpec[]): AudioSink {
+    this.steps = [];
+    this.retire();
+    this.current = this.clock();
+    this.spec = null;
+    this.switching = plan;
+    return this.current;
+  }
+
   /** Closes the sink being replaced; the next device opens only once it has let go. */
   private retire(): void {
     const old = this.current;
@@ -149,6 +171,7 @@ export class SinkSupervisor {
 
   async close(): Promise<void> {
     this.steps = [];
+    this.switching = null;
     await this.closing;
     await this.current.close();
   }
