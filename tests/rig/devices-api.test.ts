@@ -96,6 +96,15 @@ describe('devices through the API', () => {
     const on = await backend.setAudioOutput({ backend: 'audify', device: 'jack' });
     expect(on.audioOut).toMatchObject({ sink: 'audify', device: 'jack:system' });
     await until('a reported output latency', () => backend.getDevices().then((d) => d.audioOut.latencyMs > 0), 3000);
+    // Listing devices probes every host API, and audify hands those probes' errors to the open
+    // stream's error callback (one per process): the stream must play on regardless.
+    const sinks: string[] = [];
+    const onSink = (s: { sink: string }) => sinks.push(s.sink);
+    backend.engine.on('sink', onSink);
+    for (let i = 0; i < 3; i++) expect((await backend.listAudioDevices()).outputs[0].devices.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    backend.engine.off('sink', onSink);
+    expect(sinks).toEqual([]);
     const off = await backend.setAudioOutput(null);
     expect(off.audioOut).toMatchObject({ sink: 'clock', detail: 'audio output off' });
     const bad = await answer(backend, 'setAudioOutput', [{ backend: 'portaudio', device: null }]);
@@ -105,6 +114,9 @@ describe('devices through the API', () => {
   it.runIf(haveJack)('opens and closes the audio input', async () => {
     const on = await backend.setAudioInput({ device: 'jack', channel: 2 });
     expect(on.audioIn).toMatchObject({ state: 'on', device: 'jack:system', channel: 2 });
+    await backend.listAudioDevices();
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await backend.getDevices()).audioIn.state).toBe('on');
     const off = await backend.setAudioInput(null);
     expect(off.audioIn.state).toBe('off');
     const wrong = await answer(backend, 'setAudioInput', [{ device: 'jack', channel: 0 }]);

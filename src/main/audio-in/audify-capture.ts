@@ -1,7 +1,7 @@
 import type * as Audify from 'audify';
 import { axonError } from '../../shared/errors';
 import type { Frames, Hertz } from '../../shared/units';
-import { chooseDevice, ERROR_DEBUG_WARNING, ERROR_WARNING, FLOAT32, loadAudify, probeApis, SCHEDULE_REALTIME } from '../../worker/audio-out/audify-apis';
+import { chooseDevice, errorReason, FLOAT32, loadAudify, probeApis, SCHEDULE_REALTIME } from '../../worker/audio-out/audify-apis';
 
 /** What to open: a device by name as listed (its API's default when absent), one channel of it (1-based). */
 export interface CaptureSpec {
@@ -25,7 +25,8 @@ export interface CaptureStream {
   close(): Promise<void>;
 }
 
-export type OpenCapture = (spec: CaptureSpec, onData: CaptureHandler, onError: (e: Error) => void) => CaptureStream;
+/** `onReason` hears RtAudio's errors: possibly another stream's (see errorReason), so a hint, never a verdict. */
+export type OpenCapture = (spec: CaptureSpec, onData: CaptureHandler, onReason: (message: string) => void) => CaptureStream;
 
 /** After stop(), RtAudio's last callbacks may still be queued for this thread: let them run before closeStream. */
 const SETTLE_MS = 30;
@@ -36,7 +37,7 @@ const SETTLE_MS = 30;
  * lives in a thread that is ended with it. One channel is taken from each interleaved period
  * into one reused buffer.
  */
-export const openAudifyCapture: OpenCapture = (spec, onData, onError) => {
+export const openAudifyCapture: OpenCapture = (spec, onData, onReason) => {
   const apis = probeApis(loadAudify(), 'input');
   if (apis.length === 0) throw axonError('audio_input_none');
   const { api, info } = chooseDevice(apis, spec.device, 'input');
@@ -46,12 +47,6 @@ export const openAudifyCapture: OpenCapture = (spec, onData, onError) => {
   // Only as many channels as needed to reach the one asked for.
   const channels = spec.channel;
   let mono = new Float32Array(0);
-  let failed = false;
-  const fail = (msg: string) => {
-    if (failed) return;
-    failed = true;
-    onError(axonError('audio_input_failed', device, msg));
-  };
   const period = rt.openStream(
     null,
     { deviceId: info.id, nChannels: channels },
@@ -66,16 +61,13 @@ export const openAudifyCapture: OpenCapture = (spec, onData, onError) => {
       // A period's bytes are 4-aligned in practice; copy when not, rather than throw.
       const all = data.byteOffset % 4 === 0 ? new Float32Array(data.buffer, data.byteOffset, frames * channels) : new Float32Array(Uint8Array.prototype.slice.call(data).buffer);
       for (let i = 0, j = channels - 1; i < frames; i++, j += channels) mono[i] = all[j];
-      try {
-        onData(mono, arrived);
-      } catch (err) {
-        fail(err instanceof Error ? err.message : String(err));
-      }
+      onData(mono, arrived);
     },
     null,
     SCHEDULE_REALTIME,
     (type, msg) => {
-      if (type !== ERROR_WARNING && type !== ERROR_DEBUG_WARNING) fail(msg);
+      const reason = errorReason(type, msg);
+      if (reason !== null) onReason(reason);
     },
   );
   mono = new Float32Array(period);

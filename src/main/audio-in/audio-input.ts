@@ -95,6 +95,7 @@ export class AudioInput extends EventEmitter<{
   private timer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private lastData = 0;
+  private lastReason = '';
   private droppedBefore = 0;
   private dropped = 0;
   private attempts: (string | undefined)[] = [];
@@ -166,6 +167,8 @@ export class AudioInput extends EventEmitter<{
           this.lastData = performance.now();
           this.setStatus({ state: 'on', device: m.device, latencyMs: this.latencyMs, detail: device === this.spec.device ? '' : `on ${m.device}: ${this.current.detail}` });
           resolve();
+        } else if (m.type === 'reason') {
+          this.lastReason = m.message;
         } else if (m.type === 'error') {
           const e = fromErrorPayload(m.error, 'audio_input_failed');
           if (this.worker === worker) this.failed(e);
@@ -200,7 +203,7 @@ export class AudioInput extends EventEmitter<{
       this.emit('reading', this.analyser.reading);
       this.answerListeners();
     } else if (this.worker && now - this.lastData > STALL_MS) {
-      this.failed(axonError('audio_input_failed', this.current.device, `nothing arrived for ${STALL_MS} ms (device gone?)`));
+      this.failed(axonError('audio_input_failed', this.current.device, `nothing arrived for ${STALL_MS} ms (device gone?)${this.lastReason ? `; RtAudio said: ${this.lastReason}` : ''}`));
     }
   }
 

@@ -15,6 +15,8 @@ export interface CaptureWorkerData {
 export type CaptureWorkerMessage =
   | { type: 'opened'; device: string; latencyFrames: number }
   | { type: 'error'; error: ErrorPayload }
+  /** Something RtAudio reported, kept to explain a stall (it may concern another stream). */
+  | { type: 'reason'; message: string }
   | { type: 'closed' };
 
 export type CaptureHostMessage = { type: 'close' };

@@ -33,7 +33,7 @@ try {
       entry[2] = dropped;
       if (times.availableWrite() >= 3) times.push(entry, 3);
     },
-    (error) => post({ type: 'error', error: toErrorPayload(error) }),
+    (message) => post({ type: 'reason', message }),
   );
   post({ type: 'opened', device: stream.device, latencyFrames: stream.latencyFrames });
 } catch (err) {

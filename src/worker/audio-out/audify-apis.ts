@@ -12,8 +12,19 @@ import type { AudioDevice } from './audio-sink';
 export const FLOAT32 = 0x10;
 /** RTAUDIO_SCHEDULE_REALTIME: ALSA/Pulse callback threads ask for SCHED_RR (JACK has its own; without the privilege RtAudio goes on unscheduled). */
 export const SCHEDULE_REALTIME = 0x8;
-export const ERROR_WARNING = 0;
-export const ERROR_DEBUG_WARNING = 1;
+const ERROR_WARNING = 0;
+const ERROR_DEBUG_WARNING = 1;
+
+/**
+ * audify keeps ONE error callback for the whole process (a global thread-safe function, replaced
+ * by every openStream): errors of any RtAudio object, in any thread, reach the stream opened
+ * last. Probing the host APIs reports "no compiled support" for each one missing, so an open
+ * stream hears it whenever anything lists devices. An error is therefore only remembered as a
+ * possible reason; a stream counts as failed when it stops or stalls.
+ */
+export function errorReason(type: number, message: string): string | null {
+  return type === ERROR_WARNING || type === ERROR_DEBUG_WARNING ? null : message;
+}
 
 /** The host APIs we look at, by the keyword a device name may use, in order of preference. */
 const HOST_APIS: readonly { keyword: string; api: number; display: string }[] =

@@ -3,7 +3,7 @@ import { RingBuffer } from 'ringbuf.js';
 import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
 import { axonError } from '../../shared/errors';
 import type { Frames, Hertz } from '../../shared/units';
-import { chooseDevice, ERROR_DEBUG_WARNING, ERROR_WARNING, FLOAT32, loadAudify, probeApis, SCHEDULE_REALTIME } from './audify-apis';
+import { chooseDevice, errorReason, FLOAT32, loadAudify, probeApis, SCHEDULE_REALTIME } from './audify-apis';
 import type { AudioSink } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
 
@@ -44,6 +44,8 @@ export class AudifySink implements AudioSink {
   private lastTicks = 0;
   private lastMove = performance.now();
   private failed: Error | null = null;
+  /** The last error RtAudio reported (maybe another stream's: see errorReason). */
+  private lastReason = '';
   private closing: Promise<void> | null = null;
 
   constructor(
@@ -70,7 +72,7 @@ export class AudifySink implements AudioSink {
       null,
       SCHEDULE_REALTIME,
       (type, msg) => {
-        if (type !== ERROR_WARNING && type !== ERROR_DEBUG_WARNING && this.failed === null) this.failed = axonError('audio_device_failed', this.device, msg);
+        this.lastReason = errorReason(type, msg) ?? this.lastReason;
       },
     );
     this.ring = new RingBuffer(sab, Float32Array);
@@ -103,7 +105,7 @@ export class AudifySink implements AudioSink {
     if (this.started) {
       if (!this.rt.isStreamOpen() || !this.rt.isStreamRunning()) {
         // RtAudio closes the stream itself when the JACK server shuts down, without an error.
-        this.failed = axonError('audio_device_failed', this.device, 'the stream was closed under us (server gone?)');
+        this.failed = axonError('audio_device_failed', this.device, `the stream was closed under us (server gone?)${this.lastReason ? `; RtAudio said: ${this.lastReason}` : ''}`);
         return this.wait();
       }
       const ticks = this.ticks();

@@ -1,0 +1,78 @@
+import type { AudioDevices, DevicesState, JoystickCalibrationProgress } from '../../../shared/api';
+
+// What the Devices menu shows, as plain functions of the API's state (tested without a browser).
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export const OFF = 'off';
+const SEP = '\u0000';
+
+/** Output choices: every backend's devices ("audify: jack:system"), then off. */
+export function outputChoices(list: AudioDevices | null): Choice[] {
+  const out: Choice[] = [];
+  for (const o of list?.outputs ?? []) for (const d of o.devices) out.push({ value: `${o.backend}${SEP}${d.name}`, label: `${d.name} (${o.backend}${d.isDefault ? ', default' : ''})` });
+  return [...out, { value: OFF, label: 'Off (silent)' }];
+}
+
+export function outputChoice(value: string): { backend: 'audify' | 'naudiodon'; device: string | null } | null {
+  if (value === OFF) return null;
+  const [backend, device] = value.split(SEP);
+  return { backend: backend === 'naudiodon' ? 'naudiodon' : 'audify', device: device || null };
+}
+
+/** The choice matching the output in use; '' when it is not in the list (then the select shows none). */
+export function currentOutput(d: DevicesState): string {
+  if (d.audioOut.sink === 'clock') return d.audioOut.detail === 'audio output off' ? OFF : '';
+  return `${d.audioOut.sink}${SEP}${d.audioOut.device}`;
+}
+
+export function inputChoices(list: AudioDevices | null): Choice[] {
+  return [{ value: OFF, label: 'None' }, ...(list?.inputs.devices ?? []).map((d) => ({ value: d.name, label: `${d.name} (${d.channels} ch${d.isDefault ? ', default' : ''})` }))];
+}
+
+export function outputSummary(d: DevicesState): string {
+  const a = d.audioOut;
+  if (a.sink === 'clock') return a.detail === 'audio output off' ? 'Off: the engine runs on its own clock' : `No sound: ${a.detail}`;
+  return `${a.device} through ${a.sink}, ${a.latencyMs.toFixed(1)} ms to the device${a.detail ? ` (${a.detail})` : ''}`;
+}
+
+export function inputSummary(d: DevicesState): string {
+  const a = d.audioIn;
+  switch (a.state) {
+    case 'off':
+    case 'closed':
+      return 'No audio input';
+    case 'opening':
+      return `Opening ${a.device}…`;
+    case 'failed':
+      return `Not listening: ${a.detail}`;
+    case 'on':
+      return `${a.device} channel ${a.channel}, ${a.latencyMs.toFixed(1)} ms${a.dropped > 0 ? `, ${a.dropped} frames lost` : ''}`;
+  }
+}
+
+export function midiSummary(d: DevicesState): string {
+  const m = d.midi;
+  if (m.state === 'off') return 'MIDI is off in this app';
+  if (m.state === 'unavailable') return `Unavailable: ${m.detail}`;
+  if (m.state === 'stopped') return 'Stopped';
+  const clock = m.clockBpm === null ? 'no clock' : `clock ${m.clockBpm.toFixed(1)} BPM`;
+  return `${m.detail}: virtual ports "Axon Stage in/out"${m.input ? `, in from ${m.input}` : ''}, ${clock}`;
+}
+
+/** What the performer should do now in a joystick calibration. */
+export function calibrationStep(p: JoystickCalibrationProgress): string {
+  if (p.phase === 'rest') return `Leave the stick alone… ${Math.max(0, (p.restMs - p.restElapsedMs) / 1000).toFixed(1)} s`;
+  if (p.phase === 'range') return 'Move every axis to both ends, then Save';
+  return 'Done';
+}
+
+/** An axis as fractions of its logical range: the learned span and where it is now (null: nothing yet). */
+export function axisBar(a: JoystickCalibrationProgress['axes'][number]): { from: number; to: number; at: number | null } {
+  const span = a.logicalMax - a.logicalMin || 1;
+  const f = (v: number) => Math.min(1, Math.max(0, (v - a.logicalMin) / span));
+  return { from: a.min === null ? 0 : f(a.min), to: a.max === null ? 0 : f(a.max), at: a.raw === null ? null : f(a.raw) };
+}

@@ -1,0 +1,87 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LiveRig } from '../../src/main/rig/live-rig';
+import { FakeBus, x52Info, x52Report } from '../hid/fake-hid';
+import { descriptorBytes } from '../hid/fixture-data';
+import { startUi, type UiHarness } from '../support/ui-harness';
+import { until } from '../support/until';
+
+// The Devices menu against a real backend and rig: the output moved to JACK, the audio input
+// hearing jack_metro's 440 Hz beeps (level and pitch in the menu), and an X52 on an in-memory
+// HID bus calibrated from the menu.
+
+const SHOT = path.resolve('test-results', 'devices.png');
+const env = { ...process.env, JACK_NO_START_SERVER: '1' };
+const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+const ID = '06a3:0255:SN1';
+
+describe.runIf(haveJack)('the Devices menu', () => {
+  let ui: UiHarness;
+  let rig: LiveRig;
+  let metro: ChildProcess;
+  const bus = new FakeBus();
+
+  beforeAll(async () => {
+    ui = await startUi({
+      prepare: async (backend) => {
+        bus.plug(x52Info('/dev/hidraw3'), descriptorBytes('saitek-x52'));
+        rig = await LiveRig.start(backend, { hid: { listDevices: bus.listDevices, open: bus.openDevice, pollIntervalMs: 100 } });
+      },
+    });
+    metro = spawn('jack_metro', ['-b', '100', '-f', '440', '-A', '0.5', '-D', '300', '-n', 'axon-ui-metro'], { env, stdio: 'ignore' });
+    await ui.page.goto(ui.bridge.url);
+    await ui.page.getByTestId('devices').click();
+    await ui.page.getByTestId('devices-menu').waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    metro?.kill();
+    await rig?.close();
+    await ui?.close();
+  });
+
+  it('moves the sound to JACK and shows its latency', async () => {
+    const page = ui.page;
+    await until('the device list', async () => (await page.getByTestId('devices-output-select').locator('option').count()) > 1, 5000);
+    const value = await page.getByTestId('devices-output-select').locator('option', { hasText: 'jack:system (audify' }).getAttribute('value');
+    await page.getByTestId('devices-output-select').selectOption(value!);
+    await until('audify playing', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify', 5000);
+    await until('the summary', async () => /jack:system through audify, \d+\.\d ms to the device/.test((await page.getByTestId('devices-output').textContent()) ?? ''), 5000);
+    expect(await page.getByTestId('devices').textContent()).toContain('jack:system');
+  }, 20_000);
+
+  it('listens to an input: the level moves and the pitch reads A4', async () => {
+    const page = ui.page;
+    await page.getByTestId('devices-input-select').selectOption('jack:system');
+    await until('the input on', async () => (await ui.backend.getDevices()).audioIn.state === 'on', 5000);
+    await until('the metronome port', () => spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout.includes('axon-ui-metro:100_bpm'), 5000);
+    expect(spawnSync('jack_connect', ['axon-ui-metro:100_bpm', 'axon-stage-in:inport 0'], { env }).status).toBe(0);
+    await until('A4 in the menu', async () => (await page.getByTestId('devices-input-pitch').textContent()) === 'A4', 8000);
+    expect(await page.getByTestId('devices-input').textContent()).toMatch(/^jack:system channel 1/);
+  }, 20_000);
+
+  it('calibrates the joystick from the menu', async () => {
+    const page = ui.page;
+    const row = page.getByTestId('devices-joystick');
+    await until('the joystick', async () => (await row.getAttribute('data-id')) === ID, 5000);
+    await page.getByTestId('joystick-calibrate').click();
+    await until('the rest step', async () => /Leave the stick alone/.test((await page.getByTestId('joystick-step').textContent()) ?? ''), 3000);
+    const dev = bus.device('/dev/hidraw3');
+    const restEnd = Date.now() + 1300;
+    while (Date.now() < restEnd) {
+      dev.send(x52Report(1100, 1000));
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await until('the sweep step', async () => /both ends/.test((await page.getByTestId('joystick-step').textContent()) ?? ''), 3000);
+    for (const [x, y] of [[0, 0], [2047, 2047], [1100, 1000]]) dev.send(x52Report(x, y));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: SHOT });
+    await page.getByTestId('joystick-save').click();
+    await until('calibrated', async () => (await row.textContent())?.includes('calibrated') === true && !(await row.textContent())?.includes('not calibrated'), 3000);
+    expect(await page.getByTestId('joystick-warning').count()).toBeGreaterThan(0);
+    expect(existsSync(path.join(ui.dataDir, 'joysticks.json'))).toBe(true);
+    expect(ui.consoleErrors).toEqual([]);
+  }, 20_000);
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { AudioDevices, DevicesState } from '../../src/shared/api';
+import { axisBar, calibrationStep, currentOutput, inputChoices, inputSummary, midiSummary, OFF, outputChoice, outputChoices, outputSummary } from '../../src/renderer/src/lib/devices';
+
+const list: AudioDevices = {
+  outputs: [
+    { backend: 'audify', devices: [{ id: 0, name: 'jack:system', host: 'Jack', isDefault: true, channels: 2 }], problem: null },
+    { backend: 'naudiodon', devices: [], problem: 'the naudiodon audio backend is not available (x)' },
+  ],
+  inputs: { devices: [{ id: 0, name: 'jack:system', host: 'Jack', isDefault: true, channels: 2 }], problem: null },
+};
+
+const state = (over: Partial<DevicesState> = {}): DevicesState => ({
+  audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 26.66 },
+  audioIn: { state: 'on', device: 'jack:system', channel: 2, latencyMs: 5.33, dropped: 0, detail: '' },
+  midi: { state: 'available', detail: 'jack', input: null, clockBpm: 120 },
+  joysticks: [],
+  ...over,
+});
+
+describe('the Devices menu text', () => {
+  it('offers each backend device and off; a choice goes back to the API shape', () => {
+    const choices = outputChoices(list);
+    expect(choices.map((c) => c.label)).toEqual(['jack:system (audify, default)', 'Off (silent)']);
+    expect(outputChoice(choices[0].value)).toEqual({ backend: 'audify', device: 'jack:system' });
+    expect(outputChoice(OFF)).toBeNull();
+    expect(currentOutput(state())).toBe(choices[0].value);
+    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0 } }))).toBe(OFF);
+    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'no sound: gone', latencyMs: 0 } }))).toBe('');
+    expect(inputChoices(list).map((c) => c.value)).toEqual([OFF, 'jack:system']);
+  });
+
+  it('says where the sound goes, what it listens to, and MIDI', () => {
+    expect(outputSummary(state())).toBe('jack:system through audify, 26.7 ms to the device');
+    expect(outputSummary(state({ audioOut: { sink: 'clock', device: '', detail: 'the audio device x failed: y; retrying audify:x', latencyMs: 0 } }))).toBe('No sound: the audio device x failed: y; retrying audify:x');
+    expect(inputSummary(state())).toBe('jack:system channel 2, 5.3 ms');
+    expect(inputSummary(state({ audioIn: { state: 'failed', device: 'x', channel: 1, latencyMs: 0, dropped: 0, detail: 'gone' } }))).toBe('Not listening: gone');
+    expect(midiSummary(state())).toBe('jack: virtual ports "Axon Stage in/out", clock 120.0 BPM');
+    expect(midiSummary(state({ midi: { state: 'unavailable', detail: 'no ALSA sequencer', input: null, clockBpm: null } }))).toBe('Unavailable: no ALSA sequencer');
+  });
+
+  it('guides a joystick calibration and draws each axis', () => {
+    expect(calibrationStep({ phase: 'rest', restElapsedMs: 400, restMs: 1000, axes: [] })).toBe('Leave the stick alone… 0.6 s');
+    expect(calibrationStep({ phase: 'range', restElapsedMs: 1000, restMs: 1000, axes: [] })).toMatch(/both ends/);
+    expect(axisBar({ key: 'x', logicalMin: 0, logicalMax: 2047, raw: 1023.5, centre: 1023.5, min: 0, max: 1535.25, moved: true })).toEqual({ from: 0, to: 0.75, at: 0.5 });
+    expect(axisBar({ key: 'x', logicalMin: 0, logicalMax: 2047, raw: null, centre: null, min: null, max: null, moved: false })).toEqual({ from: 0, to: 0, at: null });
+  });
+});
