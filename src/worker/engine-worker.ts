@@ -10,6 +10,7 @@ import { ClockSink } from './audio-out/clock-sink';
 import { MonitorTap } from './audio-out/monitor-tap';
 import { NaudiodonSink } from './audio-out/naudiodon-sink';
 import { initialPlan, SinkSupervisor, type OpenSink } from './audio-out/sink-supervisor';
+import { WavetableBank } from './dsp/wavetable';
 import { Engine } from './engine';
 import { RingEventSource } from './rings/ring-event-source';
 import { RingOutSink } from './rings/ring-out-sink';
@@ -55,6 +56,9 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   };
   const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status), eventProbe });
   engine = eng;
+  // Built on first use otherwise: inside the first patch load, which then stalls the loop for
+  // ~70 ms and the device queue (16 ms) runs dry. Done before any device opens.
+  WavetableBank.shared();
   const tap = new MonitorTap(mem.monitor, status, mem.probe);
   const supervisor = new SinkSupervisor(
     deviceSink(mem, status, tap),
