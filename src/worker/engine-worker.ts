@@ -74,7 +74,7 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   const loop = () => {
     if (!running) return;
     // Render first, so the sink finds the ring filled to its target.
-    const target = out.queueBlocks * buf.length;
+    const target = out.queueBlocks * buf.length + (out.want?.() ?? 0) * CHANNELS;
     while (audio.availableRead() < target && audio.availableWrite() >= buf.length) {
       const t0 = performance.now();
       eng.render(buf, block, events);

@@ -92,6 +92,7 @@ describe('source choices', () => {
     expect(midi?.text).toBe('MIDI note');
     expect(midi?.title).toBe('midi.note: MIDI note (note number / 127)');
     expect(groups.find((g) => g.label === 'Audio in')?.choices[0].text).toBe('Audio in level');
+    expect(groups.find((g) => g.label === 'Mouse / Pad')?.choices[2]).toMatchObject({ value: 'pad.x', text: 'XY pad X', title: 'pad.x: On-screen XY pad X' });
   });
 
   it('leaves out empty groups', () => {

@@ -1,50 +1,32 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Backend } from '../../src/main/backend';
-import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
-import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
 import type { PatchMapping } from '../../src/shared/patch/schema';
-import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
+import type { Telemetry } from '../../src/shared/telemetry';
+import { startUi, type UiHarness } from '../support/ui-harness';
+import { until } from '../support/until';
 
 // The mapping editor against the real engine: a real backend and web bridge in this process, the
 // built renderer in headless Debian chromium, the neuron-mixer example (one mapping of its own).
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOT = path.resolve('test-results', 'mappings.png');
 const CLOSED_SHOT = path.resolve('test-results', 'mappings-closed.png');
 const ORIGINAL: PatchMapping = { from: 'joystick.y', to: 'neurons.relu.bias', min: -0.45, max: 0.15, smoothing: 40 };
+/** pad.x's slot in the telemetry inputs (CONTROL_INPUTS order). */
+const PAD_X = 13;
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-mappings-'));
-const savedDataDir = process.env.AXON_DATA_DIR;
-
-let backend: Backend | undefined;
-let bridge: Bridge | undefined;
-let browser: Browser | undefined;
+let ui: UiHarness;
 let page: Page;
-const consoleErrors: string[] = [];
 
-const seen: Telemetry[] = [];
 const latest = (): Telemetry => {
-  const t = seen[seen.length - 1];
+  const t = ui.seen[ui.seen.length - 1];
   if (!t) throw new Error('no telemetry from the backend yet');
   return t;
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 4000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 const state = async () => {
-  const s = await backend!.getState();
+  const s = await ui.backend.getState();
   if (!s) throw new Error('no patch loaded');
   return s;
 };
@@ -59,47 +41,24 @@ async function dragPad(x: -1 | 0 | 1): Promise<void> {
   const cy = box.y + box.height / 2;
   await page.mouse.move(box.x + box.width / 2, cy);
   await page.mouse.down();
-  // Past the edge but inside the window: chromium drops a move that ends outside it.
+  // A little past the edge (the pad clamps), still inside the window.
   await page.mouse.move(box.x + box.width / 2 + x * (box.width / 2 + 10), cy, { steps: 10 });
   await page.mouse.up();
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Debian chromium is not installed (${CHROMIUM} is missing). Install it with "apt-get install chromium" (CI installs it); the UI end-to-end test drives a real browser.`);
-  }
-  process.env.AXON_DATA_DIR = dataDir;
-  backend = await Backend.start();
-  await backend.loadPatch('neuron-mixer');
-  backend.on('telemetry', (words) => {
-    seen.push(decodeTelemetry(words));
-    if (seen.length > 2000) seen.splice(0, 1000);
-  });
-  bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
-});
+  ui = await startUi({ patch: 'neuron-mixer' });
+  page = ui.page;
+  mkdirSync(path.dirname(SHOT), { recursive: true });
+}, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  await backend?.close();
-  if (savedDataDir === undefined) delete process.env.AXON_DATA_DIR;
-  else process.env.AXON_DATA_DIR = savedDataDir;
-  rmSync(dataDir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 describe('editing the mappings of the neuron-mixer patch', () => {
   it('shows the patch\'s own mapping as a row', async () => {
-    if (!bridge) throw new Error('bridge not started');
-    await page.goto(bridge.url);
+    await page.goto(ui.bridge.url);
     await until('the patch picker to show neuron-mixer', async () => (await page.getByTestId('patch-picker').inputValue()) === 'neuron-mixer');
     const panel = page.getByTestId('mappings-panel');
     await panel.waitFor({ state: 'visible', timeout: 3000 });
@@ -141,34 +100,26 @@ describe('editing the mappings of the neuron-mixer patch', () => {
 
     // The on-screen pad drives the cutoff over its whole range (log: 20 Hz at the left, 20 kHz at the right).
     await dragPad(-1);
-    await until('pad.x at the left edge', () => latest().inputs[13] < -0.999);
+    await until('pad.x at the left edge', () => latest().inputs[PAD_X] < -0.999);
     await until('the cutoff at its bottom', () => latest().voice.cutoff < 25);
-    console.log('SEL', JSON.stringify(await page.evaluate(() => String(window.getSelection()))));
-    await page.evaluate(() => {
-      const w = globalThis as unknown as { __ev: string[] };
-      w.__ev = [];
-      const pad = document.querySelector('[data-testid="xy-pad"]')!;
-      for (const t of ['pointerdown', 'pointermove', 'pointerup', 'lostpointercapture', 'pointercancel']) pad.addEventListener(t, (e) => w.__ev.push(`${t} ${(e as PointerEvent).clientX}`));
-    });
     await dragPad(1);
-    console.log('EV', await page.evaluate(() => (globalThis as unknown as { __ev: string[] }).__ev.join(' | ')));
     await until('the cutoff at its top', () => latest().voice.cutoff > 19000);
     await dragPad(0);
     // Log scaling: the middle of the pad is the geometric mean of the range, about 632 Hz.
-    const expected = () => 20 * 1000 ** ((latest().inputs[13] + 1) / 2);
-    await until('the cutoff in the middle', () => Math.abs(latest().inputs[13]) < 0.02 && Math.abs(latest().voice.cutoff / expected() - 1) < 0.01);
-    console.log(`pad.x ${latest().inputs[13].toFixed(3)} -> voice.cutoff ${latest().voice.cutoff.toFixed(1)} Hz`);
+    const expected = () => 20 * 1000 ** ((latest().inputs[PAD_X] + 1) / 2);
+    await until('the cutoff in the middle', () => Math.abs(latest().inputs[PAD_X]) < 0.02 && Math.abs(latest().voice.cutoff / expected() - 1) < 0.01);
+    console.log(`pad.x ${latest().inputs[PAD_X].toFixed(3)} -> voice.cutoff ${latest().voice.cutoff.toFixed(1)} Hz`);
   });
 
   it('edits a number field: the debounced value reaches the backend', async () => {
     const r = row('voice.cutoff');
+    // Leaving the max field sends it; the curve field, still focused, sends once typing rests.
     await r.getByTestId('mapping-max').fill('5000');
     await r.getByTestId('mapping-curve').fill('2');
-    // No Enter, no blur: the fields send once typing rests.
     await until('the edit to reach the backend', async () => (await mappings())[1]?.max === 5000 && (await mappings())[1]?.curve === 2, 3000);
     expect((await mappings())[1]).toEqual({ from: 'pad.x', to: 'voice.cutoff', max: 5000, curve: 2 });
     // Centre: position 0.5, curved to 0.25 of the way from 20 Hz to 5 kHz (geometric): 20 * 250^0.25 = 79.5 Hz.
-    const expected = () => 20 * 250 ** (((latest().inputs[13] + 1) / 2) ** 2);
+    const expected = () => 20 * 250 ** (((latest().inputs[PAD_X] + 1) / 2) ** 2);
     await until('the cutoff to follow the new shape', () => Math.abs(latest().voice.cutoff / expected() - 1) < 0.01);
   });
 
@@ -260,6 +211,6 @@ describe('editing the mappings of the neuron-mixer patch', () => {
   });
 
   it('logged no console errors in the page', () => {
-    expect(consoleErrors).toEqual([]);
+    expect(ui.consoleErrors).toEqual([]);
   });
 });

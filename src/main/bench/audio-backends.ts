@@ -106,7 +106,7 @@ async function lifecycle(backend: AudioBackend, cycles: number, sampleRate: Hert
       const s = open();
       const until = performance.now() + 50;
       while (performance.now() < until) {
-        while (ring.availableRead() < s.queueBlocks * fill.length && ring.availableWrite() >= fill.length) ring.push(fill, fill.length);
+        while (ring.availableRead() < s.queueBlocks * fill.length + (s.want?.() ?? 0) * CHANNELS && ring.availableWrite() >= fill.length) ring.push(fill, fill.length);
         s.pump();
         await sleep(2);
       }

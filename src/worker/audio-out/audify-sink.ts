@@ -9,12 +9,6 @@ import type { MonitorTap } from './monitor-tap';
 
 /** Device periods kept queued in RtAudio: covers the worker's wake-up jitter (10 ms at worst). */
 const DEVICE_PERIODS = 3;
-/**
- * Device periods the ring holds ahead of that queue: one is enough (the worker refills it every
- * quarter period) and more only delays control events (measured: 2 periods put the event probe's
- * p50 at 12.5 ms).
- */
-const RING_PERIODS = 1;
 /** A running stream whose clock does not move for this long has lost its device. */
 const STALL_MS = 1000;
 /** After stop(), RtAudio's last callbacks may still be queued for this thread: let them run before closeStream (closing under them aborted the process). */
@@ -76,9 +70,10 @@ export class AudifySink implements AudioSink {
       },
     );
     this.ring = new RingBuffer(sab, Float32Array);
-    const ringBlocks = Math.floor(this.ring.capacity() / (blockSize * CHANNELS));
-    this.queueBlocks = Math.min(ringBlocks, Math.ceil((RING_PERIODS * this.periodFrames) / blockSize));
-    if (this.queueBlocks * blockSize < this.periodFrames) {
+    // Nothing is kept ahead (see want): periods are rendered just in time for the device queue,
+    // which covers the worker's wake-up jitter on its own. The ring must hold one period.
+    this.queueBlocks = 0;
+    if (Math.floor(this.ring.capacity() / (blockSize * CHANNELS)) * blockSize < this.periodFrames) {
       this.rt.closeStream();
       throw axonError('audio_device_failed', this.device, `its period of ${this.periodFrames} frames is longer than the engine's ring`);
     }
@@ -143,6 +138,11 @@ export class AudifySink implements AudioSink {
       }
     }
     return this.wait();
+  }
+
+  want(): number {
+    if (this.failed !== null || this.closing !== null) return 0;
+    return Math.max(0, DEVICE_PERIODS - this.depth(this.started ? this.ticks() : 0)) * this.periodFrames;
   }
 
   private wait(): number {

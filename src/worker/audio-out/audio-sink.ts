@@ -23,6 +23,12 @@ export interface AudioSink {
   readonly device: string;
   /** Blocks the worker keeps rendered ahead in the ring for this sink. */
   readonly queueBlocks: number;
+  /**
+   * Frames the next pump will take beyond queueBlocks, when the sink knows (audify: the periods
+   * its device queue lacks). The worker renders them just before the pump, so a control event
+   * waits for the next period, not for a period already rendered ahead.
+   */
+  want?(): number;
   /** Set when the device failed; the worker then replaces the sink. */
   readonly error: Error | null;
   pump(): number;

@@ -58,8 +58,8 @@ export function parseNumber(text: string): number | null {
   return Number.isFinite(n) ? n : NaN;
 }
 
-/** A control input's label without its parenthetical ("MIDI note (note number / 127)" -> "MIDI note"). */
-const shortLabel = (label: string) => label.replace(/\s*\(.*\)\s*$/, '');
+/** A control input's label, short: no parenthetical ("MIDI note (note number / 127)" -> "MIDI note"), no "On-screen". */
+const shortLabel = (label: string) => label.replace(/\s*\(.*\)\s*$/, '').replace(/^On-screen /, '');
 
 const control = (id: string): Choice => {
   const spec = CONTROL_INPUTS.find((c) => c.id === id);
