@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AudioDevices } from '../../src/shared/api';
 import { runAxon } from '../support/cli-runner';
 import { useTempDataDir } from '../support/data-dir';
 import { useSimulatedBoard } from '../support/sim-board';
@@ -46,14 +47,19 @@ describe('axon perform', () => {
 });
 
 describe('axon devices', () => {
-  it('lists what it finds of MIDI, joysticks and drum boards, and says why a kind is unavailable', async () => {
+  it('lists what it finds of audio, MIDI, joysticks and drum boards, and says why a kind is unavailable', async () => {
     const r = await runAxon(DATA, 'devices', '--json');
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as Record<'midi' | 'joysticks' | 'drumBoards', { status: string }>;
-    expect(Object.keys(report)).toEqual(['midi', 'joysticks', 'drumBoards']);
-    for (const kind of Object.values(report)) expect(kind.status.length).toBeGreaterThan(0);
+    const { audio, ...rest } = JSON.parse(r.stdout) as { audio: AudioDevices } & Record<'midi' | 'joysticks' | 'drumBoards', { status: string }>;
+    expect(Object.keys(rest)).toEqual(['midi', 'joysticks', 'drumBoards']);
+    for (const kind of Object.values(rest)) expect(kind.status.length).toBeGreaterThan(0);
+    expect(audio.outputs.map((o) => o.backend)).toEqual(['audify', 'naudiodon']);
+    // Each backend lists devices or says why it cannot (under CI's JACK: jack:system on audify).
+    for (const o of [...audio.outputs, audio.inputs]) expect(o.devices.length > 0 || (o.problem ?? '').length > 0).toBe(true);
     const text = await runAxon(DATA, 'devices');
     expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Audio outputs \(audify\):/m);
+    expect(text.stdout).toMatch(/^Audio inputs \(audify\):/m);
     expect(text.stdout).toMatch(/^MIDI/m);
     expect(text.stdout).toMatch(/^Joysticks:/m);
     expect(text.stdout).toMatch(/^Drum boards:/m);
