@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
+import type { AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, JoystickAxisResponse, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, withDetails, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
@@ -25,6 +25,7 @@ export interface RigControls {
   setAudioInput(choice: { device: string | null; channel: number } | null): Promise<void>;
   /** Answers the calibration's warnings on save. */
   calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[];
+  setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): void;
 }
 
 const NO_RIG: Omit<DevicesState, 'audioOut'> = {
@@ -363,6 +364,12 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     if (!this.rig) throw axonError('rig_off', 'joysticks');
     const warnings = this.rig.calibrateJoystick(id, action);
     return { devices: this.devices(), warnings };
+  }
+
+  async setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): Promise<DevicesState> {
+    if (!this.rig) throw axonError('rig_off', 'joysticks');
+    this.rig.setJoystickAxis(id, axis, response);
+    return this.devices();
   }
 
   private requireLayout(): PatchLayout {

@@ -53,6 +53,7 @@ export function createClient(t: ApiTransport): AxonClient {
     listAudioDevices: () => call('listAudioDevices', []) as Promise<AudioDevices>,
     setAudioOutput: (choice) => call('setAudioOutput', [choice]) as Promise<DevicesState>,
     setAudioInput: (choice) => call('setAudioInput', [choice]) as Promise<DevicesState>,
+    setJoystickAxis: (id, axis, response) => call('setJoystickAxis', [id, axis, response]) as Promise<DevicesState>,
     calibrateJoystick: (id, action) => call('calibrateJoystick', [id, action]) as Promise<{ devices: DevicesState; warnings: string[] }>,
     onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
     onNotice: (cb) => t.onNotice(cb),

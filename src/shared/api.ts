@@ -3,6 +3,7 @@ import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './err
 import { DRUM_COUNT, LEARN_COMMANDS, type OutEvent } from './events';
 import { MappingSchema, MAX_MAPPINGS, MODEL_NAME_PATTERN, type Activation, type Patch, type PatchMapping } from './patch/schema';
 import { formatIssues } from './patch/validate';
+import { JOYSTICK_AXIS_PARAMS } from './params/registry';
 import type { ParamSpec } from './params/spec';
 import type { Hertz } from './units';
 
@@ -72,6 +73,8 @@ export interface JoystickState {
   connected: boolean;
   /** A saved calibration is applied. */
   calibrated: boolean;
+  /** Each axis's response as applied now (its saved settings, else the defaults). */
+  axes: { key: string; deadZone: number; curve: number; invert: boolean }[];
   calibration: JoystickCalibrationProgress | null;
 }
 
@@ -230,6 +233,14 @@ export interface AxonApi {
   setAudioInput(choice: { device: string | null; channel: number } | null): Promise<DevicesState>;
   /** start: rest then sweep every axis (progress in `devices` notices); save: keep it for this device; cancel: drop it. Save answers any warnings. */
   calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): Promise<{ devices: DevicesState; warnings: string[] }>;
+  /** One axis's dead zone, curve and inversion, saved for the device and applied at once. */
+  setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): Promise<DevicesState>;
+}
+
+export interface JoystickAxisResponse {
+  deadZone: number;
+  curve: number;
+  invert: boolean;
 }
 
 export type ApiMethod = keyof AxonApi;
@@ -262,6 +273,15 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   setAudioOutput: z.tuple([z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: DeviceName.nullable() }).nullable()]),
   setAudioInput: z.tuple([z.strictObject({ device: DeviceName.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable()]),
   calibrateJoystick: z.tuple([z.string().min(1).max(200), z.enum(['start', 'save', 'cancel'])]),
+  setJoystickAxis: z.tuple([
+    z.string().min(1).max(200),
+    z.string().min(1).max(32),
+    z.strictObject({
+      deadZone: z.number().min(JOYSTICK_AXIS_PARAMS.deadZone.min).max(JOYSTICK_AXIS_PARAMS.deadZone.max),
+      curve: z.number().min(JOYSTICK_AXIS_PARAMS.curve.min).max(JOYSTICK_AXIS_PARAMS.curve.max),
+      invert: z.boolean(),
+    }),
+  ]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);

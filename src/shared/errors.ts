@@ -119,6 +119,7 @@ export const ERRORS = {
   audio_input_failed: (device: string, reason: string) => `the audio input ${device} failed: ${reason}`,
   rig_off: (what: string) => `this app runs without the live rig, so ${what} cannot be used here (start it with npm start, axon serve or axon perform)`,
   joystick_unknown: (id: string) => `no joystick "${id}" (see the Devices menu for the ones connected)`,
+  joystick_axis_unknown: (device: string, axis: string, have: string) => `the joystick ${device} has no axis "${axis}" (it has ${have})`,
   joystick_not_calibrating: (id: string) => `the joystick ${id} is not being calibrated (start first)`,
   audio_input_off: () => 'no audio input is open (start one with --audio-in, or pick one in Devices)',
 } as const;

@@ -44,7 +44,8 @@ describe('devices through the API', () => {
 
   it('lists the joystick, MIDI off, no audio input, and the output with its latency', async () => {
     const d = await backend.getDevices();
-    expect(d.joysticks).toEqual([{ id: '06a3:0255:SN1', product: 'Saitek X52', connected: true, calibrated: false, calibration: null }]);
+    expect(d.joysticks).toMatchObject([{ id: '06a3:0255:SN1', product: 'Saitek X52', connected: true, calibrated: false, calibration: null }]);
+    expect(d.joysticks![0].axes.find((a) => a.key === 'x')).toEqual({ key: 'x', deadZone: 0.04, curve: 1, invert: false });
     expect(d.midi.state).toBe('off');
     expect(d.audioIn.state).toBe('off');
     expect(d.audioOut).toMatchObject({ sink: 'clock', detail: 'audio output off' });
@@ -84,6 +85,24 @@ describe('devices through the API', () => {
     backend.off('telemetry', onTelemetry);
     expect(notices.some((n) => n.joysticks?.[0]?.calibration?.phase === 'rest')).toBe(true);
   }, 20_000);
+
+  it("sets an axis's response: inverted X reads -1 at its right end, kept in the file", async () => {
+    const id = '06a3:0255:SN1';
+    let x = NaN;
+    const onTelemetry = (w: Float64Array) => (x = decodeTelemetry(w).inputs[controlInputIndex('joystick.x')]);
+    backend.on('telemetry', onTelemetry);
+    const d = await backend.setJoystickAxis(id, 'x', { deadZone: 0.1, curve: 2, invert: true });
+    expect(d.joysticks![0].axes.find((a) => a.key === 'x')).toEqual({ key: 'x', deadZone: 0.1, curve: 2, invert: true });
+    bus.device('/dev/hidraw7').send(x52Report(2047, 1000));
+    await until('joystick.x at -1', () => x === -1, 3000);
+    backend.off('telemetry', onTelemetry);
+    const file = JSON.parse(readFileSync(path.join(DATA, 'joysticks.json'), 'utf8')) as { devices: Record<string, { axes: Record<string, { invert: boolean; curve: number }> }> };
+    expect(file.devices[id].axes.x).toMatchObject({ invert: true, curve: 2 });
+    await expect(backend.setJoystickAxis(id, 'w', { deadZone: 0, curve: 1, invert: false })).rejects.toThrow('has no axis "w" (it has x, y,');
+    const bad = await answer(backend, 'setJoystickAxis', [id, 'x', { deadZone: 0, curve: 9, invert: false }]);
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.message).toContain('curve');
+  });
 
   it('refuses calibration calls for an unknown joystick or one not being calibrated', async () => {
     await expect(backend.calibrateJoystick('dead:beef', 'start')).rejects.toThrow('no joystick "dead:beef"');

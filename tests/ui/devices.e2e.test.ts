@@ -82,6 +82,22 @@ describe.runIf(haveJack)('the Devices menu', () => {
     await until('calibrated', async () => (await row.textContent())?.includes('calibrated') === true && !(await row.textContent())?.includes('not calibrated'), 3000);
     expect(await page.getByTestId('joystick-warning').count()).toBeGreaterThan(0);
     expect(existsSync(path.join(ui.dataDir, 'joysticks.json'))).toBe(true);
+  }, 20_000);
+
+  it("edits an axis's response: invert and curve reach the device's saved calibration", async () => {
+    const page = ui.page;
+    await page.getByTestId('joystick-axes').click();
+    const x = page.getByTestId('joystick-axis-table').locator('tr[data-axis="x"]');
+    await x.getByTestId('axis-invert').check();
+    await until('x inverted', async () => (await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.invert === true, 3000);
+    await x.getByTestId('axis-curve').fill('2.5');
+    await x.getByTestId('axis-curve').press('Enter');
+    await until('x curve 2.5', async () => (await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.curve === 2.5, 3000);
+    // Out of range: refused by the API with a message in the banner, the saved value kept.
+    await x.getByTestId('axis-curve').fill('9');
+    await x.getByTestId('axis-curve').press('Enter');
+    await until('the error banner', async () => /curve/.test((await page.getByTestId('error-banner').textContent().catch(() => '')) ?? ''), 3000);
+    expect((await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.curve).toBe(2.5);
     expect(ui.consoleErrors).toEqual([]);
   }, 20_000);
 });

@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { axonError, withDetails } from '../../shared/errors';
+import { JOYSTICK_AXIS_PARAMS } from '../../shared/params/registry';
 import type { AudioRange, NormalRange } from '../../shared/units';
 import type { AxisSlot } from './joystick-layout';
 
@@ -27,10 +28,10 @@ export const AxisCalibrationSchema = z.strictObject({
   /** Raw logical values at the ends of travel. */
   min: z.number().refine(Number.isFinite, 'must be finite'),
   max: z.number().refine(Number.isFinite, 'must be finite'),
-  /** Fraction of each half-range that reads as rest, 0..0.9. */
-  deadZone: z.number().min(0).max(0.9),
-  /** Response exponent, 0.2..5 (1 = linear). */
-  curve: z.number().min(0.2).max(5),
+  /** Fraction of each half-range that reads as rest. */
+  deadZone: z.number().min(JOYSTICK_AXIS_PARAMS.deadZone.min).max(JOYSTICK_AXIS_PARAMS.deadZone.max),
+  /** Response exponent (1 = linear). */
+  curve: z.number().min(JOYSTICK_AXIS_PARAMS.curve.min).max(JOYSTICK_AXIS_PARAMS.curve.max),
   invert: z.boolean(),
 });
 export type AxisCalibration = z.infer<typeof AxisCalibrationSchema>;
@@ -39,7 +40,7 @@ export type AxisCalibration = z.infer<typeof AxisCalibrationSchema>;
 export const JoystickCalibrationSchema = z.record(z.string().min(1).max(32), AxisCalibrationSchema);
 export type JoystickCalibration = z.infer<typeof JoystickCalibrationSchema>;
 
-export const DEFAULT_DEAD_ZONE = 0.04;
+export const DEFAULT_DEAD_ZONE = JOYSTICK_AXIS_PARAMS.deadZone.default;
 
 /** The calibration a fresh axis gets: its logical range, centre in the middle, a small dead zone, linear. */
 export function defaultAxisCalibration(axis: Pick<AxisSlot, 'logicalMin' | 'logicalMax' | 'unipolar'>): AxisCalibration {
@@ -49,7 +50,7 @@ export function defaultAxisCalibration(axis: Pick<AxisSlot, 'logicalMin' | 'logi
     min: axis.logicalMin,
     max: axis.logicalMax,
     deadZone: axis.unipolar ? 0 : DEFAULT_DEAD_ZONE,
-    curve: 1,
+    curve: JOYSTICK_AXIS_PARAMS.curve.default,
     invert: false,
   };
 }

@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
-import type { DevicesState, Notice } from '../../shared/api';
+import type { DevicesState, JoystickAxisResponse, Notice } from '../../shared/api';
 import { axonError, AxonError } from '../../shared/errors';
 import { AudioInput, type AudioInputOptions } from '../audio-in/audio-input';
 import type { AnalyserReading } from '../audio-in/input-analyser';
 import type { Backend, RigControls } from '../backend';
+import { defaultAxisCalibration, type JoystickCalibration } from '../hid/axis-calibration';
 import { CalibrationSession } from '../hid/calibration-session';
 import { calibrationFromStore, JoystickCalibrationStore } from '../hid/calibration-store';
 import { JoystickInputRouter } from '../hid/joystick-input-router';
-import { JoystickManager, type JoystickManagerOptions } from '../hid/joystick-manager';
+import { JoystickManager, type JoystickDevice, type JoystickManagerOptions } from '../hid/joystick-manager';
 import { ClockFollower } from '../midi/clock-follower';
 import { pitchBendToUnit, type MidiMessage } from '../midi/midi-message';
 import { MidiOut } from '../midi/midi-out';
@@ -281,6 +282,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
             product: d.product || d.id,
             connected: joysticks.isConnected(d.id),
             calibrated: this.storedCalibration(d) !== undefined,
+            axes: Object.entries(this.calibrationOf(d)).map(([key, c]) => ({ key, deadZone: c.deadZone, curve: c.curve, invert: c.invert })),
             calibration: this.calibrations.get(d.id)?.progress ?? null,
           }))
         : null,
@@ -296,9 +298,31 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     }
   }
 
-  calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[] {
+  /** The device's calibration as applied: saved axes, defaults for the rest. */
+  private calibrationOf(device: JoystickDevice): JoystickCalibration {
+    const saved = this.storedCalibration(device) ?? {};
+    return Object.fromEntries(device.layout.axes.map((a) => [a.key, saved[a.key] ?? defaultAxisCalibration(a)]));
+  }
+
+  private joystick(id: string): JoystickDevice {
     const device = this.joysticks?.devices.find((d) => d.id === id);
     if (!device) throw axonError('joystick_unknown', id);
+    return device;
+  }
+
+  setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): void {
+    const device = this.joystick(id);
+    const calibration = this.calibrationOf(device);
+    const old = calibration[axis];
+    if (!old) throw axonError('joystick_axis_unknown', device.product || id, axis, Object.keys(calibration).join(', '));
+    calibration[axis] = { ...old, ...response };
+    this.calibrationStore.save(device, calibration);
+    this.joysticks?.setCalibration(id, calibration);
+    this.backend.devicesChanged();
+  }
+
+  calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[] {
+    const device = this.joystick(id);
     let warnings: string[] = [];
     if (action === 'start') this.calibrations.set(id, new CalibrationSession(device.layout, { previous: this.storedCalibration(device) }));
     else {

@@ -121,6 +121,12 @@ export const MAPPING_PARAMS = {
   rate: p({ label: 'LFO rate', unit: 'Hz', min: 0.01, max: 50, default: 1, scaling: 'log', smoothing: 20, description: 'Cycles per second of a mapping\'s own LFO (`"from": "lfo"`).' }),
 } as const;
 
+/** A joystick axis's response (kept per device in joysticks.json, not in patches). */
+export const JOYSTICK_AXIS_PARAMS = {
+  deadZone: p({ label: 'Dead zone', unit: '', min: 0, max: 0.9, default: 0.04, scaling: 'linear', smoothing: 0, description: 'Fraction of each half of a centred axis that reads as rest (a unipolar axis: of its low end).' }),
+  curve: p({ label: 'Curve', unit: '', min: 0.2, max: 5, default: 1, scaling: 'log', smoothing: 0, description: 'Response exponent after the dead zone: 1 is straight, 2 to 3 gives fine control near the centre.' }),
+} as const;
+
 /** Every module kind with its parameters, in documentation order. */
 export const PARAM_GROUPS = {
   neuron: { title: 'Neuron (`neurons.<id>.<param>`)', params: NEURON_PARAMS },
