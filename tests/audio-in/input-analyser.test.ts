@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANALYSER, InputAnalyser, type AnalyserReading, type DetectedOnset } from '../../src/main/audio-in/input-analyser';
 import { detectOnsets } from '../../src/main/drums/calibration/onsets';
 import { mulberry32 } from '../dsp/measure';
+import { addHits, SIX_HITS, type ModelHit } from '../support/drum-model';
 
 const cents = (f: number, ref: number): number => 1200 * Math.log2(f / ref);
 
@@ -32,17 +33,9 @@ const white = (rate: number, seconds: number, amplitude: number, seed: number): 
   return signal(Math.round(seconds * rate), () => amplitude * (2 * rnd() - 1));
 };
 
-/** A drum hit at `at` seconds into a noisy recording (as tests/drums/calibration.test.ts builds it). */
-function recording(rate: number, seconds: number, hits: { at: number; level: number; freq?: number }[], seed: number, noise = 0.002): Float32Array {
-  const x = white(rate, seconds, noise, seed);
-  for (const h of hits) {
-    const start = Math.round(h.at * rate);
-    for (let i = start; i < x.length; i++) {
-      const t = (i - start) / rate;
-      x[i] += h.level * Math.exp(-t * 25) * Math.sin(2 * Math.PI * (h.freq ?? 200) * t);
-    }
-  }
-  return x;
+/** Model drum hits at their times in a noisy recording. */
+function recording(rate: number, seconds: number, hits: readonly ModelHit[], seed: number, noise = 0.002): Float32Array {
+  return addHits(white(rate, seconds, noise, seed), rate, hits);
 }
 
 interface Run {
@@ -228,15 +221,7 @@ describe('envelope', () => {
 
 describe('onsets', () => {
   const rate = 48000;
-  const hits = [
-    { at: 0.1, level: 0.8 },
-    { at: 0.35, level: 0.05 },
-    { at: 0.6, level: 0.3, freq: 90 },
-    { at: 0.8, level: 0.03 },
-    // A second strike while the first still rings.
-    { at: 0.95, level: 0.5 },
-    { at: 1.0, level: 0.4 },
-  ];
+  const hits = SIX_HITS;
 
   it('finds each hit within 1 ms of its start, as the offline detector does, and confirms it 10 ms (+ its rise) later', () => {
     const x = recording(rate, 1.3, hits, 4);

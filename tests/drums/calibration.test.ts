@@ -10,6 +10,7 @@ import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { SeededRandom } from '../../src/main/reservoir/reservoir-build';
 import { AxonError } from '../../src/shared/errors';
 import { useTempDataDir } from '../support/data-dir';
+import { addHits, FOUR_POINT_TABLE, SIX_HITS, type ModelHit } from '../support/drum-model';
 
 // Calibration logic against a model of a motor and a drum heard through a microphone: the
 // stick needs a minimum push to reach the skin (longer at low PWM) and hits no harder once it
@@ -18,30 +19,18 @@ import { useTempDataDir } from '../support/data-dir';
 const RATE = 48000;
 
 /** A drum hit at `at` seconds into a noisy recording. */
-function recording(seconds: number, hits: { at: number; level: number; freq?: number }[], rng: SeededRandom, noise = 0.002): Float32Array {
-  const x = Float32Array.from({ length: Math.round(seconds * RATE) }, () => noise * (2 * rng.uniform() - 1));
-  for (const h of hits) {
-    const start = Math.round(h.at * RATE);
-    for (let i = start; i < x.length; i++) {
-      const t = (i - start) / RATE;
-      x[i] += h.level * Math.exp(-t * 25) * Math.sin(2 * Math.PI * (h.freq ?? 200) * t);
-    }
-  }
-  return x;
+function recording(seconds: number, hits: readonly ModelHit[], rng: SeededRandom, noise = 0.002): Float32Array {
+  return addHits(
+    Float32Array.from({ length: Math.round(seconds * RATE) }, () => noise * (2 * rng.uniform() - 1)),
+    RATE,
+    hits,
+  );
 }
 
 describe('onset detection', () => {
   it("finds each hit within 0.5 ms of where it starts, loud or quiet, inside another's tail, and nothing in the noise", () => {
     const rng = new SeededRandom(4, 0);
-    const hits = [
-      { at: 0.1, level: 0.8 },
-      { at: 0.35, level: 0.05 },
-      { at: 0.6, level: 0.3, freq: 90 },
-      { at: 0.8, level: 0.03 },
-      // A second strike while the first still rings.
-      { at: 0.95, level: 0.5 },
-      { at: 1.0, level: 0.4 },
-    ];
+    const hits = SIX_HITS;
     const onsets = detectOnsets(recording(1.3, hits, rng), RATE);
     expect(onsets).toHaveLength(hits.length);
     onsets.forEach((o, i) => {
@@ -102,15 +91,7 @@ function modelRig(reachMs: number): StrikeRig & { strikes: number; tables: Strik
   return rig;
 }
 
-const table: StrikeTable = {
-  minIntervalMs: 80,
-  points: [
-    { velocity: 1, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 120, backPwm: 200 },
-    { velocity: 40, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 160, backPwm: 200 },
-    { velocity: 90, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 210, backPwm: 200 },
-    { velocity: 127, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 255, backPwm: 200 },
-  ],
-};
+const table = FOUR_POINT_TABLE;
 
 describe('forward-time sweep', () => {
   it('finds the shortest push that still hits at full strength, to the resolution asked', async () => {

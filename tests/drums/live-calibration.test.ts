@@ -5,8 +5,8 @@ import { sweepForward } from '../../src/main/drums/calibration/sweep';
 import { DrumLink } from '../../src/main/drums/link/link';
 import { SerialTransport } from '../../src/main/drums/link/serial-transport';
 import { waitConnected } from '../../src/main/drums/link/wait-connected';
-import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { mulberry32 } from '../dsp/measure';
+import { addHits, FOUR_POINT_TABLE } from '../support/drum-model';
 import { useSimulatedBoard } from '../support/sim-board';
 
 // Live calibration with the real firmware (simulated Uno behind a pty, real link) and a model
@@ -30,26 +30,14 @@ function modelEar(board: { strikes(motor: number): { start: number; forwardUs: n
         const f = s.forwardUs / 1000;
         if (f < reach) continue;
         const push = Math.min(1, (f - 0.5 * reach) / (0.7 * reach));
-        const at = Math.round(((s.start / 1000 + offsetMs + reach - fromMs) / 1000) * RATE);
-        for (let i = Math.max(0, at); i < x.length; i++) {
-          const t = (i - at) / RATE;
-          x[i] += 0.6 * push * Math.exp(-t * 25) * Math.sin(2 * Math.PI * 180 * t);
-        }
+        addHits(x, RATE, [{ at: (s.start / 1000 + offsetMs + reach - fromMs) / 1000, level: 0.6 * push, freq: 180 }]);
       }
       return { samples: x, sampleRate: RATE, startMs: fromMs };
     },
   };
 }
 
-const table: StrikeTable = {
-  minIntervalMs: 80,
-  points: [
-    { velocity: 1, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 120, backPwm: 200 },
-    { velocity: 40, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 160, backPwm: 200 },
-    { velocity: 90, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 210, backPwm: 200 },
-    { velocity: 127, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 255, backPwm: 200 },
-  ],
-};
+const table = FOUR_POINT_TABLE;
 
 describe('live calibration: real firmware, a model drum and microphone', () => {
   const sim = useSimulatedBoard();

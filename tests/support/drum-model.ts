@@ -1,0 +1,44 @@
+import type { StrikeTable } from '../../src/main/drums/protocol/table';
+
+// The model drum the calibration and audio-input tests hear: each hit a decaying sine (200 Hz by
+// default, ringing down at 25/s) added into a recording at a given sample.
+
+export interface ModelHit {
+  at: number;
+  level: number;
+  freq?: number;
+}
+
+/** Adds hits (at: seconds from the recording's start) into `x`, in place; returns it. */
+export function addHits(x: Float32Array, rate: number, hits: readonly ModelHit[]): Float32Array {
+  for (const h of hits) {
+    const start = Math.round(h.at * rate);
+    for (let i = Math.max(0, start); i < x.length; i++) {
+      const t = (i - start) / rate;
+      x[i] += h.level * Math.exp(-t * 25) * Math.sin(2 * Math.PI * (h.freq ?? 200) * t);
+    }
+  }
+  return x;
+}
+
+/** Six hits in 1.3 s: loud and quiet, a low drum, and a strike inside the tail of the one before. */
+export const SIX_HITS: readonly ModelHit[] = [
+  { at: 0.1, level: 0.8 },
+  { at: 0.35, level: 0.05 },
+  { at: 0.6, level: 0.3, freq: 90 },
+  { at: 0.8, level: 0.03 },
+  // A second strike while the first still rings.
+  { at: 0.95, level: 0.5 },
+  { at: 1.0, level: 0.4 },
+];
+
+/** A drum table with four velocity points, all pushing 30 ms: what the sweeps start from. */
+export const FOUR_POINT_TABLE: StrikeTable = {
+  minIntervalMs: 80,
+  points: [
+    { velocity: 1, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 120, backPwm: 200 },
+    { velocity: 40, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 160, backPwm: 200 },
+    { velocity: 90, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 210, backPwm: 200 },
+    { velocity: 127, forwardUs: 30000, pauseUs: 8000, backUs: 25000, forwardPwm: 255, backPwm: 200 },
+  ],
+};
