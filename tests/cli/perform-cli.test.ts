@@ -37,7 +37,8 @@ describe('axon perform', () => {
       expect(lines.at(-1)).toBe('stopped: drum motors released, MIDI notes off');
       const status = lines.at(-2) ?? '';
       expect(status).toMatch(/^load \d+\.\d% \| underruns \d+ \| audio none \(audio output off\) \| drums board /);
-      expect(status).toContain(`drums board ${sim.port} (4 drums) | midi `);
+      // Under a loaded test run a strike may land late: the status then says so before MIDI.
+      expect(status).toMatch(new RegExp(`drums board ${sim.port} \\(4 drums\\)( \\| \\d+ late strikes)? \\| midi `));
       expect(status).not.toContain('joystick');
       // neural-midi strikes drum 0 (motor 1) every few hundred milliseconds.
       expect(sim.board.strikes(1).length).toBeGreaterThan(2);
