@@ -30,7 +30,7 @@ export function currentOutput(d: DevicesState): string {
 }
 
 export function inputChoices(list: AudioDevices | null): Choice[] {
-  return [{ value: OFF, label: 'None' }, ...(list?.inputs.devices ?? []).map((d) => ({ value: d.name, label: `${d.name} (${d.channels} ch${d.isDefault ? ', default' : ''})` }))];
+  return [{ value: OFF, label: 'None' }, ...(list?.inputs.devices ?? []).map((d) => ({ value: d.name, label: `${d.name} (${d.channels} ch)` }))];
 }
 
 export function outputSummary(d: DevicesState): string {
