@@ -1,9 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AudioInput } from '../../src/main/audio-in/audio-input';
 import type { AnalyserReading } from '../../src/main/audio-in/input-analyser';
 import { detectOnsets } from '../../src/main/drums/calibration/onsets';
 import { AxonError } from '../../src/shared/errors';
+import { jackRunning, startMetronome, type Metronome } from '../support/jack-metro';
 import { until } from '../support/until';
 
 // The audio input through a real JACK server (the dummy one the test setup starts): jack_metro
@@ -14,29 +14,27 @@ import { until } from '../support/until';
 
 const PERIOD_MS = (256 / 48000) * 1000;
 
-const env = { ...process.env, JACK_NO_START_SERVER: '1' };
-const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+const haveJack = jackRunning();
 const cents = (f: number, ref: number) => 1200 * Math.log2(f / ref);
 
 describe.runIf(haveJack)('audio input on JACK', () => {
   let input: AudioInput;
-  let metro: ChildProcess;
+  let metro: Metronome | undefined;
   const readings: AnalyserReading[] = [];
   const onsets: { timeMs: number; strength: number }[] = [];
 
   beforeAll(async () => {
     input = new AudioInput({ device: 'jack', sampleRate: 48000 });
     await input.open();
-    metro = spawn('jack_metro', ['-b', '120', '-f', '440', '-A', '0.5', '-D', '100', '-n', 'axon-test-metro'], { env, stdio: 'ignore' });
-    await until('the metronome port', () => spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout.includes('axon-test-metro:120_bpm'), 5000);
-    expect(spawnSync('jack_connect', ['axon-test-metro:120_bpm', 'axon-stage-in:inport 0'], { env }).status).toBe(0);
+    metro = await startMetronome('axon-test-metro', { bpm: 120, hz: 440, beepMs: 100 });
+    metro.connect('axon-stage-in:inport 0');
     input.on('reading', (r) => readings.push({ ...r }));
     input.on('onset', (o) => onsets.push(o));
     await until('six onsets', () => onsets.length >= 6, 8000);
   });
 
   afterAll(async () => {
-    metro?.kill();
+    metro?.stop();
     await input?.close();
   });
 

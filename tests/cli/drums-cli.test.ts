@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { waitConnected } from '../../src/main/drums/link/wait-connected';
 import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { runAxon } from '../support/cli-runner';
 import { useTempDataDir } from '../support/data-dir';
+import { jackRunning } from '../support/jack-metro';
 import { useSimulatedBoard } from '../support/sim-board';
 
 // `axon drums` as a user runs it, against the real firmware on a simulated board behind a pty.
@@ -71,7 +71,7 @@ describe('axon drums', () => {
     expect(wrong.stderr).toContain('has drums 0-3, not 7');
   }, 60_000);
 
-  const jack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env: { ...process.env, JACK_NO_START_SERVER: '1' }, stdio: 'ignore' }).status === 0;
+  const jack = jackRunning();
   it.runIf(jack)('calibrate hears nothing from a simulated drum: it says to check the microphone, and the board keeps its table', async () => {
     const before = await boardTable(sim.port, 1);
     const strikes = sim.board.strikes(2).length;

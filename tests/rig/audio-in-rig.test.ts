@@ -1,20 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/main/backend';
 import { LiveRig, pitchToUnit } from '../../src/main/rig/live-rig';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
+import { jackRunning, startMetronome, type Metronome } from '../support/jack-metro';
 import { until } from '../support/until';
 
 // The audio input as the engine sees it: jack_metro's 440 Hz beeps played into the rig's JACK
 // input become the audio.* inputs, and a mapping from audio.envelope moves the voice's cutoff.
 
-const env = { ...process.env, JACK_NO_START_SERVER: '1' };
-const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+const haveJack = jackRunning();
 
 describe.runIf(haveJack)('the rig with an audio input', () => {
   let backend: Backend;
   let rig: LiveRig;
-  let metro: ChildProcess;
+  let metro: Metronome | undefined;
   const seen: Telemetry[] = [];
   const problems: string[] = [];
 
@@ -24,14 +23,13 @@ describe.runIf(haveJack)('the rig with an audio input', () => {
     await backend.loadPatchFile('dual-neuron');
     await backend.setMappings([{ from: 'audio.envelope', to: 'voice.cutoff', min: 200, max: 8000 }]);
     rig = await LiveRig.start(backend, { audioIn: { device: 'jack' }, onProblem: (e) => problems.push(e.message) });
-    metro = spawn('jack_metro', ['-b', '150', '-f', '440', '-A', '0.5', '-D', '150', '-n', 'axon-rig-metro'], { env, stdio: 'ignore' });
-    await until('the metronome port', () => spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout.includes('axon-rig-metro:150_bpm'), 5000);
-    expect(spawnSync('jack_connect', ['axon-rig-metro:150_bpm', 'axon-stage-in:inport 0'], { env }).status).toBe(0);
+    metro = await startMetronome('axon-rig-metro', { bpm: 150, hz: 440, beepMs: 150 });
+    metro.connect('axon-stage-in:inport 0');
     await until('two seconds of beeps', () => seen.filter((t) => t.audioIn.onset === 1).length > 0 && seen.length > 200, 10_000);
   }, 30_000);
 
   afterAll(async () => {
-    metro?.kill();
+    metro?.stop();
     await rig?.close();
     await backend?.close();
   });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { decodeTelemetry } from '../../src/shared/telemetry';
 import { FakeBus, x52Info, x52Report } from '../hid/fake-hid';
 import { descriptorBytes } from '../hid/fixture-data';
 import { useTempDataDir } from '../support/data-dir';
+import { jackRunning } from '../support/jack-metro';
 import { until } from '../support/until';
 
 // The Devices part of the API on a real backend and rig: the audio output moved between
@@ -17,8 +17,7 @@ import { until } from '../support/until';
 // an in-memory HID bus) calibrated through rest and sweep and saved for its next connection.
 
 const DATA = useTempDataDir('devices-api');
-const env = { ...process.env, JACK_NO_START_SERVER: '1' };
-const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+const haveJack = jackRunning();
 
 describe('devices through the API', () => {
   let backend: Backend;

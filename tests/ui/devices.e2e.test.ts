@@ -1,4 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { LiveRig } from '../../src/main/rig/live-rig';
 import { FakeBus, x52Info, x52Report } from '../hid/fake-hid';
 import { descriptorBytes } from '../hid/fixture-data';
 import { startUi, type UiHarness } from '../support/ui-harness';
+import { jackRunning, startMetronome, type Metronome } from '../support/jack-metro';
 import { until } from '../support/until';
 
 // The Devices menu against a real backend and rig: the output moved to JACK, the audio input
@@ -13,14 +13,13 @@ import { until } from '../support/until';
 // HID bus calibrated from the menu.
 
 const SHOT = path.resolve('test-results', 'devices.png');
-const env = { ...process.env, JACK_NO_START_SERVER: '1' };
-const haveJack = process.platform === 'linux' && spawnSync('jack_lsp', [], { env, stdio: 'ignore' }).status === 0;
+const haveJack = jackRunning();
 const ID = '06a3:0255:SN1';
 
 describe.runIf(haveJack)('the Devices menu', () => {
   let ui: UiHarness;
   let rig: LiveRig;
-  let metro: ChildProcess;
+  let metro: Metronome | undefined;
   const bus = new FakeBus();
 
   beforeAll(async () => {
@@ -30,14 +29,14 @@ describe.runIf(haveJack)('the Devices menu', () => {
         rig = await LiveRig.start(backend, { hid: { listDevices: bus.listDevices, open: bus.openDevice, pollIntervalMs: 100 } });
       },
     });
-    metro = spawn('jack_metro', ['-b', '100', '-f', '440', '-A', '0.5', '-D', '300', '-n', 'axon-ui-metro'], { env, stdio: 'ignore' });
+    metro = await startMetronome('axon-ui-metro', { bpm: 100, hz: 440, beepMs: 300 });
     await ui.page.goto(ui.bridge.url);
     await ui.page.getByTestId('devices').click();
     await ui.page.getByTestId('devices-menu').waitFor();
   }, 60_000);
 
   afterAll(async () => {
-    metro?.kill();
+    metro?.stop();
     await rig?.close();
     await ui?.close();
   });
@@ -56,8 +55,7 @@ describe.runIf(haveJack)('the Devices menu', () => {
     const page = ui.page;
     await page.getByTestId('devices-input-select').selectOption('jack:system');
     await until('the input on', async () => (await ui.backend.getDevices()).audioIn.state === 'on', 5000);
-    await until('the metronome port', () => spawnSync('jack_lsp', [], { env, encoding: 'utf8' }).stdout.includes('axon-ui-metro:100_bpm'), 5000);
-    expect(spawnSync('jack_connect', ['axon-ui-metro:100_bpm', 'axon-stage-in:inport 0'], { env }).status).toBe(0);
+    metro!.connect('axon-stage-in:inport 0');
     await until('A4 in the menu', async () => (await page.getByTestId('devices-input-pitch').textContent()) === 'A4', 8000);
     expect(await page.getByTestId('devices-input').textContent()).toMatch(/^jack:system channel 1/);
   }, 20_000);

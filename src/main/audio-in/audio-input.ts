@@ -21,6 +21,11 @@ const RETRIES = 2;
 const RETRY_MS = 2000;
 /** How long open() waits for the worker to open the stream. */
 const OPEN_TIMEOUT_MS = 10_000;
+/**
+ * How long close waits for the stream to close before ending the thread anyway. Generous: a
+ * thread ended under an open JACK client leaves the client behind, and the server waits on it.
+ */
+const CLOSE_TIMEOUT_MS = 3000;
 
 export interface AudioInputOptions {
   /** Device by name as `axon devices` lists inputs (`jack:system`...), or absent for the default. */
@@ -290,7 +295,7 @@ export class AudioInput extends EventEmitter<{
     this.times = null;
     if (!worker) return;
     await new Promise<void>((resolve) => {
-      const done = setTimeout(resolve, 500);
+      const done = setTimeout(resolve, CLOSE_TIMEOUT_MS);
       worker.on('message', (m: CaptureWorkerMessage) => {
         if (m.type === 'closed') {
           clearTimeout(done);
