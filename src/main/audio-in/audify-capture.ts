@@ -18,8 +18,6 @@ export type CaptureHandler = (mono: Float32Array, arrivedMs: number) => void;
 /** A running input stream. */
 export interface CaptureStream {
   readonly device: string;
-  readonly channel: number;
-  readonly sampleRate: Hertz;
   /** Frames between sound at the input and its period's callback, as the device reports. */
   readonly latencyFrames: Frames;
   close(): Promise<void>;
@@ -82,8 +80,6 @@ export const openAudifyCapture: OpenCapture = (spec, onData, onReason) => {
   let closing: Promise<void> | null = null;
   return {
     device,
-    channel: spec.channel,
-    sampleRate: spec.sampleRate,
     latencyFrames,
     close() {
       closing ??= closeStream(rt);

@@ -226,7 +226,7 @@ export class AudioInput extends EventEmitter<{
   }
 
   /** performance.now() ms at which sample `index` (history index space) reached the input. */
-  timeOf(index: number): Milliseconds {
+  private timeOf(index: number): Milliseconds {
     let best = Infinity;
     for (let k = 0; k < Math.min(this.offsetCount, TIME_WINDOW); k++) best = Math.min(best, this.offsets[k]);
     return best - this.latencyMs + (index / this.sampleRate) * 1000;
