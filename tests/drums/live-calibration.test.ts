@@ -24,9 +24,12 @@ function modelEar(board: { strikes(motor: number): { start: number; forwardUs: n
   return {
     hits,
     async listen(fromMs: number, toMs: number): Promise<Heard> {
-      while (performance.now() < toMs + 5) await new Promise((r) => setTimeout(r, 5));
-      // The simulator keeps pace with the wall clock: its µs map to performance.now() by an offset.
+      // Called right after the strike was acknowledged. The simulator keeps pace with the wall
+      // clock but may lag it (up to 200 ms on a loaded machine): its µs map to performance.now()
+      // by the offset seen now, and the sound is ready once its own clock has covered the window.
       const offsetMs = performance.now() - board.nowMicros() / 1000;
+      const giveUp = toMs + 2000;
+      while (board.nowMicros() / 1000 + offsetMs < toMs + 5 && performance.now() < giveUp) await new Promise((r) => setTimeout(r, 5));
       const x = Float32Array.from({ length: Math.round(((toMs - fromMs) / 1000) * RATE) }, () => 0.002 * (2 * rng() - 1));
       for (const s of board.strikes(motor)) {
         const reach = REACH_MS * Math.sqrt(255 / s.forwardPwm);
