@@ -23,6 +23,8 @@ import { listAudioDevices } from './audio-devices';
 export interface RigControls {
   devices(): Omit<DevicesState, 'audioOut'>;
   setAudioInput(choice: { device: string | null; channel: number } | null): Promise<void>;
+  /** MIDI out's sounding notes off (the engine's own are released by the panic event). */
+  panic(): void;
   /** Answers the calibration's warnings on save. */
   calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[];
   setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): void;
@@ -58,6 +60,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private readonly training: TrainingJobs;
   readonly drums: DrumManager;
   private rig: RigControls | null = null;
+  private panicked = false;
 
   private constructor(
     readonly engine: EngineHost,
@@ -141,6 +144,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       params: [],
       mappings: [],
       learning: null,
+      panicked: this.panicked,
     };
     this.state = state;
     this.emit('notice', { type: 'patch', state: this.snapshotState(state) });
@@ -150,7 +154,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private snapshotState(state: EngineState): EngineState {
     const layout = this.layout;
     const params = layout ? layout.params.map((p) => ({ ...p.spec, id: p.id, value: this.values.get(p.id) ?? p.initial })) : [];
-    return { ...state, params, audio: { ...this.engine.sink }, mappings: this.currentMappings(), learning: this.learner.target };
+    return { ...state, params, audio: { ...this.engine.sink }, mappings: this.currentMappings(), learning: this.learner.target, panicked: this.panicked };
   }
 
   /** The patch's mappings with what setParam changed of their own parameters folded in. */
@@ -339,6 +343,20 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   private devices(): DevicesState {
     return { audioOut: { ...this.engine.sink, latencyMs: this.engine.outputLatencyMs }, ...(this.rig?.devices() ?? NO_RIG) };
+  }
+
+  async panic(on: boolean): Promise<EngineState> {
+    if (!this.state) throw axonError('engine_not_running');
+    this.panicked = on;
+    this.engine.send({ type: 'panic', on });
+    if (on) {
+      this.rig?.panic();
+      this.drums.cancelPending();
+      await this.drums.allStop();
+    }
+    const state = this.snapshotState(this.state);
+    this.emit('notice', { type: 'patch', state });
+    return state;
   }
 
   async getDevices(): Promise<DevicesState> {

@@ -49,6 +49,7 @@ export function createClient(t: ApiTransport): AxonClient {
     setMappings: (mappings: PatchMapping[]) => call('setMappings', [mappings]) as Promise<EngineState>,
     learnMapping: async (to: string) => void (await call('learnMapping', [to])),
     cancelLearn: async () => void (await call('cancelLearn', [])),
+    panic: (on: boolean) => call('panic', [on]) as Promise<EngineState>,
     getDevices: () => call('getDevices', []) as Promise<DevicesState>,
     listAudioDevices: () => call('listAudioDevices', []) as Promise<AudioDevices>,
     setAudioOutput: (choice) => call('setAudioOutput', [choice]) as Promise<DevicesState>,

@@ -107,6 +107,8 @@ export interface EngineState {
   mappings: PatchMapping[];
   /** The destination a mapping is being learned for (see learnMapping), or null. */
   learning: string | null;
+  /** Panic is on: silent, no notes or drums, until resumed (see panic). */
+  panicked: boolean;
 }
 
 export interface AudioCapture {
@@ -225,6 +227,12 @@ export interface AxonApi {
    */
   learnMapping(to: string): Promise<void>;
   cancelLearn(): Promise<void>;
+  /**
+   * Panic (on): the engine's and MIDI out's notes off, the drum motors released and pending hits
+   * dropped, the output ramped to silence; it stays silent, with no notes or drums, until
+   * panic(false). Answers the state with `panicked`.
+   */
+  panic(on: boolean): Promise<EngineState>;
   getDevices(): Promise<DevicesState>;
   listAudioDevices(): Promise<AudioDevices>;
   /** Moves the sound to another output (null: off) while the engine plays on. */
@@ -268,6 +276,7 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   setMappings: z.tuple([z.array(MappingSchema).max(MAX_MAPPINGS)]),
   learnMapping: z.tuple([z.string().min(1).max(200)]),
   cancelLearn: z.tuple([]),
+  panic: z.tuple([z.boolean()]),
   getDevices: z.tuple([]),
   listAudioDevices: z.tuple([]),
   setAudioOutput: z.tuple([z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: DeviceName.nullable() }).nullable()]),

@@ -25,6 +25,7 @@ export const EV_PITCHBEND = 6; // a = -1..1
 export const EV_LEARN = 7; // a = neuron index, b = LEARN_*
 export const EV_DRUM = 8; // a = drum 0-15, b = velocity 1-127: a hit on the virtual kit
 export const EV_VIRTUAL_DRUMS = 9; // a = 1: the patch's drum outputs also play the virtual kit; 0: only the board
+export const EV_PANIC = 10; // a = 1: notes off, no more notes or drums, output ramped to silence; 0: resume
 
 /**
  * Word 1 packs the type with the patch generation the event was encoded for: parameter and learn
@@ -96,6 +97,7 @@ export const LoggedEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...When, type: z.literal('learn'), neuron: z.string(), command: z.enum(LEARN_COMMANDS) }),
   z.strictObject({ ...When, type: z.literal('drum'), drum: z.number().int().min(0).max(DRUM_COUNT - 1), velocity: z.number().int().min(1).max(127) }),
   z.strictObject({ ...When, type: z.literal('virtualDrums'), on: z.boolean() }),
+  z.strictObject({ ...When, type: z.literal('panic'), on: z.boolean() }),
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEventSchema>;
 
@@ -143,6 +145,11 @@ export function encodeEvent(e: LoggedEvent, layout: PatchLayout, frame: number, 
       return;
     case 'virtualDrums':
       out[o + 1] = EV_VIRTUAL_DRUMS;
+      out[o + 2] = e.on ? 1 : 0;
+      out[o + 3] = 0;
+      return;
+    case 'panic':
+      out[o + 1] = EV_PANIC;
       out[o + 2] = e.on ? 1 : 0;
       out[o + 3] = 0;
       return;

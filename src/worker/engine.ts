@@ -7,6 +7,7 @@ import {
   EV_NOTE_ON,
   EV_PARAM,
   EV_PITCHBEND,
+  EV_PANIC,
   EV_VIRTUAL_DRUMS,
   EVENT_WORDS,
   eventGeneration,
@@ -102,6 +103,7 @@ export class Engine {
   private lastGain = 1;
   private nextNanReport = 0;
   private fadeDir = 1;
+  private panicked = false;
   private readonly fadeStep: number;
   private readonly event = new Float64Array(EVENT_WORDS);
   private readonly out: OutEventSink;
@@ -155,7 +157,7 @@ export class Engine {
     if (this.current === null) {
       this.current = runtime;
       this.master.setFade(0);
-      this.fadeDir = 1;
+      this.fadeDir = this.panicked ? -1 : 1;
     } else {
       this.pending = runtime;
       this.fadeDir = -1;
@@ -223,8 +225,27 @@ export class Engine {
       case EV_VIRTUAL_DRUMS:
         this.virtualDrums = a !== 0;
         break;
+      case EV_PANIC:
+        this.setPanic(a !== 0);
+        break;
     }
     return true;
+  }
+
+  /**
+   * Panic: held notes dropped, the patch's sounding notes released, no notes or drums after it,
+   * and the output ramped to silence, where it stays (the network keeps running underneath)
+   * until resumed.
+   */
+  private setPanic(on: boolean): void {
+    this.panicked = on;
+    if (on) {
+      this.heldCount = 0;
+      this.inputTargets[MIDI_GATE_INPUT] = 0;
+      const rt = this.current;
+      if (rt !== null) rt.outputs.release(this.frame, rt.bank.value, this.out);
+    }
+    if (this.pending === null) this.fadeDir = on ? -1 : 1;
   }
 
   private noteOn(note: number, velocity: number): void {
@@ -272,6 +293,7 @@ export class Engine {
     let g0 = 0;
     let dg = 0;
     if (rt !== null) {
+      rt.outputsMuted = this.panicked;
       rt.renderChunk(this.frame, len, this.drumTap);
       if (rt.fault !== 0) this.recover(rt, rt.fault);
       this.kit.process(master.inL, master.inR, len);
@@ -326,7 +348,7 @@ export class Engine {
     if (old !== null) old.outputs.release(this.frame, old.bank.value, this.out);
     this.current = this.pending;
     this.pending = null;
-    this.fadeDir = 1;
+    this.fadeDir = this.panicked ? -1 : 1;
   }
 
   /**

@@ -106,6 +106,8 @@ export class PatchRuntime {
   readonly synth: Synth;
   readonly reverb: SpringReverb;
   readonly outputs: EventOutputs;
+  /** Set by the engine during a panic: no notes, CCs or drum hits leave the patch. */
+  outputsMuted = false;
   private readonly sources: Source[];
   private readonly reservoirs: ReservoirSource[];
   private readonly control: ControlModulation;
@@ -219,7 +221,7 @@ export class PatchRuntime {
       for (let k = 0; k < cols.length; k++) cols[k].fill(0);
     }
     const p = bank.value;
-    if (this.outputs.active) this.outputs.process(frame0, len, cols, p, sink);
+    if (this.outputs.active && !this.outputsMuted) this.outputs.process(frame0, len, cols, p, sink);
 
     // Voice: controls per sample, then oscillator -> filter -> level (synth kernel).
     const synth = this.synth;

@@ -206,8 +206,12 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     await until('its row to go', async () => (await row('voice.resonance').count()) === 0);
     expect(await rows().count()).toBe(before.length - 1);
     expect(await page.getByTestId('mappings-count').textContent()).toBe(String(before.length - 1));
+    // Esc closes the sheet, and is the panic key too: the header offers Resume.
     await page.keyboard.press('Escape');
     await page.getByTestId('mappings-sheet').waitFor({ state: 'detached', timeout: 2000 });
+    await until('panic', async () => (await page.getByTestId('panic').textContent()) === 'Resume');
+    await page.getByTestId('panic').click();
+    await until('resumed', async () => (await ui.backend.getState())?.panicked === false);
   });
 
   it('logged no console errors in the page', () => {

@@ -21,6 +21,7 @@ const SHOT = path.resolve('test-results', 'perform.png');
 const ERROR_SHOT = path.resolve('test-results', 'perform-error.png');
 const TRAINING_SHOT = path.resolve('test-results', 'training.png');
 const DRUMS_SHOT = path.resolve('test-results', 'drums.png');
+const PANIC_SHOT = path.resolve('test-results', 'panic.png');
 
 // A user patch that is listed and then deleted before the performer picks it: a real way for
 // loadPatch to fail, used to check the error banner.
@@ -275,8 +276,12 @@ describe('performing with the dual-neuron patch', () => {
       await page.screenshot({ path: DRUMS_SHOT });
       await page.getByTestId('drums-disconnect').click();
       await until('the kit to take over', async () => (await page.getByTestId('drums').getAttribute('data-mode')) === 'virtual');
+      // Esc closes the menu, and is the panic key too.
       await page.keyboard.press('Escape');
       await menu.waitFor({ state: 'detached', timeout: 2000 });
+      await until('panic', async () => (await page.getByTestId('panic').textContent()) === 'Resume');
+      await page.getByTestId('panic').click();
+      await until('resumed', async () => (await page.getByTestId('panic').textContent()) === 'Panic');
     } finally {
       await board.stop();
     }
@@ -297,6 +302,26 @@ describe('performing with the dual-neuron patch', () => {
     });
     await page.getByTestId('gamepad').waitFor({ state: 'detached', timeout: 3000 });
   });
+
+  it('panics on Esc: silence, no notes or drums, motors released; Resume plays again', async () => {
+    if (!backend) throw new Error('backend not started');
+    await backend.loadPatch('neural-midi');
+    await until('sound', () => latest().levels.peakL > 0.05, 5000);
+    await page.locator('body').click({ position: { x: 5, y: 790 } });
+    await page.keyboard.press('Escape');
+    await until('the Resume button', async () => (await page.getByTestId('panic').textContent()) === 'Resume');
+    expect((await backend.getState())?.panicked).toBe(true);
+    await until('silence', () => latest().levels.peakL === 0 && latest().levels.peakR === 0, 3000);
+    const notes = latest().notes;
+    const drums = latest().drums;
+    await sleep(1000);
+    expect(latest().notes).toBe(notes);
+    expect(latest().drums).toBe(drums);
+    await page.screenshot({ path: PANIC_SHOT });
+    await page.getByTestId('panic').click();
+    await until('the Panic button again', async () => (await page.getByTestId('panic').textContent()) === 'Panic');
+    await until('sound again', () => latest().levels.peakL > 0.05, 5000);
+  }, 20_000);
 
   it('logged no console errors in the page', () => {
     expect(consoleErrors).toEqual([]);

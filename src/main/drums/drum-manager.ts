@@ -12,7 +12,7 @@ import { latencyMs, type DrumProfile } from './profile';
  * What the drum manager needs of a board link (DrumLink's own signatures, so a test can stand in
  * for it). Main thread only.
  */
-export type BoardLink = Pick<DrumLink, 'on' | 'off' | 'start' | 'stop' | 'now' | 'strike' | 'strikeAt' | 'toDeviceTime' | 'setTable'>;
+export type BoardLink = Pick<DrumLink, 'on' | 'off' | 'start' | 'stop' | 'now' | 'strike' | 'strikeAt' | 'toDeviceTime' | 'setTable' | 'allStop'>;
 
 /** Where hits go when no board plays them: the engine's virtual kit. */
 export interface VirtualDrumSink {
@@ -77,6 +77,12 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   cancelPending(): void {
     for (const t of this.kitTimers) clearTimeout(t);
     this.kitTimers.clear();
+  }
+
+  /** Every board motor released now (panic); the kit stops with the engine's own panic. */
+  async allStop(): Promise<void> {
+    if (!this.link || !this.playsBoard) return;
+    await this.link.allStop().catch((err: Error) => this.update({ lastError: toErrorPayload(err) }));
   }
 
   async disconnect(): Promise<void> {

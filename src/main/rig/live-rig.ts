@@ -251,6 +251,12 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     await input.open().catch((e: Error) => this.report(e));
   }
 
+  panic(): void {
+    for (const t of this.answerTimers) clearTimeout(t);
+    this.answerTimers.clear();
+    this.midiOut?.panic();
+  }
+
   async setAudioInput(choice: { device: string | null; channel: number } | null): Promise<void> {
     const old = this.audioIn;
     this.audioIn = null;
