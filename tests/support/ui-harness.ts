@@ -1,16 +1,15 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { Backend } from '../../src/main/backend';
+import { launchChromium } from '../../src/main/server/chromium';
 import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
 import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
 
 // The performer UI against the real engine: a real backend and web bridge in this process, the
 // built renderer in headless Debian chromium. One per UI test file.
-
-export const CHROMIUM = '/usr/bin/chromium';
 
 export interface UiHarness {
   backend: Backend;
@@ -25,9 +24,6 @@ export interface UiHarness {
 }
 
 export async function startUi(o: { patch?: string; prepare?: (backend: Backend, dataDir: string) => Promise<void> } = {}): Promise<UiHarness> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Debian chromium is not installed (${CHROMIUM} is missing). Install it with "apt-get install chromium" (CI installs it); the UI end-to-end tests drive a real browser.`);
-  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-'));
   const savedDataDir = process.env.AXON_DATA_DIR;
   process.env.AXON_DATA_DIR = dataDir;
@@ -40,10 +36,7 @@ export async function startUi(o: { patch?: string; prepare?: (backend: Backend, 
   });
   await o.prepare?.(backend, dataDir);
   const bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0 });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const consoleErrors: string[] = [];
   page.on('console', (m) => {

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudioCapture } from '../../src/shared/api';
 import { Backend } from '../../src/main/backend';
@@ -10,13 +10,13 @@ import { AvrBoard } from '../../src/main/drums/simulator/avr-board';
 import { pluckTone } from '../../src/main/reservoir/example-models';
 import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
+import { launchChromium } from '../../src/main/server/chromium';
 import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
 
 // The performer UI against the real engine: a real backend and web bridge in this process, the
 // built renderer in headless Debian chromium, assertions on what the engine actually does.
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOT = path.resolve('test-results', 'perform.png');
 const ERROR_SHOT = path.resolve('test-results', 'perform-error.png');
 const TRAINING_SHOT = path.resolve('test-results', 'training.png');
@@ -64,9 +64,6 @@ const signedText = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
 const mean = (ts: Telemetry[], f: (t: Telemetry) => number) => ts.reduce((s, t) => s + f(t), 0) / Math.max(1, ts.length);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Debian chromium is not installed (${CHROMIUM} is missing). Install it with "apt-get install chromium" (CI installs it); the UI end-to-end test drives a real browser.`);
-  }
   mkdirSync(path.dirname(vanishing), { recursive: true });
   copyFileSync(path.resolve('examples', 'dual-neuron.json'), vanishing);
   process.env.AXON_DATA_DIR = dataDir;
@@ -77,10 +74,7 @@ beforeAll(async () => {
     if (seen.length > 2000) seen.splice(0, 1000);
   });
   bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // A game controller the test can plug in and move: the page reads it through the real
   // Gamepad API entry point (navigator.getGamepads), which headless chromium has no device for.
