@@ -8,13 +8,15 @@ export function diverging(x: number, alpha = 1): string {
   return `rgba(${mix(r)}, ${mix(g)}, ${mix(b)}, ${alpha})`;
 }
 
-/** Sizes a canvas to its CSS box at device resolution and returns a context in CSS pixels. */
-export function fitCanvas(canvas: HTMLCanvasElement): { ctx: CanvasRenderingContext2D; width: number; height: number } | null {
+/**
+ * Sizes a canvas to its CSS box (width x height, from `bind:clientWidth/Height`: reading the
+ * canvas's own clientWidth each frame forced a layout in every frame) at device resolution and
+ * returns a context in CSS pixels.
+ */
+export function fitCanvas(canvas: HTMLCanvasElement, width: number, height: number): { ctx: CanvasRenderingContext2D; width: number; height: number } | null {
   const ctx = canvas.getContext('2d');
-  if (!ctx) return null;
+  if (!ctx || width <= 0 || height <= 0) return null;
   const dpr = window.devicePixelRatio || 1;
-  const width = canvas.clientWidth;
-  const height = canvas.clientHeight;
   if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
