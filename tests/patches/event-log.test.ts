@@ -181,13 +181,13 @@ describe('rejected lines', () => {
     const [line, ...rest] = problemsOf(['{"frame": 0, "type": "warp"}']);
     expect(rest).toEqual([]);
     expect(line.startsWith('line 1: type')).toBe(true);
-    expect(line.endsWith(': expected param|input|noteOn|noteOff|cc|pitchbend|learn|drum|virtualDrums, got "warp"')).toBe(true);
+    expect(line.endsWith(': expected param|input|noteOn|noteOff|cc|pitchbend|learn|drum|virtualDrums|panic, got "warp"')).toBe(true);
   });
 
   // KNOWN BUG (src/shared/patch/validate.ts formatIssues, shared with patches): the
   // discriminator is appended to a path that already ends with it: `line 1: type.type: ...`.
   it('unknown type is reported at `type`, not `type.type`', () => {
-    expect(problemsOf(['{"frame": 0, "type": "warp"}'])).toEqual(['line 1: type: expected param|input|noteOn|noteOff|cc|pitchbend|learn|drum|virtualDrums, got "warp"']);
+    expect(problemsOf(['{"frame": 0, "type": "warp"}'])).toEqual(['line 1: type: expected param|input|noteOn|noteOff|cc|pitchbend|learn|drum|virtualDrums|panic, got "warp"']);
   });
 
   it('unknown parameter id, input or neuron', () => {
