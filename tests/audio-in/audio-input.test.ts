@@ -14,6 +14,8 @@ import { until } from '../support/until';
 
 const PERIOD_MS = (256 / 48000) * 1000;
 
+// Needs a JACK server (the test setup starts the dummy one where jackd is installed, as in CI):
+// elsewhere there is no audio device to open, and these tests are skipped.
 const haveJack = jackRunning();
 const cents = (f: number, ref: number) => 1200 * Math.log2(f / ref);
 

@@ -71,6 +71,7 @@ describe('axon drums', () => {
     expect(wrong.stderr).toContain('has drums 0-3, not 7');
   }, 60_000);
 
+  // Needs a JACK server for the silent capture (started by the test setup where jackd is installed).
   const jack = jackRunning();
   it.runIf(jack)('calibrate hears nothing from a simulated drum: it says to check the microphone, and the board keeps its table', async () => {
     const before = await boardTable(sim.port, 1);

@@ -8,6 +8,8 @@ import { until } from '../support/until';
 // The audio input as the engine sees it: jack_metro's 440 Hz beeps played into the rig's JACK
 // input become the audio.* inputs, and a mapping from audio.envelope moves the voice's cutoff.
 
+// Needs a JACK server (the test setup starts the dummy one where jackd is installed, as in CI):
+// elsewhere there is no audio device to open, and these tests are skipped.
 const haveJack = jackRunning();
 
 describe.runIf(haveJack)('the rig with an audio input', () => {

@@ -17,6 +17,8 @@ import { until } from '../support/until';
 // an in-memory HID bus) calibrated through rest and sweep and saved for its next connection.
 
 const DATA = useTempDataDir('devices-api');
+// Needs a JACK server (the test setup starts the dummy one where jackd is installed, as in CI):
+// elsewhere there is no audio device to open, and these tests are skipped.
 const haveJack = jackRunning();
 
 describe('devices through the API', () => {

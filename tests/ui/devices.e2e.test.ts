@@ -13,6 +13,8 @@ import { until } from '../support/until';
 // HID bus calibrated from the menu.
 
 const SHOT = path.resolve('test-results', 'devices.png');
+// Needs a JACK server (the test setup starts the dummy one where jackd is installed, as in CI):
+// elsewhere there is no audio device to open, and these tests are skipped.
 const haveJack = jackRunning();
 const ID = '06a3:0255:SN1';
 
