@@ -237,6 +237,7 @@ describe('node-hid backend', () => {
     expect(problems.every((p) => p.code === 'hid_unavailable' || p.code === 'hid_list')).toBe(true);
   });
 
+  // Report descriptors come from /sys/class/hidraw, which only Linux has.
   it.runIf(process.platform === 'linux')('reads descriptors from sysfs for hidraw paths and names the device when it cannot', () => {
     const seen: string[] = [];
     const bytes = readSysfsDescriptor('/dev/hidraw12', (file) => {
