@@ -43,7 +43,6 @@ export interface AudioInputStatus {
   state: 'opening' | 'on' | 'failed' | 'closed';
   device: string;
   channel: number;
-  sampleRate: Hertz;
   latencyMs: Milliseconds;
   /** Frames lost because main fell behind (the ring was full). */
   dropped: number;
@@ -92,7 +91,6 @@ export class AudioInput extends EventEmitter<{
   private readonly chunk: Float32Array;
   private readonly offsets = new Float64Array(TIME_WINDOW);
   private offsetCount = 0;
-  private latencyMs = 0;
   private worker: Worker | null = null;
   private samples: RingBuffer | null = null;
   private times: RingBuffer | null = null;
@@ -115,7 +113,7 @@ export class AudioInput extends EventEmitter<{
     this.analyser = new InputAnalyser({ sampleRate: this.sampleRate });
     this.history = new Float32Array(Math.round((o.history ?? 10) * this.sampleRate));
     this.chunk = new Float32Array(4096);
-    this.current = { state: 'opening', device: o.device ?? 'default', channel: this.spec.channel, sampleRate: this.sampleRate, latencyMs: 0, dropped: 0, detail: '' };
+    this.current = { state: 'opening', device: o.device ?? 'default', channel: this.spec.channel, latencyMs: 0, dropped: 0, detail: '' };
   }
 
   get status(): AudioInputStatus {
@@ -168,9 +166,8 @@ export class AudioInput extends EventEmitter<{
           this.streamStart = this.captured;
           this.droppedBefore = this.dropped;
           this.offsetCount = 0;
-          this.latencyMs = (m.latencyFrames / this.sampleRate) * 1000;
           this.lastData = performance.now();
-          this.setStatus({ state: 'on', device: m.device, latencyMs: this.latencyMs, detail: device === this.spec.device ? '' : `on ${m.device}: ${this.current.detail}` });
+          this.setStatus({ state: 'on', device: m.device, latencyMs: (m.latencyFrames / this.sampleRate) * 1000, detail: device === this.spec.device ? '' : `on ${m.device}: ${this.current.detail}` });
           resolve();
         } else if (m.type === 'reason') {
           this.lastReason = m.message;
@@ -229,7 +226,7 @@ export class AudioInput extends EventEmitter<{
   private timeOf(index: number): Milliseconds {
     let best = Infinity;
     for (let k = 0; k < Math.min(this.offsetCount, TIME_WINDOW); k++) best = Math.min(best, this.offsets[k]);
-    return best - this.latencyMs + (index / this.sampleRate) * 1000;
+    return best - this.current.latencyMs + (index / this.sampleRate) * 1000;
   }
 
   /** Everything heard between two times (performance.now() ms), once it has arrived. */

@@ -231,11 +231,6 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     }
   }
 
-  /** The audio input, when one was asked for (drum calibration listens through it). */
-  get audioInput(): AudioInput | null {
-    return this.audioIn;
-  }
-
   private async startAudioInput(o: AudioInputOptions): Promise<void> {
     const input = new AudioInput({ sampleRate: this.backend.engine.sampleRate, ...o });
     this.audioIn = input;
@@ -269,11 +264,10 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
   }
 
   devices(): Omit<DevicesState, 'audioOut'> {
-    const a = this.audioIn?.status;
     const s = this.midiStatus;
     const joysticks = this.joysticks;
     return {
-      audioIn: a ? { state: a.state, device: a.device, channel: a.channel, latencyMs: a.latencyMs, dropped: a.dropped, detail: a.detail } : { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: '' },
+      audioIn: this.audioIn?.status ?? { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: '' },
       midi: this.midi
         ? {
             state: s.state,
@@ -283,14 +277,18 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
           }
         : { state: 'off', detail: 'started without MIDI', input: null, clockBpm: null },
       joysticks: joysticks
-        ? joysticks.devices.map((d) => ({
-            id: d.id,
-            product: d.product || d.id,
-            connected: joysticks.isConnected(d.id),
-            calibrated: this.storedCalibration(d) !== undefined,
-            axes: Object.entries(this.calibrationOf(d)).map(([key, c]) => ({ key, deadZone: c.deadZone, curve: c.curve, invert: c.invert })),
-            calibration: this.calibrations.get(d.id)?.progress ?? null,
-          }))
+        ? joysticks.devices.map((d) => {
+            // One read of the file per device (this runs 10 times a second while calibrating).
+            const saved = this.storedCalibration(d);
+            return {
+              id: d.id,
+              product: d.product || d.id,
+              connected: joysticks.isConnected(d.id),
+              calibrated: saved !== undefined,
+              axes: Object.entries(this.calibrationOf(d, saved)).map(([key, c]) => ({ key, deadZone: c.deadZone, curve: c.curve, invert: c.invert })),
+              calibration: this.calibrations.get(d.id)?.progress ?? null,
+            };
+          })
         : null,
     };
   }
@@ -305,9 +303,8 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
   }
 
   /** The device's calibration as applied: saved axes, defaults for the rest. */
-  private calibrationOf(device: JoystickDevice): JoystickCalibration {
-    const saved = this.storedCalibration(device) ?? {};
-    return Object.fromEntries(device.layout.axes.map((a) => [a.key, saved[a.key] ?? defaultAxisCalibration(a)]));
+  private calibrationOf(device: JoystickDevice, saved = this.storedCalibration(device)): JoystickCalibration {
+    return Object.fromEntries(device.layout.axes.map((a) => [a.key, saved?.[a.key] ?? defaultAxisCalibration(a)]));
   }
 
   private joystick(id: string): JoystickDevice {

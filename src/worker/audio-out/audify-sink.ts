@@ -25,7 +25,8 @@ const SETTLE_MS = 30;
 export class AudifySink implements AudioSink {
   readonly name = 'audify';
   readonly device: string;
-  readonly queueBlocks: number;
+  /** Nothing is kept rendered ahead: periods are rendered just in time for the device queue (see want), which covers the worker's wake-up jitter on its own. */
+  readonly queueBlocks = 0;
   /** Frames per device period (JACK imposes its own; RtAudio requires exactly this per write). */
   readonly periodFrames: Frames;
   private readonly rt: Audify.RtAudio;
@@ -70,9 +71,7 @@ export class AudifySink implements AudioSink {
       },
     );
     this.ring = new RingBuffer(sab, Float32Array);
-    // Nothing is kept ahead (see want): periods are rendered just in time for the device queue,
-    // which covers the worker's wake-up jitter on its own. The ring must hold one period.
-    this.queueBlocks = 0;
+    // The ring must hold one period.
     if (Math.floor(this.ring.capacity() / (blockSize * CHANNELS)) * blockSize < this.periodFrames) {
       this.rt.closeStream();
       throw axonError('audio_device_failed', this.device, `its period of ${this.periodFrames} frames is longer than the engine's ring`);
