@@ -7,8 +7,12 @@ import { chooseDevice, errorReason, FLOAT32, loadAudify, probeApis, SCHEDULE_REA
 import type { AudioSink } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
 
-/** Device periods kept queued in RtAudio: covers the worker's wake-up jitter (10 ms at worst). */
-const DEVICE_PERIODS = 3;
+/**
+ * Device periods kept queued in RtAudio: covers the worker's wake-up jitter, JIT and GC pauses.
+ * Three (with nothing rendered ahead in the ring) gave an underrun in 1 of 7 one-minute runs on
+ * a quiet 2-core machine; four is the margin the sink had with a period waiting in the ring.
+ */
+const DEVICE_PERIODS = 4;
 /** A running stream whose clock does not move for this long has lost its device. */
 const STALL_MS = 1000;
 /** After stop(), RtAudio's last callbacks may still be queued for this thread: let them run before closeStream (closing under them aborted the process). */
