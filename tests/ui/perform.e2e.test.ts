@@ -288,7 +288,8 @@ describe('performing with the dual-neuron patch', () => {
     }, buttons);
     await page.getByTestId('gamepad').waitFor({ state: 'visible', timeout: 3000 });
     expect(await page.getByTestId('gamepad').textContent()).toBe('gamepad: Test Pad (STANDARD GAMEPAD)');
-    await until('the pad to move joystick x and y', () => latest().inputs[0] < -0.999 && latest().inputs[1] > 0.999);
+    // Axes and buttons reach the engine as separate calls: wait for all three in one snapshot.
+    await until('the pad to move joystick x and y and press button 3', () => latest().inputs[0] < -0.999 && latest().inputs[1] > 0.999 && latest().inputs[5] === 1);
     // Button 3 of the pad is the joystick's button 3 (input slot 3 + 2).
     expect(latest().inputs[5]).toBe(1);
     await page.evaluate(() => {
