@@ -29,7 +29,7 @@ describe.runIf(haveJack)('audio input on JACK', () => {
     input = new AudioInput({ device: 'jack', sampleRate: 48000 });
     await input.open();
     metro = await startMetronome('axon-test-metro', { bpm: 120, hz: 440, beepMs: 100 });
-    metro.connect('axon-stage-in:inport 0');
+    await metro.connect('axon-stage-in:inport 0');
     input.on('reading', (r) => readings.push({ ...r }));
     input.on('onset', (o) => onsets.push(o));
     await until('six onsets', () => onsets.length >= 6, 8000);

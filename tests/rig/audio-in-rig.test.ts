@@ -26,7 +26,7 @@ describe.runIf(haveJack)('the rig with an audio input', () => {
     await backend.setMappings([{ from: 'audio.envelope', to: 'voice.cutoff', min: 200, max: 8000 }]);
     rig = await LiveRig.start(backend, { audioIn: { device: 'jack' }, onProblem: (e) => problems.push(e.message) });
     metro = await startMetronome('axon-rig-metro', { bpm: 150, hz: 440, beepMs: 150 });
-    metro.connect('axon-stage-in:inport 0');
+    await metro.connect('axon-stage-in:inport 0');
     await until('two seconds of beeps', () => seen.filter((t) => t.audioIn.onset === 1).length > 0 && seen.length > 200, 10_000);
   }, 30_000);
 

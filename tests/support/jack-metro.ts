@@ -1,12 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { until } from './until';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 
 // jack_metro (Debian jackd2) as the microphone of the audio-input tests: beeps of a known pitch
 // at a known tempo, patched by hand into the port under test. Every JACK tool call has a time
-// limit: a wedged server must fail a test, not hang the run.
+// limit, and none blocks the event loop while the test's audio input runs: each call is a JACK
+// client of its own, so they are also spaced out (polling jack_lsp every few milliseconds
+// flooded the server with clients and stalled every other JACK test).
 
 const env = { ...process.env, JACK_NO_START_SERVER: '1' };
 const TOOL_MS = 5000;
+const POLL_MS = 200;
+const run = promisify(execFile);
 
 /** A JACK server answers here (the test setup starts the dummy one on Linux). */
 export function jackRunning(): boolean {
@@ -15,7 +19,7 @@ export function jackRunning(): boolean {
 
 export interface Metronome {
   /** Patches the beeps into a port ("axon-stage-in:inport 0"). */
-  connect(port: string): void;
+  connect(port: string): Promise<void>;
   stop(): void;
 }
 
@@ -23,16 +27,21 @@ export interface Metronome {
 export async function startMetronome(name: string, o: { bpm: number; hz: number; beepMs: number }): Promise<Metronome> {
   const child = spawn('jack_metro', ['-b', String(o.bpm), '-f', String(o.hz), '-A', '0.5', '-D', String(o.beepMs), '-n', name], { env, stdio: 'ignore' });
   const port = `${name}:${o.bpm}_bpm`;
-  try {
-    await until(`the port ${port}`, () => spawnSync('jack_lsp', [], { env, encoding: 'utf8', timeout: TOOL_MS }).stdout?.includes(port), 5000);
-  } catch (err) {
-    child.kill();
-    throw err;
+  const end = Date.now() + 10_000;
+  for (;;) {
+    const { stdout } = await run('jack_lsp', [], { env, timeout: TOOL_MS }).catch(() => ({ stdout: '' }));
+    if (stdout.includes(port)) break;
+    if (Date.now() > end) {
+      child.kill();
+      throw new Error(`gave up waiting for the port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
   return {
-    connect(to: string) {
-      const r = spawnSync('jack_connect', [port, to], { env, encoding: 'utf8', timeout: TOOL_MS });
-      if (r.status !== 0) throw new Error(`jack_connect ${port} ${to} failed: ${r.stderr || r.error?.message}`);
+    async connect(to: string) {
+      await run('jack_connect', [port, to], { env, timeout: TOOL_MS }).catch((err: Error & { stderr?: string }) => {
+        throw new Error(`jack_connect ${port} ${to} failed: ${err.stderr || err.message}`);
+      });
     },
     stop() {
       child.kill();

@@ -57,7 +57,7 @@ describe.runIf(haveJack)('the Devices menu', () => {
     const page = ui.page;
     await page.getByTestId('devices-input-select').selectOption('jack:system');
     await until('the input on', async () => (await ui.backend.getDevices()).audioIn.state === 'on', 5000);
-    metro!.connect('axon-stage-in:inport 0');
+    await metro!.connect('axon-stage-in:inport 0');
     await until('A4 in the menu', async () => (await page.getByTestId('devices-input-pitch').textContent()) === 'A4', 8000);
     expect(await page.getByTestId('devices-input').textContent()).toMatch(/^jack:system channel 1/);
   }, 20_000);
