@@ -13,6 +13,8 @@ export default defineConfig({
           'engine-worker': resolve(__dirname, 'src/worker/engine-worker.ts'),
           // Reservoir training and search, loaded by TrainingJobs the same way.
           'training-worker': resolve(__dirname, 'src/main/reservoir/training-worker.ts'),
+          // Sine-net batches for the Sine nets view, loaded by SineNetJobs the same way.
+          'sinenet-worker': resolve(__dirname, 'src/main/sinenet/sinenet-worker.ts'),
           // The audio input's stream, loaded by AudioInput the same way.
           'capture-worker': resolve(__dirname, 'src/main/audio-in/capture-worker.ts'),
         },

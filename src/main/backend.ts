@@ -9,15 +9,30 @@ import type { LoggedEvent } from '../shared/events';
 import { MappingLearner } from './mapping-learner';
 import { EngineHost, type EngineHostOptions } from './engine/engine-host';
 import { loadPatchAssets, readPlayablePatch } from './patches/patch-assets';
-import { listPatches } from './patches/patch-library';
+import { listPatches, readPatch, saveUserPatch } from './patches/patch-library';
+import { readSetList, writeSetList } from './patches/set-list-store';
+import { patchWithValues } from '../shared/patch/patch-values';
+import type { Scene, SetListState } from '../shared/set-list';
+import { SCOPE_TIME_BASES } from '../shared/telemetry';
 import { listModels } from './reservoir/model-library';
 import { listSounds, TrainingJobs } from './reservoir/training-jobs';
+import type { ModelDetail, PlayModelRequest, SineNetBatchRequest, SineNetBatchStatus, SineNetExport, SineNetPackFile, SoundOverview, SoundOverviewRequest, SoundUpload, SoundUploadPiece } from '../shared/api';
+import type { SineNetDesign } from '../shared/sinenet-design';
+import { modelDetail, playedModelPatchName, reservoirPatch } from './reservoir/play-model';
+import { soundOverview, SoundUploads } from './reservoir/sounds';
+import { auditionPatchName, sineNetPatch } from './sinenet/audition';
+import { SineNetJobs } from './sinenet/sinenet-jobs';
 import type { PatchAssets } from '../worker/patch-assets';
 import { fnv1a } from './hash';
 import { DrumManager, type DrumManagerOptions } from './drums/drum-manager';
 import { findDrumPorts } from './drums/link/discovery';
 import { listProfiles, readProfile } from './drums/profile';
+import { DrumWorkbench, type DrumEar } from './drums/drum-workbench';
+import type { Ear } from './drums/calibration/live-strike-rig';
+import type { DrumCalibrationRequest, DrumCalibrationStatus, DrumLiveStatus, DrumStrikeHeard, DrumTables } from '../shared/api';
+import type { StrikeTable } from '../shared/drum-table';
 import { listAudioDevices } from './audio-devices';
+import { readDeviceSettings, saveDeviceSettings, type DeviceSettings } from './settings/device-settings';
 
 /** What the live rig (LiveRig attaches itself) adds to the API; without one those devices read as off. */
 export interface RigControls {
@@ -28,12 +43,16 @@ export interface RigControls {
   /** Answers the calibration's warnings on save. */
   calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[];
   setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): void;
+  setOsc(config: { listen: string | null; targets: string[] } | null): Promise<void>;
+  /** The audio input as the drums' ear (calibration, heard test strikes), or why it cannot be. */
+  drumEar?(): DrumEar;
 }
 
 const NO_RIG: Omit<DevicesState, 'audioOut'> = {
   audioIn: { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: 'no live rig in this app' },
   midi: { state: 'off', detail: 'no live rig in this app', input: null, clockBpm: null },
   joysticks: null,
+  osc: { state: 'off', listening: null, targets: [], packetsIn: 0, packetsOut: 0, errors: 0, lastProblem: null },
 };
 
 export interface BackendEvents {
@@ -61,6 +80,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   readonly drums: DrumManager;
   private rig: RigControls | null = null;
   private panicked = false;
+  /** The set list's scene last switched to. */
+  private scene: number | null = null;
 
   private constructor(
     readonly engine: EngineHost,
@@ -112,7 +133,21 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   /** Loads a patch by name (API: no file paths); a bad patch throws and the current one keeps playing. */
   async loadPatch(name: string): Promise<EngineState> {
     const { patch, assets } = readPlayablePatch(name, false);
-    return this.loadValidated(patch, name, assets);
+    const state = await this.loadValidated(patch, name, assets);
+    this.leaveScene();
+    return state;
+  }
+
+  /** A patch picked by hand: no scene of the set list plays any more (goToScene sets it after the load). */
+  private leaveScene(): void {
+    if (this.scene === null) return;
+    this.scene = null;
+    try {
+      this.emit('notice', { type: 'setlist', state: { scenes: readSetList(), current: null } });
+    } catch (err) {
+      // The file was damaged by hand since: the patch plays all the same.
+      this.emit('notice', { type: 'error', error: toErrorPayload(err) });
+    }
   }
 
   /** Loads a patch by name or file path (the local user: CLI flags, the app's own start-up). */
@@ -159,23 +194,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   /** The patch's mappings with what setParam changed of their own parameters folded in. */
   private currentMappings(): PatchMapping[] {
-    const layout = this.layout;
-    if (!layout) return [];
-    const changed = (id: string): number | undefined => {
-      const slot = layout.slotOf.get(id);
-      const v = this.values.get(id);
-      return slot === undefined || v === undefined || v === layout.params[slot].initial ? undefined : v;
-    };
-    return (layout.patch.mappings ?? []).map((m, i) => {
-      const out: PatchMapping = { ...m };
-      for (const key of ['min', 'max', 'curve', 'smoothing'] as const) {
-        const v = changed(`mappings.${i}.${key}`);
-        if (v !== undefined) out[key] = v;
-      }
-      const rate = changed(`mappings.${i}.rate`);
-      if (m.lfo && rate !== undefined) out.lfo = { ...m.lfo, rate };
-      return out;
-    });
+    return this.layout ? (patchWithValues(this.layout, this.values).mappings ?? []) : [];
   }
 
   /**
@@ -272,6 +291,67 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.training.cancel(job);
   }
 
+  // ---- The Reservoir and Sine nets views ----
+
+  private readonly uploads = new SoundUploads();
+  private sineNetJobs: SineNetJobs | null = null;
+
+  /** Made on first use, so a backend that never generates sine nets starts no more than before. */
+  private get sineNets(): SineNetJobs {
+    if (!this.sineNetJobs) {
+      this.sineNetJobs = new SineNetJobs(this.engine.sampleRate);
+      this.sineNetJobs.on('status', (status) => this.emit('notice', { type: 'sinenets', status }));
+    }
+    return this.sineNetJobs;
+  }
+
+  async soundOverview(request: SoundOverviewRequest): Promise<SoundOverview> {
+    return soundOverview(request, this.engine.sampleRate);
+  }
+
+  async uploadSound(piece: SoundUploadPiece): Promise<SoundUpload> {
+    return this.uploads.receive(piece);
+  }
+
+  async getModel(name: string): Promise<ModelDetail> {
+    return modelDetail(name);
+  }
+
+  async playModel(request: PlayModelRequest): Promise<EngineState> {
+    return this.playMade(reservoirPatch(request), playedModelPatchName(request.model));
+  }
+
+  async generateSineNets(request: SineNetBatchRequest): Promise<SineNetBatchStatus> {
+    return this.sineNets.start(request);
+  }
+
+  async cancelSineNets(job: string): Promise<void> {
+    this.sineNets.cancel(job);
+  }
+
+  async getSineNets(): Promise<SineNetBatchStatus | null> {
+    return this.sineNetJobs?.last ?? null;
+  }
+
+  async playSineNet(design: SineNetDesign): Promise<EngineState> {
+    return this.playMade(sineNetPatch(design), auditionPatchName(design));
+  }
+
+  async exportSineNetPack(request: SineNetExport): Promise<SineNetPackFile> {
+    return this.sineNets.exportPack(request);
+  }
+
+  /** Plays a patch made here (not a file): checked like any patch; a bad one keeps the playing patch. */
+  private async playMade(patch: Patch, name: string): Promise<EngineState> {
+    const check = checkPatch(patch);
+    if (!check.ok) throw withDetails(axonError('patch_invalid', name, check.problems.length), check.problems);
+    const state = await this.loadValidated(check.patch, name, loadPatchAssets(check.patch, name));
+    this.leaveScene();
+    return state;
+  }
+
+  // ---- end of the Reservoir and Sine nets views ----
+
   async captureAudio(seconds: number): Promise<AudioCapture> {
     const { samples } = this.engine.capture(seconds);
     const frames = samples.length / 2;
@@ -330,6 +410,66 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return this.drums.state;
   }
 
+  // ---- The Drums view (issue 6): tables, heard strikes, calibration by ear, profiles as text.
+  // The work is DrumWorkbench's; what hears the drums is the simulated board's model microphone
+  // when that board plays, else the live rig's audio input.
+
+  private drumBench: DrumWorkbench | null = null;
+  private simulatedDrums: { port: string; microphone: Ear; name: string } | null = null;
+
+  private get drumWorkbench(): DrumWorkbench {
+    this.drumBench ??= new DrumWorkbench(this.drums, (port) => this.drumEar(port), (n) => this.emit('notice', n));
+    return this.drumBench;
+  }
+
+  /** A simulated board to rehearse with (axon serve --simulate-drums, tests): while it plays, its model microphone hears the drums. */
+  attachSimulatedDrums(sim: { port: string; microphone: Ear; name: string } | null): void {
+    this.simulatedDrums = sim;
+  }
+
+  private drumEar(port: string | null): DrumEar {
+    const sim = this.simulatedDrums;
+    if (sim && port === sim.port) return { ear: sim.microphone, name: sim.name };
+    if (!this.rig) return { ear: null, problem: 'this app runs without the live rig, so it has no audio input' };
+    return this.rig.drumEar?.() ?? { ear: null, problem: 'the live rig has no audio input' };
+  }
+
+  async getDrumTables(): Promise<DrumTables> {
+    return this.drumWorkbench.tables();
+  }
+
+  async setDrumTable(drum: number, table: StrikeTable): Promise<DrumTables> {
+    return this.drumWorkbench.setTable(drum, table);
+  }
+
+  async saveDrumTables(profile: string | null): Promise<DrumTables> {
+    return this.drumWorkbench.save(profile);
+  }
+
+  async getDrumStatus(): Promise<DrumLiveStatus> {
+    return this.drumWorkbench.status();
+  }
+
+  async strikeAndListen(drum: number, velocity: number): Promise<DrumStrikeHeard> {
+    return this.drumWorkbench.strikeAndListen(drum, velocity);
+  }
+
+  async exportDrumProfile(name: string): Promise<string> {
+    return this.drumWorkbench.exportProfile(name);
+  }
+
+  async importDrumProfile(text: string, replace: boolean): Promise<string> {
+    return this.drumWorkbench.importProfile(text, replace);
+  }
+
+  async calibrateDrum(request: DrumCalibrationRequest): Promise<DrumCalibrationStatus> {
+    return this.drumWorkbench.calibrate(request);
+  }
+
+  async cancelDrumCalibration(job: string): Promise<void> {
+    this.drumWorkbench.cancel(job);
+  }
+
   /** The live rig's devices join the API (null: detach). */
   attachRig(rig: RigControls | null): void {
     this.rig = rig;
@@ -369,13 +509,60 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   async setAudioOutput(choice: { backend: 'audify' | 'naudiodon'; device: string | null } | null): Promise<DevicesState> {
     await this.engine.setOutput(choice === null ? { kind: 'none' } : { kind: 'auto', backend: choice.backend, device: choice.device ?? undefined });
+    this.remember({ audioOut: choice });
     return this.devices();
   }
 
   async setAudioInput(choice: { device: string | null; channel: number } | null): Promise<DevicesState> {
     if (!this.rig) throw axonError('rig_off', 'an audio input');
     await this.rig.setAudioInput(choice);
+    const devices = this.devices();
+    // An input that did not open is not worth opening at the next start.
+    if (choice === null || devices.audioIn.state === 'on') this.remember({ audioIn: choice });
+    return devices;
+  }
+
+  async setOsc(config: { listen: string | null; targets: string[] } | null): Promise<DevicesState> {
+    if (!this.rig) throw axonError('rig_off', 'OSC');
+    await this.rig.setOsc(config);
+    this.remember({ osc: config });
     return this.devices();
+  }
+
+  /** Keeps a device choice for the next start; a settings file that cannot be written is reported, the choice stands. */
+  private remember(change: DeviceSettings): void {
+    try {
+      saveDeviceSettings(change);
+    } catch (err) {
+      this.emit('notice', { type: 'error', error: toErrorPayload(err) });
+    }
+  }
+
+  /**
+   * Opens the audio devices chosen in the app last time (call after the rig is attached). What
+   * fails (a device unplugged since) keeps the default, and is returned and reported to the UIs.
+   */
+  async restoreDevices(): Promise<Error[]> {
+    const problems: Error[] = [];
+    const attempt = async (what: () => Promise<unknown>) => {
+      try {
+        await what();
+      } catch (err) {
+        problems.push(err instanceof Error ? err : new Error(String(err)));
+        this.emit('notice', { type: 'error', error: toErrorPayload(err) });
+      }
+    };
+    let saved: DeviceSettings = {};
+    await attempt(async () => {
+      saved = readDeviceSettings();
+    });
+    const { audioOut, audioIn, osc } = saved;
+    if (audioOut !== undefined) await attempt(() => this.engine.setOutput(audioOut === null ? { kind: 'none' } : { kind: 'auto', backend: audioOut.backend, device: audioOut.device ?? undefined }));
+    const rig = this.rig;
+    if (audioIn && rig) await attempt(() => rig.setAudioInput(audioIn));
+    if (osc && rig) await attempt(() => rig.setOsc(osc));
+    if (problems.length > 0) this.devicesChanged();
+    return problems;
   }
 
   async calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): Promise<{ devices: DevicesState; warnings: string[] }> {
@@ -390,6 +577,75 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return this.devices();
   }
 
+  async savePatch(name: string, title: string, overwrite: boolean): Promise<PatchInfo[]> {
+    const layout = this.requireLayout();
+    const patch: Patch = { ...patchWithValues(layout, this.values), name: title };
+    saveUserPatch(name, patch, overwrite);
+    // It plays on untouched (a reload would restart the network); from now on it is that patch.
+    this.layout = layoutPatch(patch);
+    if (this.state) this.state = { ...this.state, patchName: name, patch };
+    // The list first: a UI seeing the new name finds it there.
+    const list = this.patchesChanged();
+    this.noticeState();
+    return list;
+  }
+
+  async duplicatePatch(from: string, to: string): Promise<PatchInfo[]> {
+    const { patch } = readPatch(from, false);
+    saveUserPatch(to, { ...patch, name: `${patch.name} (copy)`.slice(0, 80) }, false);
+    return this.patchesChanged();
+  }
+
+  private patchesChanged(): PatchInfo[] {
+    const patches = listPatches();
+    this.emit('notice', { type: 'patches', patches });
+    return patches;
+  }
+
+  async getSetList(): Promise<SetListState> {
+    return { scenes: readSetList(), current: this.scene };
+  }
+
+  async setSetList(scenes: Scene[]): Promise<SetListState> {
+    const saved = writeSetList(scenes);
+    if (this.scene !== null && this.scene >= saved.length) this.scene = null;
+    return this.setListChanged(saved);
+  }
+
+  async goToScene(index: number): Promise<SetListState> {
+    const scenes = readSetList();
+    const scene = scenes[index];
+    if (!scene) throw axonError('scene_unknown', index + 1, scenes.length);
+    // Read everything before changing anything: a missing profile must not leave half a scene.
+    const profile = scene.drumProfile === undefined ? undefined : readProfile(scene.drumProfile);
+    await this.loadPatch(scene.patch);
+    if (profile) this.drums.setProfile(profile);
+    this.scene = index;
+    return this.setListChanged(scenes);
+  }
+
+  /** MIDI program change n plays scene n; a failure reaches the UIs as an error notice. */
+  programChange(program: number): void {
+    this.goToScene(program).catch((err: unknown) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
+  }
+
+  async setScope(scope: number, neuron: string | null): Promise<void> {
+    this.requireLayout();
+    this.engine.send({ type: 'scope', scope, neuron });
+  }
+
+  async setScopeTime(timeBase: number): Promise<void> {
+    const t = SCOPE_TIME_BASES.find((b) => b === timeBase);
+    if (t === undefined) throw axonError('request_invalid', 'setScopeTime', `time base must be one of ${SCOPE_TIME_BASES.join(', ')}`);
+    this.engine.send({ type: 'scopeTime', timeBase: t });
+  }
+
+  private setListChanged(scenes: Scene[]): SetListState {
+    const state = { scenes, current: this.scene };
+    this.emit('notice', { type: 'setlist', state });
+    return state;
+  }
+
   private requireLayout(): PatchLayout {
     if (!this.layout) throw axonError('engine_not_running');
     return this.layout;
@@ -399,7 +655,9 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.training.close();
+    await this.sineNetJobs?.close();
     this.drums.cancelPending();
+    await this.drumBench?.close();
     await this.drums.disconnect();
     await this.engine.stop();
   }

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { CALIBRATION_REPEATS_MAX, TABLE_POINTS, VELOCITY_MAX, VELOCITY_MIN, type StrikeTable } from './drum-table';
+import { SAVED_NAME_PATTERN, SAVED_NAME_RULE } from './names';
+import { MAX_SCENES, ScenesSchema, type Scene, type SetListState } from './set-list';
+import { NEURON_SCOPES, SCOPE_TIME_BASES } from './telemetry';
 import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './errors';
 import { DRUM_COUNT, LEARN_COMMANDS, type OutEvent } from './events';
-import { MappingSchema, MAX_MAPPINGS, MODEL_NAME_PATTERN, type Activation, type Patch, type PatchMapping } from './patch/schema';
+import { DerivedConceptor, MappingSchema, MAX_DERIVED, MAX_MAPPINGS, MAX_MORPH_SET, MODEL_NAME_PATTERN, type Activation, type Patch, type PatchMapping } from './patch/schema';
 import { formatIssues } from './patch/validate';
-import { JOYSTICK_AXIS_PARAMS } from './params/registry';
+import { JOYSTICK_AXIS_PARAMS, RESERVOIR_PARAMS } from './params/registry';
+import { SINENET_LIMITS, sineNetSpanProblems, type SineNetDesign, type SineNetMetrics, type SineNetVerdict } from './sinenet-design';
 import type { ParamSpec } from './params/spec';
 import type { Hertz } from './units';
 
@@ -78,8 +83,21 @@ export interface JoystickState {
   calibration: JoystickCalibrationProgress | null;
 }
 
+/** OSC in and out (off until configured: it opens a UDP port). */
+export interface OscState {
+  state: 'on' | 'off';
+  /** Where OSC in listens ("127.0.0.1:9000"), or null. */
+  listening: string | null;
+  targets: string[];
+  packetsIn: number;
+  packetsOut: number;
+  errors: number;
+  lastProblem: string | null;
+}
+
 /** Every device the rig plays with, for the Devices menu. */
 export interface DevicesState {
+  osc: OscState;
   audioOut: AudioOutputState & { latencyMs: number };
   audioIn: AudioInputState;
   /** `off`: this app was started without MIDI. */
@@ -150,6 +168,8 @@ export const TrainRequestSchema = z
     diagonal: z.boolean().optional(),
     /** Search hyperparameters instead of training once; the best model is kept. */
     search: z.strictObject({ trials: z.number().int().min(1).max(500), method: z.enum(['random', 'ga']).optional(), mfcc: z.boolean().optional() }).optional(),
+    /** Slicing keeps the first this many grains (default 150). */
+    maxGrains: z.number().int().min(1).max(1000).optional(),
   })
   .refine((r) => !r.slice || r.sounds.length === 1, { message: 'slice cuts one sound into grains: give exactly one', path: ['sounds'] });
 export type TrainRequest = z.infer<typeof TrainRequestSchema>;
@@ -165,6 +185,196 @@ export interface TrainingStatus {
   detail: string;
   result?: { model: ModelInfo; grains: { nrmse: number | null; aperture: number }[]; trainSeconds: number; warnings: string[] };
   error?: ErrorPayload;
+  /** A search: trials run so far and the best of them (lowest score first, at most SEARCH_BEST_SHOWN). */
+  search?: { trials: number; done: number; best: SearchTrialSummary[] };
+}
+
+// ---- The Reservoir and Sine nets views: sounds, models, search results, sine-net batches ----
+
+/** Slicing keeps at most this many grains of one sound. */
+export const MAX_SLICED_GRAINS = 1000;
+/** Largest WAV a UI may upload. */
+export const MAX_SOUND_BYTES = 16 * 1024 * 1024;
+/** Bytes of an upload one call carries: as base64 (48 KiB) it fits a WebSocket message (64 KiB) with its JSON. */
+export const UPLOAD_PIECE_BYTES = 36 * 1024;
+/** Columns of a waveform overview at most (a wide screen). */
+export const MAX_OVERVIEW_COLUMNS = 4096;
+/** Search trials a status lists as the best so far. */
+export const SEARCH_BEST_SHOWN = 5;
+/** Sine nets one batch generates at most, and the longest sound each is judged (and exported) by. */
+export const MAX_SINENET_BATCH = 64;
+export const MAX_SINENET_SECONDS = 4;
+
+const SoundName = z.string().regex(SOUND_NAME_PATTERN, { message: 'must be the name of a .wav file in the sounds folder (letters, digits, spaces, _ . ( ) -, ending in .wav)' });
+const ModelName = z.string().regex(MODEL_NAME_PATTERN, { message: 'must be a model name (letters, digits, _ and -, at most 64)' });
+
+export const SoundOverviewRequestSchema = z
+  .strictObject({
+    name: SoundName,
+    columns: z.number().int().min(1).max(MAX_OVERVIEW_COLUMNS),
+    /** Seconds to draw (absent: from the start, to the end). */
+    from: z.number().min(0).optional(),
+    to: z.number().positive().optional(),
+    /** As in TrainRequest: the grains slicing keeps. */
+    maxGrains: z.number().int().min(1).max(MAX_SLICED_GRAINS).optional(),
+  })
+  .refine((r) => r.from === undefined || r.to === undefined || r.to > r.from, { message: 'must be after from', path: ['to'] });
+export type SoundOverviewRequest = z.infer<typeof SoundOverviewRequestSchema>;
+
+/** A sound as training reads it (mono, at the engine rate): its waveform and where slicing cuts it. */
+export interface SoundOverview {
+  name: string;
+  /** The file as stored. */
+  file: { sampleRate: Hertz; channels: number; format: string; seconds: number };
+  /** The span drawn, in seconds. */
+  from: number;
+  to: number;
+  /** Lowest and highest sample of each column. */
+  min: number[];
+  max: number[];
+  /** Grains slicing keeps, [start, end) in seconds. */
+  grains: [number, number][];
+  /** Grains the sound holds (slicing keeps the first maxGrains). */
+  available: number;
+  /** Nothing above dither: training refuses it. */
+  silent: boolean;
+  warnings: string[];
+}
+
+export const SoundUploadPieceSchema = z
+  .strictObject({
+    name: SoundName,
+    /** Bytes of the whole file. */
+    size: z.number().int().min(1).max(MAX_SOUND_BYTES),
+    /** Where this piece starts: pieces come in order from 0 (0 starts the upload over). */
+    offset: z.number().int().min(0),
+    /** The piece's bytes, base64. */
+    data: z
+      .string()
+      .min(4)
+      .max(Math.ceil(UPLOAD_PIECE_BYTES / 3) * 4)
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, { message: 'must be base64' }),
+  })
+  .refine((u) => u.offset < u.size, { message: 'must be before the end of the file', path: ['offset'] });
+export type SoundUploadPiece = z.infer<typeof SoundUploadPieceSchema>;
+
+export interface SoundUpload {
+  name: string;
+  received: number;
+  size: number;
+  /** The last piece arrived, the file read as a WAV and was stored. */
+  stored: boolean;
+  /** What the WAV reader noticed but could live with. */
+  warnings: string[];
+}
+
+/** A trained model in full: its settings and each grain's figures. */
+export interface ModelDetail {
+  info: ModelInfo;
+  hyper: { spectralRadius: number; leak: number; inputScaling: number; apertureMax: number };
+  /** Length in samples at the model's rate; nrmse null when the grain did not re-synthesise. */
+  grains: { length: number; aperture: number; nrmse: number | null }[];
+}
+
+const reservoirControl = (key: keyof typeof RESERVOIR_PARAMS) => z.number().min(RESERVOIR_PARAMS[key].min).max(RESERVOIR_PARAMS[key].max).optional();
+
+/** A model to play: its conceptors derived by AND, OR, NOT and aperture, the morph set, and where the controls start. */
+export const PlayModelRequestSchema = z.strictObject({
+  model: ModelName,
+  /** Derived conceptors take the indices after the grains, in order. */
+  derive: z.array(DerivedConceptor).max(MAX_DERIVED).optional(),
+  morphSet: z.array(z.number().int().min(0)).min(1).max(MAX_MORPH_SET).optional(),
+  controls: z
+    .strictObject({
+      speed: reservoirControl('speed'),
+      leak: reservoirControl('leak'),
+      radius: reservoirControl('radius'),
+      gain: reservoirControl('gain'),
+      morph: reservoirControl('morph'),
+      position: reservoirControl('position'),
+      level: reservoirControl('level'),
+    })
+    .optional(),
+});
+export type PlayModelRequest = z.infer<typeof PlayModelRequestSchema>;
+
+/** One trial of a hyperparameter search (1-based), with the settings it tried. */
+export interface SearchTrialSummary {
+  trial: number;
+  /** Lower is better: mean NRMSE, or its mean with the MFCC distance. */
+  score: number;
+  nrmse: number;
+  mfcc: number | null;
+  neurons: number;
+  spectralRadius: number;
+  leak: number;
+  inputScaling: number;
+  apertureMax: number;
+}
+
+export const SineNetBatchRequestSchema = z.strictObject({
+  count: z.number().int().min(1).max(MAX_SINENET_BATCH),
+  seed: z.number().int().min(0).max(0xffffffff),
+  /** Length of each sound (default 2). */
+  seconds: z.number().min(0.5).max(MAX_SINENET_SECONDS).optional(),
+});
+export type SineNetBatchRequest = z.infer<typeof SineNetBatchRequestSchema>;
+
+/** One judged design of a batch. */
+export interface SineNetSound {
+  /** 1-based place in the batch. */
+  index: number;
+  design: SineNetDesign;
+  verdict: SineNetVerdict;
+  metrics: SineNetMetrics;
+}
+
+export interface SineNetBatchStatus {
+  job: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0..1 over the batch. */
+  fraction: number;
+  detail: string;
+  seed: number;
+  count: number;
+  seconds: number;
+  sampleRate: Hertz;
+  /** Judged so far, in order. */
+  sounds: SineNetSound[];
+  error?: ErrorPayload;
+}
+
+const L = SINENET_LIMITS;
+const designInt = (r: { min: number; max: number }) => z.number().int().min(r.min).max(r.max);
+const designBound = z.number().min(-L.magnitude).max(L.magnitude);
+export const SineNetDesignSchema = z
+  .strictObject({
+    seed: z.number().int().min(0).max(0xffffffff),
+    length: designInt(L.length),
+    gap: designInt(L.gap),
+    hidden: z.array(designInt(L.width)).max(L.layers.max),
+    weightMin: designBound,
+    weightMax: designBound,
+    biasMin: designBound,
+    biasMax: designBound,
+  })
+  .superRefine((d, ctx) => {
+    for (const problem of sineNetSpanProblems(d)) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const SineNetExportSchema = z.strictObject({
+  job: z.string().min(1).max(64),
+  /** Batch indices of the sounds to pack (judged "keep"). */
+  keep: z.array(z.number().int().min(1).max(MAX_SINENET_BATCH)).min(1).max(MAX_SINENET_BATCH),
+});
+export type SineNetExport = z.infer<typeof SineNetExportSchema>;
+
+/** A pack as one file to download: a zip of pack.json and the WAVs, base64. */
+export interface SineNetPackFile {
+  fileName: string;
+  data: string;
+  bytes: number;
+  sounds: number;
 }
 
 /** The robot drums as the UI sees them. */
@@ -187,10 +397,130 @@ export interface DrumPort {
   kind: string;
 }
 
-export const DRUM_PROFILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const DRUM_PROFILE_NAME_PATTERN = SAVED_NAME_PATTERN;
+const SavedName = z.string().regex(SAVED_NAME_PATTERN, { message: `must be a name of ${SAVED_NAME_RULE}` });
 
 /** A serial port path as an OS names one (no file paths from a UI). */
 export const SERIAL_PATH_PATTERN = /^(\/dev\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?|COM[0-9]{1,3})$/;
+
+// ---- The Drums view (issue 6): strike tables, heard test strikes, calibration by ear, profiles as text.
+
+/** Measured command-to-impact latency at one velocity. */
+export interface DrumLatencyPoint {
+  velocity: number;
+  ms: number;
+}
+
+export interface DrumTableState {
+  drum: number;
+  table: StrikeTable;
+  /** Measured latencies (the profile's, or an unsaved calibration's); empty when none was measured. */
+  latency: DrumLatencyPoint[];
+  /** Edited or calibrated since the profile was chosen or saved: it plays, but is not kept yet. */
+  unsaved: boolean;
+}
+
+/** The drums' strike tables as they play now. */
+export interface DrumTables {
+  /** board: read back from the connected board; profile: the profile in use (no board); none: no tables to show. */
+  source: 'board' | 'profile' | 'none';
+  profile: string | null;
+  /** Longest phase a table may hold: the connected board's, else the protocol's default. */
+  maxPhaseMs: number;
+  drums: DrumTableState[];
+}
+
+/** One strike heard through the drums' ear. */
+export interface DrumStrikeHeard {
+  drum: number;
+  velocity: number;
+  /** Command to the onset's start; null when nothing was heard. */
+  latencyMs: number | null;
+  /** Peak of the hit (dBFS); null when nothing was heard. */
+  levelDb: number | null;
+  /** What heard it ("jack:system channel 1", "the model microphone of the simulated board"). */
+  heardBy: string;
+}
+
+/** The board as it is now, for the Drums view's status line (polled while it shows). */
+export interface DrumLiveStatus {
+  /** null: no board plays. */
+  board: {
+    dutyBudgetMs: number;
+    dutyWindowMs: number;
+    /** The board holds its built-in tables (none saved in its EEPROM, or they were damaged). */
+    tablesFromDefaults: boolean;
+    /** An EEPROM write is running. */
+    saving: boolean;
+    /** Per drum on the board: its strike state, the motor on-time used in the last window (the firmware's duty budget), and strikes since connecting. */
+    drums: { drum: number; state: 'idle' | 'forward' | 'pause' | 'back' | 'cooldown'; dutyUsedMs: number; struck: number; refused: number }[];
+  } | null;
+  /** What calibration and heard test strikes listen with, or why nothing can. */
+  ear: { ok: boolean; text: string };
+  /** The last strike heard (strikeAndListen or a calibration's last). */
+  lastHeard: DrumStrikeHeard | null;
+}
+
+export const DrumCalibrationRequestSchema = z.strictObject({
+  drum: z.number().int().min(0).max(DRUM_COUNT - 1),
+  /** Velocity points to tune, by index (default all). */
+  points: z
+    .array(z.number().int().min(0).max(TABLE_POINTS - 1))
+    .min(1)
+    .max(TABLE_POINTS)
+    .refine((p) => new Set(p).size === p.length, { message: 'each velocity point at most once' })
+    .optional(),
+  /** Strikes per measurement (their median counts). */
+  repeats: z.number().int().min(1).max(CALIBRATION_REPEATS_MAX).optional(),
+});
+export type DrumCalibrationRequest = z.infer<typeof DrumCalibrationRequestSchema>;
+
+/** One strike of a calibration as it was heard. */
+export interface DrumCalibrationTrial {
+  point: number;
+  velocity: number;
+  forwardUs: number;
+  /** Peak heard (dBFS); null when nothing was heard. */
+  levelDb: number | null;
+  latencyMs: number | null;
+  /** sweep: searching the forward time; latency: measuring the tuned point's latency. */
+  phase: 'sweep' | 'latency';
+}
+
+/** A calibration as the UI follows it (`drumCalibration` notices carry it). */
+export interface DrumCalibrationStatus {
+  job: string;
+  drum: number;
+  /** Velocity point indices being tuned. */
+  points: number[];
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  /** 0..1 over all its strikes. */
+  fraction: number;
+  /** What it is doing now, for people. */
+  detail: string;
+  heardBy: string;
+  trials: DrumCalibrationTrial[];
+  /** Per tuned point: the forward time chosen and the full-strength level it was held to (dBFS). */
+  chosen: { point: number; velocity: number; forwardUs: number; fullDb: number }[];
+  /** The table the drum had before (given back on failure or cancel). */
+  before: StrikeTable | null;
+  /** The tuned table (playing, unsaved) and the latencies measured. */
+  result: { table: StrikeTable; latency: DrumLatencyPoint[] } | null;
+  error?: ErrorPayload;
+}
+
+/** A profile's JSON text, as the Drums view downloads and uploads it (the WebSocket carries at most 64 KiB). */
+export const DRUM_PROFILE_TEXT_MAX = 60_000;
+
+const DrumIndex = z.number().int().min(0).max(DRUM_COUNT - 1);
+const FiniteNumber = z.number().refine(Number.isFinite, 'must be a finite number');
+/** A table's shape; its values are checked against the board's limits by the backend (tableProblems), one message per field. */
+const StrikeTableSchema = z.strictObject({
+  minIntervalMs: FiniteNumber,
+  points: z
+    .array(z.strictObject({ velocity: FiniteNumber, forwardUs: FiniteNumber, pauseUs: FiniteNumber, backUs: FiniteNumber, forwardPwm: FiniteNumber, backPwm: FiniteNumber }))
+    .max(2 * TABLE_POINTS),
+});
 
 export interface AxonApi {
   listPatches(): Promise<PatchInfo[]>;
@@ -205,6 +535,25 @@ export interface AxonApi {
   /** Starts training off the audio thread; progress and the outcome arrive as `training` notices. */
   trainModel(request: TrainRequest): Promise<TrainingStatus>;
   cancelTraining(job: string): Promise<void>;
+
+  // The Reservoir and Sine nets views.
+  /** A sound's waveform as training reads it and the grains slicing cuts from it. */
+  soundOverview(request: SoundOverviewRequest): Promise<SoundOverview>;
+  /** One piece of a WAV from a UI (which has no file paths); the last is read as a WAV and stored in the sounds folder. A name in use is refused. */
+  uploadSound(piece: SoundUploadPiece): Promise<SoundUpload>;
+  /** A model's settings and per-grain figures. */
+  getModel(name: string): Promise<ModelDetail>;
+  /** Plays a model: loads a patch of one reservoir source (`sources.res.*`) with these conceptors, morph set and controls. */
+  playModel(request: PlayModelRequest): Promise<EngineState>;
+  /** Starts a seeded batch of sine nets in a worker; progress and each judged sound arrive as `sinenets` notices. */
+  generateSineNets(request: SineNetBatchRequest): Promise<SineNetBatchStatus>;
+  cancelSineNets(job: string): Promise<void>;
+  /** The running or last batch (null: none yet). */
+  getSineNets(): Promise<SineNetBatchStatus | null>;
+  /** Plays one design: loads a patch of one sine-net source (`sources.net.*`). */
+  playSineNet(design: SineNetDesign): Promise<EngineState>;
+  /** The chosen sounds of a batch as a pack (pack.json and their WAVs) in a zip, to download. */
+  exportSineNetPack(request: SineNetExport): Promise<SineNetPackFile>;
   getDrums(): Promise<DrumsState>;
   /** Serial ports with a known board's USB id (ptys and unknown chips are not listed). */
   listDrumPorts(): Promise<DrumPort[]>;
@@ -216,6 +565,26 @@ export interface AxonApi {
   listDrumProfiles(): Promise<string[]>;
   /** Takes a saved profile's tables (sent to the board) and latencies (null: none). */
   useDrumProfile(name: string | null): Promise<DrumsState>;
+
+  // The Drums view.
+  /** The strike tables as they play: read back from the board when one plays, else the profile in use's. */
+  getDrumTables(): Promise<DrumTables>;
+  /** Changes a drum's table (checked against the board's limits; on the board at once, unsaved). A refused table changes nothing. */
+  setDrumTable(drum: number, table: StrikeTable): Promise<DrumTables>;
+  /** Keeps the tables as they play: in profile `profile` (null: the one in use), then in the board's EEPROM when a board plays. */
+  saveDrumTables(profile: string | null): Promise<DrumTables>;
+  /** Duty budget, strike counts, what hears the drums, the last strike heard. */
+  getDrumStatus(): Promise<DrumLiveStatus>;
+  /** Strikes a board drum now and listens for it: its latency and level. */
+  strikeAndListen(drum: number, velocity: number): Promise<DrumStrikeHeard>;
+  /** A saved profile as JSON text (for a download). */
+  exportDrumProfile(name: string): Promise<string>;
+  /** Keeps a profile given as JSON text under its own name (replacing one of that name only when asked); answers the name. */
+  importDrumProfile(text: string, replace: boolean): Promise<string>;
+  /** Starts calibrating a board drum by ear; progress and the outcome arrive as `drumCalibration` notices. */
+  calibrateDrum(request: DrumCalibrationRequest): Promise<DrumCalibrationStatus>;
+  /** Stops a calibration; the drum gets its old table back. */
+  cancelDrumCalibration(job: string): Promise<void>;
   /** Replaces the patch's mappings (the patch reloads with a short fade); invalid ones are refused, one detail per problem. */
   setMappings(mappings: PatchMapping[]): Promise<EngineState>;
   /**
@@ -243,6 +612,22 @@ export interface AxonApi {
   calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): Promise<{ devices: DevicesState; warnings: string[] }>;
   /** One axis's dead zone, curve and inversion, saved for the device and applied at once. */
   setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): Promise<DevicesState>;
+  /** OSC in (`listen`, host:port or null) and out (`targets`, host:port each); null turns it off. A setting that fails keeps the one before. */
+  setOsc(config: { listen: string | null; targets: string[] } | null): Promise<DevicesState>;
+
+  // Patches and the set list.
+  /** Saves the playing patch as it sounds now (moved parameters, mappings) as user patch `name`; it then plays under that name. */
+  savePatch(name: string, title: string, overwrite: boolean): Promise<PatchInfo[]>;
+  /** Copies a patch (user or example) to a new user patch. */
+  duplicatePatch(from: string, to: string): Promise<PatchInfo[]>;
+  getSetList(): Promise<SetListState>;
+  setSetList(scenes: Scene[]): Promise<SetListState>;
+  /** Loads scene `index` (0-based; MIDI program change `index` does the same). A failed load keeps the scene that plays. */
+  goToScene(index: number): Promise<SetListState>;
+  /** Which neuron neuron-scope `scope` shows (null: none); every UI sees the same scopes. */
+  setScope(scope: number, neuron: string | null): Promise<void>;
+  /** Engine samples per scope sample (one of SCOPE_TIME_BASES): how long a window the scopes show. */
+  setScopeTime(timeBase: number): Promise<void>;
 }
 
 export interface JoystickAxisResponse {
@@ -266,6 +651,15 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   listSounds: z.tuple([]),
   trainModel: z.tuple([TrainRequestSchema]),
   cancelTraining: z.tuple([z.string().min(1).max(64)]),
+  soundOverview: z.tuple([SoundOverviewRequestSchema]),
+  uploadSound: z.tuple([SoundUploadPieceSchema]),
+  getModel: z.tuple([ModelName]),
+  playModel: z.tuple([PlayModelRequestSchema]),
+  generateSineNets: z.tuple([SineNetBatchRequestSchema]),
+  cancelSineNets: z.tuple([z.string().min(1).max(64)]),
+  getSineNets: z.tuple([]),
+  playSineNet: z.tuple([SineNetDesignSchema]),
+  exportSineNetPack: z.tuple([SineNetExportSchema]),
   getDrums: z.tuple([]),
   listDrumPorts: z.tuple([]),
   connectDrums: z.tuple([z.string().regex(SERIAL_PATH_PATTERN, { message: 'must be a serial port such as /dev/ttyACM0 or COM3' }).nullable()]),
@@ -273,6 +667,15 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   testStrike: z.tuple([z.number().int().min(0).max(DRUM_COUNT - 1), z.number().int().min(1).max(127)]),
   listDrumProfiles: z.tuple([]),
   useDrumProfile: z.tuple([z.string().regex(DRUM_PROFILE_NAME_PATTERN, { message: 'must be a profile name' }).nullable()]),
+  getDrumTables: z.tuple([]),
+  setDrumTable: z.tuple([DrumIndex, StrikeTableSchema]),
+  saveDrumTables: z.tuple([z.string().regex(DRUM_PROFILE_NAME_PATTERN, { message: 'must be a profile name' }).nullable()]),
+  getDrumStatus: z.tuple([]),
+  strikeAndListen: z.tuple([DrumIndex, z.number().int().min(VELOCITY_MIN).max(VELOCITY_MAX)]),
+  exportDrumProfile: z.tuple([z.string().regex(DRUM_PROFILE_NAME_PATTERN, { message: 'must be a profile name' })]),
+  importDrumProfile: z.tuple([z.string().min(1).max(DRUM_PROFILE_TEXT_MAX), z.boolean()]),
+  calibrateDrum: z.tuple([DrumCalibrationRequestSchema]),
+  cancelDrumCalibration: z.tuple([z.string().min(1).max(64)]),
   setMappings: z.tuple([z.array(MappingSchema).max(MAX_MAPPINGS)]),
   learnMapping: z.tuple([z.string().min(1).max(200)]),
   cancelLearn: z.tuple([]),
@@ -291,6 +694,14 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
       invert: z.boolean(),
     }),
   ]),
+  setOsc: z.tuple([z.strictObject({ listen: z.string().min(1).max(100).nullable(), targets: z.array(z.string().min(1).max(100)).max(8) }).nullable()]),
+  savePatch: z.tuple([SavedName, z.string().trim().min(1).max(80), z.boolean()]),
+  duplicatePatch: z.tuple([z.string().min(1).max(64), SavedName]),
+  getSetList: z.tuple([]),
+  setSetList: z.tuple([ScenesSchema]),
+  goToScene: z.tuple([z.number().int().min(0).max(MAX_SCENES - 1)]),
+  setScope: z.tuple([z.number().int().min(0).max(NEURON_SCOPES - 1), z.string().min(1).max(64).nullable()]),
+  setScopeTime: z.tuple([z.number().refine((t) => (SCOPE_TIME_BASES as readonly number[]).includes(t), `must be one of ${SCOPE_TIME_BASES.join(', ')}`)]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);
@@ -313,8 +724,13 @@ export type Notice =
   | { type: 'patch'; state: EngineState }
   | { type: 'audio'; audio: AudioOutputState }
   | { type: 'training'; status: TrainingStatus }
+  | { type: 'sinenets'; status: SineNetBatchStatus }
   | { type: 'drums'; state: DrumsState }
+  | { type: 'drumTables'; tables: DrumTables }
+  | { type: 'drumCalibration'; status: DrumCalibrationStatus }
   | { type: 'devices'; state: DevicesState }
+  | { type: 'patches'; patches: PatchInfo[] }
+  | { type: 'setlist'; state: SetListState }
   | { type: 'error'; error: ErrorPayload };
 
 /** The answer to one call, the same over IPC and WebSocket. */

@@ -29,6 +29,15 @@ export const ERRORS = {
   training_busy: (name: string) => `a model ("${name}") is already training; wait for it or cancel it`,
   training_unknown: (job: string) => `no training job "${job}" is running`,
   sound_not_found: (name: string, dir: string) => `no sound "${name}" in ${dir}`,
+  sound_exists: (name: string) => `a sound named "${name}" is already in the sounds folder; rename the file and upload it again, or pick that sound from the list`,
+  sound_upload: (name: string, problem: string) => `could not upload ${name}: ${problem}`,
+  sound_too_large: (name: string, megabytes: string, maxMegabytes: number) =>
+    `${name} is ${megabytes} MB; sounds up to ${maxMegabytes} MB can be uploaded (trim it, or save it as mono or 16-bit)`,
+  model_not_found: (name: string, userDir: string, exampleDir: string) => `no model "${name}" in ${userDir} or ${exampleDir}; train one in the Reservoir view or pick one from the list`,
+  sinenet_busy: () => 'a batch of sine nets is already being generated; wait for it or cancel it',
+  sinenet_unknown: (job: string) => `no batch of sine nets "${job}" (generate a batch first; only the last one is kept)`,
+  sinenet_export: (problem: string) => `cannot export the pack: ${problem}`,
+  sinenet_batch_failed: (reason: string) => `the batch of sine nets failed: ${reason}; generate it again`,
   model_foreign: (where: string) => `${where} is not an Axon Stage reservoir model`,
   model_corrupt: (where: string, problem: string) => `${where} is a damaged reservoir model: ${problem}`,
   model_version: (where: string, version: number, supported: number) =>
@@ -38,6 +47,14 @@ export const ERRORS = {
   drum_profile_invalid: (where: string, count: number) => `${where} is not a valid drum profile (${count} problem${count === 1 ? '' : 's'})`,
   drum_profile_not_found: (name: string, dir: string) => `no drum profile "${name}" in ${dir}`,
   server_listen: (address: string, reason: string) => `cannot listen on ${address}: ${reason}`,
+  remote_token_missing: () =>
+    'this Axon Stage needs its access token: open the address that "axon serve --lan" printed (the one ending in #token=…), or scan its QR code',
+  remote_token_wrong: () =>
+    'this address has the wrong access token (a new one is made each time "axon serve --lan" starts, unless --token is given): open the address it printed, or scan its QR code',
+  remote_forbidden: (host: string) => `this Axon Stage does not answer pages loaded from ${host}: open the address it printed`,
+  qr_too_long: (bytes: number, max: number, level: string, version: number) =>
+    `${bytes} bytes are too long for a QR code: at most ${max} fit at error correction level ${level} (version ${version})`,
+  qr_option: (name: string, expected: string, got: string) => `QR code option ${name} must be ${expected}, got ${got}`,
   sinenet_design: (problem: string) => `invalid sine-network design: ${problem}`,
   sinenet_pack_folder: (dir: string) => `${dir} is not empty and holds no sine-network pack (pack.json); choose an empty or new folder`,
   sinenet_pack_invalid: (where: string, problem: string) => `${where} is not a valid sine-network pack: ${problem}`,
@@ -67,6 +84,18 @@ export const ERRORS = {
   drum_no_board: () => 'no drum board found (no Uno, CH340, FTDI or CP210x serial port); plug one in or give --port',
   drum_connect: (path: string, ms: number, reason: string) => `no drum board answered on ${path} within ${ms} ms: ${reason}`,
   drum_firmware_build: (reason: string) => `cannot build the drum firmware: ${reason}`,
+  // The Drums view: table editing, heard strikes, calibration, profiles as text.
+  drum_needs_board: (what: string) => `${what} needs the drum board: connect it from Drums in the header (or the Drums view) first`,
+  drum_not_on_board: (drum: number, drums: number) => `drum ${drum} is not on the board (it plays drums 0-${drums - 1}); the others sound on the synthesized kit`,
+  drum_no_table: (drum: number) => `drum ${drum} has no strike table yet: connect the board, or use a profile that has one`,
+  drum_no_ear: (why: string) => `nothing can hear the drums (${why}): choose the microphone at the drums in Devices (Audio in the header), then try again`,
+  drum_calibration_busy: (drum: number) => `drum ${drum} is being calibrated; wait for it or cancel it first`,
+  drum_calibration_cancelled: () => 'drum calibration was cancelled; the drum has its old table back',
+  drum_calibration_unknown: (job: string) => `no drum calibration "${job}" is running`,
+  drum_save: (problem: string) => `the drum board did not keep its tables: ${problem}`,
+  drum_profile_unnamed: () => 'no drum profile is in use: type a name to save the tables under',
+  drum_profile_too_big: (file: string, bytes: number, max: number) => `${file} is ${bytes} bytes, more than a drum profile ever is (${max}): is it the right file?`,
+  drum_profile_exists: (name: string) => `a drum profile named "${name}" already exists; replace it, or rename the profile ("name") in the file`,
   midi_unavailable: (reason: string) => `MIDI is unavailable: ${reason}; everything else keeps working`,
   midi_port_not_found: (kind: string, query: string, available: string) =>
     `no MIDI ${kind} port matches "${query}" (available: ${available || 'none'}); it opens when it appears`,
@@ -122,6 +151,13 @@ export const ERRORS = {
   joystick_axis_unknown: (device: string, axis: string, have: string) => `the joystick ${device} has no axis "${axis}" (it has ${have})`,
   joystick_not_calibrating: (id: string) => `the joystick ${id} is not being calibrated (start first)`,
   audio_input_off: () => 'no audio input is open (start one with --audio-in, or pick one in Devices)',
+  patch_name: (name: string, rule: string) => `"${name}" cannot name a patch (${rule})`,
+  patch_exists: (name: string) => `a patch named "${name}" already exists; choose another name or save over it`,
+  stored_file_invalid: (where: string, what: string, count: number) =>
+    `${where} is not a valid ${what} file (${count} problem${count === 1 ? '' : 's'}); fix or move it away: the ${what} is not saved until then`,
+  setlist_invalid: (count: number) => `the set list is not valid (${count} problem${count === 1 ? '' : 's'}); it stays as it was`,
+  scene_unknown: (number: number, count: number) =>
+    count === 0 ? `there is no scene ${number}: the set list is empty (add scenes in the Set list view)` : `there is no scene ${number}: the set list has ${count}`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

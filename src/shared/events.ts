@@ -5,6 +5,7 @@ import type { PatchLayout } from './patch/layout';
 import { formatIssues } from './patch/validate';
 import type { Frames, Hertz } from './units';
 import { DRUM_OUT_PARAMS } from './params/registry';
+import type { SCOPE_TIME_BASES } from './telemetry';
 
 /** Drums the drum outputs, the virtual kit and the drum bridge address (0-15). */
 export const DRUM_COUNT = DRUM_OUT_PARAMS.drum.max + 1;
@@ -26,6 +27,8 @@ export const EV_LEARN = 7; // a = neuron index, b = LEARN_*
 export const EV_DRUM = 8; // a = drum 0-15, b = velocity 1-127: a hit on the virtual kit
 export const EV_VIRTUAL_DRUMS = 9; // a = 1: the patch's drum outputs also play the virtual kit; 0: only the board
 export const EV_PANIC = 10; // a = 1: notes off, no more notes or drums, output ramped to silence; 0: resume
+export const EV_SCOPE = 11; // a = neuron scope 0..NEURON_SCOPES-1, b = neuron index to show (-1: none); display only
+export const EV_SCOPE_TIME = 12; // a = engine samples per scope sample (SCOPE_TIME_BASES); display only
 
 /**
  * Word 1 packs the type with the patch generation the event was encoded for: parameter and learn
@@ -101,8 +104,13 @@ export const LoggedEventSchema = z.discriminatedUnion('type', [
 ]);
 export type LoggedEvent = z.infer<typeof LoggedEventSchema>;
 
+/** What the scopes show: into the engine like a control, but no part of the performance, so never in an event log. */
+export type DisplayEvent = { type: 'scope'; scope: number; neuron: string | null } | { type: 'scopeTime'; timeBase: (typeof SCOPE_TIME_BASES)[number] };
+export type ControlEvent = LoggedEvent | DisplayEvent;
+export const isDisplayEvent = (e: ControlEvent): e is DisplayEvent => e.type === 'scope' || e.type === 'scopeTime';
+
 /** Encodes one event for the control ring; throws AxonError for names the patch lacks. */
-export function encodeEvent(e: LoggedEvent, layout: PatchLayout, frame: number, out: Float64Array, o = 0, generation = 0): void {
+export function encodeEvent(e: ControlEvent, layout: PatchLayout, frame: number, out: Float64Array, o = 0, generation = 0): void {
   out[o] = frame;
   switch (e.type) {
     case 'param': {
@@ -151,6 +159,19 @@ export function encodeEvent(e: LoggedEvent, layout: PatchLayout, frame: number, 
     case 'panic':
       out[o + 1] = EV_PANIC;
       out[o + 2] = e.on ? 1 : 0;
+      out[o + 3] = 0;
+      return;
+    case 'scope': {
+      const index = e.neuron === null ? -1 : layout.neurons.findIndex((n) => n.id === e.neuron);
+      if (e.neuron !== null && index < 0) throw axonError('neuron_unknown', e.neuron);
+      out[o + 1] = EV_SCOPE;
+      out[o + 2] = e.scope;
+      out[o + 3] = index;
+      return;
+    }
+    case 'scopeTime':
+      out[o + 1] = EV_SCOPE_TIME;
+      out[o + 2] = e.timeBase;
       out[o + 3] = 0;
       return;
     case 'pitchbend':

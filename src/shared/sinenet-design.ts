@@ -118,3 +118,22 @@ export function sineNetDesignOf(fields: Partial<SineNetDesign>): SineNetDesign {
     biasMax: fields.biasMax ?? d.biasMax,
   };
 }
+
+/** What a batch measures of a rendered sound (src/main/sinenet/analyse.ts). */
+export interface SineNetMetrics {
+  /** RMS of the whole signal (offset included). */
+  rms: number;
+  /** Mean (DC offset). */
+  dc: number;
+  /** RMS around the mean (the part that moves). */
+  acRms: number;
+  /** Spectral flatness (geometric over arithmetic mean of the power spectrum), mean over frames, 0..1. */
+  flatness: number;
+  /** Standard deviation over mean of the per-frame zero-crossing rate (0 = steady timbre). */
+  zcrVariation: number;
+  /** RMS around the mean of the second half. */
+  lateRms: number;
+}
+
+export type SineNetVerdict = 'keep' | 'silent' | 'dc' | 'stuck' | 'noise';
+export const SINENET_VERDICTS: readonly SineNetVerdict[] = ['keep', 'silent', 'dc', 'stuck', 'noise'];

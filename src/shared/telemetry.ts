@@ -32,7 +32,20 @@ export const T_LEARN_ERROR = T_ACTIVITY + MAX_NEURONS;
 export const T_GATES = T_LEARN_ERROR + MAX_NEURONS;
 export const T_INPUTS = T_GATES + MAX_NEURONS;
 export const T_COLUMN_VALUES = T_INPUTS + TELEMETRY_INPUTS;
-export const T_WEIGHTS = T_COLUMN_VALUES + MAX_COLUMNS;
+/** Samples per scope window (5.3 ms at 48 kHz). */
+export const SCOPE_LEN = 256;
+/** Scope channels: the master output (mono), then NEURON_SCOPES chosen neurons. */
+export const NEURON_SCOPES = 2;
+export const SCOPE_CHANNELS = 1 + NEURON_SCOPES;
+/** Which neuron (index) each neuron scope shows, -1 for none. */
+export const T_SCOPE_NEURONS = T_COLUMN_VALUES + MAX_COLUMNS;
+/** Engine samples per scope sample (SCOPE_TIME_BASES). */
+export const T_SCOPE_TIME = T_SCOPE_NEURONS + NEURON_SCOPES;
+export const T_SCOPE = T_SCOPE_TIME + 1;
+/** The scope time bases offered: engine samples per scope sample (256 of them make a window). */
+export const SCOPE_TIME_BASES = [1, 4, 16, 64] as const;
+// Last: only the playing patch's weights go over the wire (packTelemetry).
+export const T_WEIGHTS = T_SCOPE + SCOPE_CHANNELS * SCOPE_LEN;
 export const TELEMETRY_WORDS = T_WEIGHTS + MAX_NEURONS * MAX_COLUMNS;
 
 export interface Telemetry {
@@ -64,6 +77,8 @@ export interface Telemetry {
   columnValues: number[];
   /** Effective weights, row-major: weights[n * columns + column]. */
   weights: number[];
+  /** The last SCOPE_LEN samples of the master output (mono) and of the chosen neurons, each from a rising zero crossing where there is one. */
+  scope: { timeBase: number; master: number[]; neurons: { neuron: number; samples: number[] }[] };
 }
 
 export function decodeTelemetry(w: ArrayLike<number>): Telemetry {
@@ -91,5 +106,10 @@ export function decodeTelemetry(w: ArrayLike<number>): Telemetry {
     inputs: slice(T_INPUTS, TELEMETRY_INPUTS),
     columnValues: slice(T_COLUMN_VALUES, c),
     weights: slice(T_WEIGHTS, n * c),
+    scope: {
+      timeBase: w[T_SCOPE_TIME],
+      master: slice(T_SCOPE, SCOPE_LEN),
+      neurons: Array.from({ length: NEURON_SCOPES }, (_, k) => ({ neuron: w[T_SCOPE_NEURONS + k], samples: slice(T_SCOPE + (1 + k) * SCOPE_LEN, SCOPE_LEN) })),
+    },
   };
 }

@@ -8,6 +8,8 @@ import {
   EV_PARAM,
   EV_PITCHBEND,
   EV_PANIC,
+  EV_SCOPE,
+  EV_SCOPE_TIME,
   EV_VIRTUAL_DRUMS,
   EVENT_WORDS,
   eventGeneration,
@@ -23,6 +25,7 @@ import { dbToGain, type Frames, type Hertz } from '../shared/units';
 import { MasterChain } from './dsp/master-chain';
 import { VirtualKit } from './drums/virtual-kit';
 import type { OutEventSink } from './outputs/out-event-sink';
+import { ScopeCapture } from './telemetry/scope-capture';
 import { CHUNK } from './kernels/network-layout';
 import { NO_ASSETS, type PatchAssets } from './patch-assets';
 import { PatchRuntime } from './patch-runtime';
@@ -120,6 +123,9 @@ export class Engine {
   private readonly pendingActivity = new Float64Array(T.MAX_COLUMNS);
   private readonly snapshot = new Float64Array(T.TELEMETRY_WORDS);
   private readonly activity = new Float64Array(T.MAX_COLUMNS);
+  private readonly scope = new ScopeCapture(T.SCOPE_CHANNELS);
+  /** The neuron (index) each neuron scope shows; the first two until told otherwise. */
+  private readonly scopeNeurons = Int32Array.from({ length: T.NEURON_SCOPES }, (_, k) => k);
 
   constructor(opts: EngineOptions) {
     this.sampleRate = opts.sampleRate;
@@ -228,6 +234,12 @@ export class Engine {
       case EV_PANIC:
         this.setPanic(a !== 0);
         break;
+      case EV_SCOPE:
+        if (a >= 0 && a < T.NEURON_SCOPES) this.scopeNeurons[a] = b;
+        break;
+      case EV_SCOPE_TIME:
+        this.scope.setTimeBase(a);
+        break;
     }
     return true;
   }
@@ -328,6 +340,12 @@ export class Engine {
     for (let k = 0, o = 2 * pos; k < 2 * len; k++, o++) out[o] = mo[k];
     this.frame += len;
     if (this.telemetry === null) return;
+    this.scope.writeStereo(0, mo, len);
+    for (let k = 0; k < T.NEURON_SCOPES; k++) {
+      const i = this.scopeNeurons[k];
+      if (rt !== null && i >= 0 && i < rt.network.n) this.scope.write(1 + k, rt.network.columnBuffers[rt.network.firstNeuron + i], len);
+      else this.scope.writeSilence(1 + k, len);
+    }
     if (rt !== null) {
       const cols = rt.network.columnBuffers;
       for (let k = 0; k < cols.length; k++) {
@@ -417,8 +435,11 @@ export class Engine {
         s[T.T_LEARN_ERROR + i] = net.takeError(i);
       }
       for (let k = 0; k < c; k++) s[T.T_COLUMN_VALUES + k] = net.v[k];
+      for (let k = 0; k < T.NEURON_SCOPES; k++) s[T.T_SCOPE_NEURONS + k] = this.scopeNeurons[k] < n ? this.scopeNeurons[k] : -1;
       s.set(net.W, T.T_WEIGHTS);
     }
+    s[T.T_SCOPE_TIME] = this.scope.timeBase;
+    for (let ch = 0; ch < T.SCOPE_CHANNELS; ch++) this.scope.read(ch, s, T.T_SCOPE + ch * T.SCOPE_LEN);
     this.telemetry?.publish(s);
   }
 

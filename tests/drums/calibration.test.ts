@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { median } from '../../src/main/bench/stats';
 import { detectOnsets, measureLatencies } from '../../src/main/drums/calibration/onsets';
-import { calibrateDrum, DEFAULT_SWEEP, sweepForward, type StrikeRig } from '../../src/main/drums/calibration/sweep';
+import { mergeLatency, runCalibration } from '../../src/main/drums/calibration/run-calibration';
+import { bisectionSteps, calibrateDrum, calibrationStrikes, DEFAULT_SWEEP, sweepForward, type StrikeRig, type SweepChoice, type SweepTrial } from '../../src/main/drums/calibration/sweep';
 import { saveCalibration } from '../../src/main/drums/calibration/save';
 import { readProfile, type DrumProfile } from '../../src/main/drums/profile';
 import type { BoardEvent } from '../../src/main/drums/protocol/messages';
@@ -10,6 +11,7 @@ import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { SeededRandom } from '../../src/main/reservoir/reservoir-build';
 import { AxonError } from '../../src/shared/errors';
 import { useTempDataDir } from '../support/data-dir';
+import { modelHit, type ModelDrum } from '../../src/main/drums/simulator/model-drum';
 import { addHits, FOUR_POINT_TABLE, SIX_HITS, type ModelHit } from '../support/drum-model';
 
 // Calibration logic against a model of a motor and a drum heard through a microphone: the
@@ -62,9 +64,10 @@ describe('onset detection', () => {
   });
 });
 
-/** A motor that reaches the skin after `reachMs` at full PWM (longer when slower) and is fully pressed 20 % later. */
+/** The product's model drum (reaching the skin after `reachMs` at full PWM, fully pressed 20 % later) heard through a noisy recording. */
 function modelRig(reachMs: number): StrikeRig & { strikes: number; tables: StrikeTable[] } {
   const rng = new SeededRandom(11, 0);
+  const drum: ModelDrum = { reachMs, level: 0.6, freq: 200 };
   let table: StrikeTable | null = null;
   const rig = {
     strikes: 0,
@@ -77,13 +80,9 @@ function modelRig(reachMs: number): StrikeRig & { strikes: number; tables: Strik
       if (!table) throw new Error('no table');
       rig.strikes++;
       const p = table.points.find((q) => q.velocity === velocity) ?? table.points[0];
-      const reach = reachMs * Math.sqrt(255 / p.forwardPwm);
-      const full = 1.2 * reach;
-      const f = p.forwardUs / 1000;
-      const push = Math.min(1, Math.max(0, (f - 0.5 * reach) / (full - 0.5 * reach)));
+      const hit = modelHit(drum, p);
       const jitter = 0.0002 * (2 * rng.uniform() - 1);
-      const hits = f >= reach ? [{ at: 0.05 + reach / 1000 + jitter, level: 0.6 * push * (0.3 + (0.7 * velocity) / 127) }] : [];
-      const onsets = detectOnsets(recording(0.3, hits, rng), RATE);
+      const onsets = detectOnsets(recording(0.3, hit ? [{ at: 0.05 + hit.delayMs / 1000 + jitter, level: hit.level }] : [], rng), RATE);
       const [m] = measureLatencies(onsets, [{ time: 0.05, drum: 0, velocity }]);
       return { latency: m.latency, strength: m.strength };
     },
@@ -122,6 +121,50 @@ describe('forward-time sweep', () => {
     const deaf: StrikeRig = { setTable: async () => undefined, strikeAndListen: async () => ({ latency: null, strength: 0 }) };
     await expect(sweepForward(deaf, 2, table, 0)).rejects.toThrow(AxonError);
     await expect(sweepForward(deaf, 2, table, 0)).rejects.toThrow(/drum 2 made no sound at velocity 1 with a 60 ms push/);
+  });
+});
+
+describe('following and stopping a calibration', () => {
+  it('reports every strike and each choice, tunes only the points asked for, and counts its strikes beforehand', async () => {
+    const rig = modelRig(14);
+    const trials: SweepTrial[] = [];
+    const choices: SweepChoice[] = [];
+    const o = { ...DEFAULT_SWEEP, repeats: 1 };
+    const { table: tuned, latency } = await calibrateDrum(rig, 0, table, o, { onTrial: (t) => trials.push(t), onChoice: (c) => choices.push(c) }, [3, 1]);
+    expect(bisectionSteps(o)).toBe(7);
+    expect(rig.strikes).toBe(calibrationStrikes(o, 2));
+    expect(trials).toHaveLength(rig.strikes);
+    expect(trials.filter((t) => t.phase === 'latency').map((t) => t.point)).toEqual([3, 1]);
+    expect(trials[0]).toMatchObject({ point: 3, velocity: 127, forwardUs: 60000, phase: 'sweep' });
+    expect(choices.map((c) => [c.point, c.forwardUs])).toEqual([
+      [3, tuned.points[3].forwardUs],
+      [1, tuned.points[1].forwardUs],
+    ]);
+    expect(choices[0].fullStrength).toBeGreaterThan(0.3);
+    expect(tuned.points[0]).toEqual(table.points[0]);
+    expect(tuned.points[2]).toEqual(table.points[2]);
+    expect(latency.map((l) => l.velocity)).toEqual([127, 40]);
+  });
+
+  it('stops before the next strike once aborted, with the reason given', async () => {
+    const rig = modelRig(14);
+    const abort = new AbortController();
+    const stop = new AxonError('drum_calibration_cancelled', 'stopped');
+    const run = calibrateDrum(rig, 0, table, DEFAULT_SWEEP, { signal: abort.signal, onTrial: () => rig.strikes === 4 && abort.abort(stop) });
+    await expect(run).rejects.toBe(stop);
+    expect(rig.strikes).toBe(4);
+  });
+
+  it('on a live board, gives the drum its table back when the calibration fails', async () => {
+    const board = { tables: [] as StrikeTable[], async getTable() { return table; }, async setTable(_d: number, t: StrikeTable) { board.tables.push(t); }, async strike() {} };
+    const deaf = { listen: async (from: number, to: number) => ({ samples: new Float32Array(Math.round((to - from) * 48)), sampleRate: 48000, startMs: from }) };
+    await expect(runCalibration(board, deaf, 2, { strike: { beforeMs: 10, afterMs: 20, settleMs: 0 } })).rejects.toThrow(/drum 2 made no sound/);
+    expect(board.tables.at(-1)).toEqual(table);
+    expect(mergeLatency([{ velocity: 1, ms: 30 }, { velocity: 127, ms: 20 }], [{ velocity: 127, ms: 18 }, { velocity: 90, ms: 19 }])).toEqual([
+      { velocity: 1, ms: 30 },
+      { velocity: 90, ms: 19 },
+      { velocity: 127, ms: 18 },
+    ]);
   });
 });
 

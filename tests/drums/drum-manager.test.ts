@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DrumManager, type BoardLink } from '../../src/main/drums/drum-manager';
 import type { LinkState } from '../../src/main/drums/link/link';
 import { PROFILE_FORMAT, PROFILE_VERSION, type DrumProfile } from '../../src/main/drums/profile';
-import type { BoardInfo } from '../../src/main/drums/protocol/messages';
+import type { BoardEvent, BoardInfo } from '../../src/main/drums/protocol/messages';
 import type { StrikeTable } from '../../src/main/drums/protocol/table';
 import { axonError } from '../../src/shared/errors';
 import type { LoggedEvent } from '../../src/shared/events';
@@ -14,7 +14,7 @@ import type { LoggedEvent } from '../../src/shared/events';
 const OFFSET = 1_000_000;
 const board: BoardInfo = { protocol: 1, firmware: { major: 1, minor: 0, patch: 0 }, shield: 1, drums: 4, velocityPoints: 4, queueSize: 16, maxPhaseMs: 60, dutyWindowMs: 10000, dutyBudgetMs: 3000 };
 
-class FakeLink extends EventEmitter<{ state: [LinkState] }> {
+class FakeLink extends EventEmitter<{ state: [LinkState]; event: [BoardEvent] }> {
   host = 5_000_000;
   readonly sent: { kind: string; drum: number; velocity?: number; deviceTime?: number }[] = [];
   started = false;
@@ -37,6 +37,10 @@ class FakeLink extends EventEmitter<{ state: [LinkState] }> {
   }
   async setTable(drum: number): Promise<void> {
     this.sent.push({ kind: 'setTable', drum });
+  }
+  /** HELLO_REPLY's board info once connected (DrumLink's getter). */
+  get board(): BoardInfo {
+    return board;
   }
 }
 
@@ -174,5 +178,67 @@ describe('drum manager', () => {
     manager.cancelPending();
     await new Promise((r) => setTimeout(r, 80));
     expect(events).toHaveLength(1);
+  });
+
+  it('an edited table is checked against the board, loaded into it, plays unsaved, and keeps the latencies that still hold', async () => {
+    const { link, manager } = setup();
+    manager.connect('p');
+    link.emit('state', { state: 'connected', board, resetCauses: null });
+    link.sent.length = 0;
+    const bad = structuredClone(table);
+    bad.points[1].backUs = 61_000;
+    await expect(manager.editTable(0, bad)).rejects.toMatchObject({ code: 'drum_table', details: ["points[1].backUs must be an integer 0..60000 (the board's max phase is 60 ms), got 61000"] });
+    await expect(manager.editTable(4, table)).rejects.toMatchObject({ code: 'drum_not_on_board' });
+    expect(link.sent).toEqual([]);
+    expect(manager.isEdited(0)).toBe(false);
+
+    // Velocity 1's push changes: its measured latency goes, velocity 127's stays.
+    const edited = structuredClone(table);
+    edited.points[0].forwardUs = 12_000;
+    await manager.editTable(0, edited);
+    expect(link.sent).toEqual([{ kind: 'setTable', drum: 0 }]);
+    expect(manager.isEdited(0)).toBe(true);
+    expect(manager.drumEntry(0)).toEqual({ drum: 0, table: edited, latency: [{ velocity: 127, ms: 20 }] });
+    // A calibration gives its own latencies.
+    await manager.editTable(0, edited, [{ velocity: 1, ms: 25 }]);
+    expect(manager.drumEntry(0)?.latency).toEqual([{ velocity: 1, ms: 25 }]);
+    // Choosing the profile again drops the edits.
+    manager.setProfile(profile);
+    expect(manager.isEdited(0)).toBe(false);
+    expect(manager.drumEntry(0)?.table).toEqual(table);
+  });
+
+  it('a drum being calibrated is left alone: its hits go to the kit, test strikes and edits are refused', async () => {
+    const { events, link, manager } = setup();
+    manager.connect('p');
+    link.emit('state', { state: 'connected', board, resetCauses: null });
+    link.sent.length = 0;
+    events.length = 0;
+    manager.reserve(1);
+    manager.hit(1, 100);
+    manager.hit(0, 100);
+    expect(events).toEqual([{ type: 'drum', drum: 1, velocity: 100 }]);
+    expect(link.sent.map((s) => s.drum)).toEqual([0]);
+    await expect(manager.testStrike(1, 100)).rejects.toMatchObject({ code: 'drum_calibration_busy' });
+    await expect(manager.editTable(1, table)).rejects.toMatchObject({ code: 'drum_calibration_busy' });
+    manager.reserve(null);
+    await manager.testStrike(1, 100);
+    expect(link.sent.at(-1)).toEqual({ kind: 'strike', drum: 1, velocity: 100 });
+  });
+
+  it("counts each drum's strikes and refusals from the board's events, from each connection on", () => {
+    const { link, manager } = setup();
+    manager.connect('p');
+    link.emit('state', { state: 'connected', board, resetCauses: null });
+    const ev = (kind: 'struck' | 'refused' | 'saved', drum: number | null) => link.emit('event', { kind, drum, deviceTime: 0, arg: 0 });
+    ev('struck', 2);
+    ev('struck', 2);
+    ev('refused', 2);
+    ev('saved', null);
+    ev('struck', 9);
+    expect(manager.strikeCounts[2]).toEqual({ drum: 2, struck: 2, refused: 1 });
+    expect(manager.strikeCounts).toHaveLength(4);
+    link.emit('state', { state: 'connected', board, resetCauses: null });
+    expect(manager.strikeCounts[2]).toEqual({ drum: 2, struck: 0, refused: 0 });
   });
 });

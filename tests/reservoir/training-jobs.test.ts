@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluckTone } from '../../src/main/reservoir/example-models';
 import { loadModel } from '../../src/main/reservoir/model-file';
-import { listSounds, TrainingJobs } from '../../src/main/reservoir/training-jobs';
+import { listSounds, TrainingJobs, withTrial } from '../../src/main/reservoir/training-jobs';
 import { encodeWavFloat32 } from '../../src/main/wav/wav-file';
 import { dispatch, type AxonApi, type TrainingStatus } from '../../src/shared/api';
 import { useTempDataDir } from '../support/data-dir';
@@ -65,10 +65,44 @@ describe('training jobs', () => {
 
   it('a search reports each trial and keeps the best model', async () => {
     const started = jobs.start({ name: 'searched', sounds: ['pluck.wav'], slice: true, search: { trials: 2, method: 'random' } });
+    expect(started.search).toEqual({ trials: 2, done: 0, best: [] });
     const seen = await follow(jobs, started.job);
-    expect(seen.filter((s) => /^trial \d of 2: score/.test(s.detail))).toHaveLength(2);
-    expect(seen[seen.length - 1].state).toBe('done');
+    const trialEnds = seen.filter((s) => /^trial \d of 2: score/.test(s.detail));
+    expect(trialEnds).toHaveLength(2);
+    const last = seen[seen.length - 1];
+    expect(last.state).toBe('done');
     expect(existsSync(path.join(MODELS, 'searched.axrm'))).toBe(true);
+    // The best so far travel with the status, lowest score first, with the settings tried.
+    expect(trialEnds.map((s) => s.search?.done)).toEqual([1, 2]);
+    const best = last.search?.best ?? [];
+    expect(best.map((t) => t.trial).sort()).toEqual([1, 2]);
+    expect(best[0].score).toBeLessThanOrEqual(best[1].score);
+    expect(trialEnds[0].detail).toBe(`trial 1 of 2: score ${trialEnds[0].search?.best[0].score.toFixed(3)}`);
+    for (const t of best) {
+      expect([32, 48, 64, 96, 128, 192, 256]).toContain(t.neurons);
+      expect(t.spectralRadius).toBeGreaterThanOrEqual(0.5);
+      expect(t.leak).toBeGreaterThanOrEqual(0.1);
+      expect(t.mfcc).toBeNull();
+    }
+    // Progress moves within trials too, never backwards.
+    const fractions = seen.map((s) => s.fraction);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+  });
+
+  it('keeps the best few trials, lowest score first', () => {
+    let search = { trials: 9, done: 0, best: [] as NonNullable<TrainingStatus['search']>['best'] };
+    const trial = (n: number, score: number) => ({ trial: n, score, nrmse: score, mfcc: null, neurons: 64, spectralRadius: 1, leak: 0.3, inputScaling: 1, apertureMax: 100 });
+    for (const [n, score] of [[1, 0.5], [2, 0.2], [3, 0.9], [4, 0.1], [5, 0.3], [6, 0.2], [7, 0.8]] as const) search = withTrial(search, trial(n, score));
+    expect(search.done).toBe(7);
+    expect(search.best.map((t) => [t.trial, t.score])).toEqual([[4, 0.1], [2, 0.2], [6, 0.2], [5, 0.3], [1, 0.5]]);
+  });
+
+  it('slices at most maxGrains grains', async () => {
+    const started = jobs.start({ name: 'eight', sounds: ['pluck.wav'], slice: true, neurons: 32, maxGrains: 8 });
+    const last = (await follow(jobs, started.job)).at(-1);
+    expect(last?.state, JSON.stringify(last?.error)).toBe('done');
+    expect(last?.result?.grains).toHaveLength(8);
+    expect(loadModel(path.join(MODELS, 'eight.axrm')).grains).toHaveLength(8);
   });
 
   it('cancel stops the job; no model is written', async () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import dgram from 'node:dgram';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/main/backend';
@@ -6,7 +7,9 @@ import { LiveRig } from '../../src/main/rig/live-rig';
 import { answer, type DevicesState, type Notice } from '../../src/shared/api';
 import { controlInputIndex } from '../../src/shared/inputs';
 import { decodeTelemetry } from '../../src/shared/telemetry';
+import { encodeOsc } from '../../src/main/osc/osc-codec';
 import { FakeBus, x52Info, x52Report } from '../hid/fake-hid';
+import { OscReceiver } from '../osc/osc-receiver';
 import { descriptorBytes } from '../hid/fixture-data';
 import { useTempDataDir } from '../support/data-dir';
 import { jackRunning } from '../support/jack-metro';
@@ -144,4 +147,83 @@ describe('devices through the API', () => {
     await expect(backend.setAudioInput({ device: 'jack', channel: 9 })).resolves.toMatchObject({ audioIn: { state: 'failed' } });
     await backend.setAudioInput(null);
   }, 20_000);
+
+  it.runIf(haveJack)('remembers the devices chosen, and the next start opens them again', async () => {
+    await backend.setAudioOutput({ backend: 'audify', device: 'jack' });
+    await backend.setAudioInput({ device: 'jack', channel: 2 });
+    // A failed input is not kept: the next start would fail the same way.
+    await backend.setAudioInput({ device: 'jack', channel: 9 });
+    const file = path.join(DATA, 'settings.json');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ format: 'axon-settings', version: 1, audioOut: { backend: 'audify', device: 'jack' }, audioIn: { device: 'jack', channel: 2 } });
+    // Free the devices for the next "start".
+    await backend.setAudioInput(null);
+    await backend.setAudioOutput(null);
+    writeFileSync(file, JSON.stringify({ format: 'axon-settings', version: 1, audioOut: { backend: 'audify', device: 'jack' }, audioIn: { device: 'jack', channel: 2 } }));
+
+    const next = await Backend.start({ seed: 1, output: { kind: 'none' } });
+    const nextRig = await LiveRig.start(next, {});
+    try {
+      expect(await next.restoreDevices()).toEqual([]);
+      const d = await next.getDevices();
+      expect(d.audioOut).toMatchObject({ sink: 'audify', device: 'jack:system' });
+      expect(d.audioIn).toMatchObject({ state: 'on', device: 'jack:system', channel: 2 });
+    } finally {
+      await nextRig.close();
+      await next.close();
+    }
+  }, 30_000);
+
+  it('a damaged settings file is reported, kept as it is, and the choice still applies', async () => {
+    const file = path.join(DATA, 'settings.json');
+    writeFileSync(file, '{"format":"axon-settings","version":1,"audioOut":{"backend":"portaudio"}}');
+    const problems = await backend.restoreDevices();
+    expect(problems.map((e) => e.message)).toEqual([expect.stringMatching(/settings\.json is not a valid settings file \(\d problems?\); fix or move it away/)]);
+    const errors: string[] = [];
+    const onNotice = (n: Notice) => n.type === 'error' && errors.push(n.error.code);
+    backend.on('notice', onNotice);
+    const off = await backend.setAudioOutput(null);
+    backend.off('notice', onNotice);
+    expect(off.audioOut.sink).toBe('clock');
+    expect(errors).toEqual(['stored_file_invalid']);
+    expect(readFileSync(file, 'utf8')).toContain('portaudio');
+  });
+
+  it('sets up OSC in and out from the API; a bad or busy address keeps the setting before', async () => {
+    // The test before left a damaged settings file; this one checks what is kept.
+    rmSync(path.join(DATA, 'settings.json'), { force: true });
+    const receiver = await OscReceiver.open();
+    const blocker = await OscReceiver.open();
+    const listen = await freeUdpPort();
+    try {
+      const on = await backend.setOsc({ listen: `127.0.0.1:${listen}`, targets: [`127.0.0.1:${receiver.port}`] });
+      expect(on.osc).toMatchObject({ state: 'on', listening: `127.0.0.1:${listen}`, targets: [`127.0.0.1:${receiver.port}`] });
+      // Something to the input moves the engine's joystick.x; the output sends neuron frames.
+      const sock = dgram.createSocket('udp4');
+      sock.send(encodeOsc({ kind: 'message', address: '/axon/input/joystick.x', args: [{ type: 'f', value: 0.5 }] }), listen, '127.0.0.1');
+      await until('the packet counted', () => backend.getDevices().then((d) => d.osc.packetsIn === 1), 3000);
+      sock.close();
+      await until('neuron frames out', () => receiver.messages.some((m) => m.address.startsWith('/axon/neuron/')), 3000);
+
+      const typo = await answer(backend, 'setOsc', [{ listen: 'localhost:99999', targets: [] }]);
+      expect(typo).toMatchObject({ ok: false, error: { code: 'osc_endpoint' } });
+      const busy = await answer(backend, 'setOsc', [{ listen: `127.0.0.1:${blocker.port}`, targets: [] }]);
+      expect(busy).toMatchObject({ ok: false, error: { code: 'osc_listen' } });
+      expect((await backend.getDevices()).osc).toMatchObject({ state: 'on', listening: `127.0.0.1:${listen}` });
+      expect(JSON.parse(readFileSync(path.join(DATA, 'settings.json'), 'utf8')).osc).toEqual({ listen: `127.0.0.1:${listen}`, targets: [`127.0.0.1:${receiver.port}`] });
+
+      expect((await backend.setOsc(null)).osc.state).toBe('off');
+    } finally {
+      await receiver.close();
+      await blocker.close();
+    }
+  });
 });
+
+/** A UDP port nothing listens on now. */
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', () => resolve()));
+  const port = s.address().port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}

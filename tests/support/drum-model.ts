@@ -1,28 +1,13 @@
 import type { StrikeTable } from '../../src/main/drums/protocol/table';
+import type { SoundingHit } from '../../src/main/drums/simulator/model-drum';
 
-// The model drum the calibration and audio-input tests hear: each hit a decaying sine (200 Hz by
-// default, ringing down at 25/s) added into a recording at a given sample.
+// Recordings for the calibration and audio-input tests, made with the product's model drum
+// (src/main/drums/simulator/model-drum.ts): each hit a decaying sine added at a given time.
 
-export interface ModelHit {
-  at: number;
-  level: number;
-  freq?: number;
-}
-
-/** Adds hits (at: seconds from the recording's start) into `x`, in place; returns it. */
-export function addHits(x: Float32Array, rate: number, hits: readonly ModelHit[]): Float32Array {
-  for (const h of hits) {
-    const start = Math.round(h.at * rate);
-    for (let i = Math.max(0, start); i < x.length; i++) {
-      const t = (i - start) / rate;
-      x[i] += h.level * Math.exp(-t * 25) * Math.sin(2 * Math.PI * (h.freq ?? 200) * t);
-    }
-  }
-  return x;
-}
+export { addHits, type SoundingHit as ModelHit } from '../../src/main/drums/simulator/model-drum';
 
 /** Six hits in 1.3 s: loud and quiet, a low drum, and a strike inside the tail of the one before. */
-export const SIX_HITS: readonly ModelHit[] = [
+export const SIX_HITS: readonly SoundingHit[] = [
   { at: 0.1, level: 0.8 },
   { at: 0.35, level: 0.05 },
   { at: 0.6, level: 0.3, freq: 90 },

@@ -23,11 +23,13 @@ export interface UiHarness {
   close(): Promise<void>;
 }
 
-export async function startUi(o: { patch?: string; prepare?: (backend: Backend, dataDir: string) => Promise<void> } = {}): Promise<UiHarness> {
+export async function startUi(
+  o: { patch?: string; prepare?: (backend: Backend, dataDir: string) => Promise<void>; backend?: Parameters<typeof Backend.start>[0] } = {},
+): Promise<UiHarness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-'));
   const savedDataDir = process.env.AXON_DATA_DIR;
   process.env.AXON_DATA_DIR = dataDir;
-  const backend = await Backend.start();
+  const backend = await Backend.start(o.backend);
   await backend.loadPatch(o.patch ?? 'dual-neuron');
   const seen: Telemetry[] = [];
   backend.on('telemetry', (words) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioDevices, DevicesState } from '../../src/shared/api';
-import { axisBar, calibrationStep, currentOutput, inputChoices, inputSummary, midiSummary, OFF, outputChoice, outputChoices, outputSummary } from '../../src/renderer/src/lib/devices';
+import { axisBar, calibrationStep, currentOutput, inputChoices, inputSummary, midiSummary, OFF, oscConfig, oscSummary, outputChoice, outputChoices, outputSummary } from '../../src/renderer/src/lib/devices';
 
 const list: AudioDevices = {
   outputs: [
@@ -15,6 +15,7 @@ const state = (over: Partial<DevicesState> = {}): DevicesState => ({
   audioIn: { state: 'on', device: 'jack:system', channel: 2, latencyMs: 5.33, dropped: 0, detail: '' },
   midi: { state: 'available', detail: 'jack', input: null, clockBpm: 120 },
   joysticks: [],
+  osc: { state: 'off', listening: null, targets: [], packetsIn: 0, packetsOut: 0, errors: 0, lastProblem: null },
   ...over,
 });
 
@@ -44,5 +45,18 @@ describe('the Devices menu text', () => {
     expect(calibrationStep({ phase: 'range', restElapsedMs: 1000, restMs: 1000, axes: [] })).toMatch(/both ends/);
     expect(axisBar({ key: 'x', logicalMin: 0, logicalMax: 2047, raw: 1023.5, centre: 1023.5, min: 0, max: 1535.25, moved: true })).toEqual({ from: 0, to: 0.75, at: 0.5 });
     expect(axisBar({ key: 'x', logicalMin: 0, logicalMax: 2047, raw: null, centre: null, min: null, max: null, moved: false })).toEqual({ from: 0, to: 0, at: null });
+  });
+});
+
+describe('the OSC line of the Devices menu', () => {
+  it('says what runs, with its counts and last problem', () => {
+    expect(oscSummary(state())).toMatch(/^Off/);
+    const on = state({ osc: { state: 'on', listening: '127.0.0.1:9000', targets: ['10.0.0.2:9001'], packetsIn: 3, packetsOut: 120, errors: 1, lastProblem: 'bad OSC address' } });
+    expect(oscSummary(on)).toBe('in on 127.0.0.1:9000, out to 10.0.0.2:9001 (3 in, 120 out, 1 problem); last problem: bad OSC address');
+  });
+
+  it('turns the two fields into the API call', () => {
+    expect(oscConfig(' 127.0.0.1:9000 ', '10.0.0.2:9001, 10.0.0.3:9001  host:7')).toEqual({ listen: '127.0.0.1:9000', targets: ['10.0.0.2:9001', '10.0.0.3:9001', 'host:7'] });
+    expect(oscConfig('', '')).toEqual({ listen: null, targets: [] });
   });
 });

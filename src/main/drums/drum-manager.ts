@@ -1,18 +1,30 @@
 import { EventEmitter } from 'node:events';
 import type { DrumsState } from '../../shared/api';
-import { toErrorPayload } from '../../shared/errors';
+import { tableProblems, type StrikeTable } from '../../shared/drum-table';
+import { axonError, toErrorPayload, withDetails } from '../../shared/errors';
 import type { LoggedEvent } from '../../shared/events';
 import type { Milliseconds } from '../../shared/units';
 import { DrumLink, type LinkState } from './link/link';
 import { SerialTransport } from './link/serial-transport';
 import { drumForNote } from './note-map';
-import { latencyMs, type DrumProfile } from './profile';
+import { latencyMs, type DrumProfile, type ProfileDrum } from './profile';
+import type { BoardEvent, BoardInfo } from './protocol/messages';
 
 /**
  * What the drum manager needs of a board link (DrumLink's own signatures, so a test can stand in
  * for it). Main thread only.
  */
-export type BoardLink = Pick<DrumLink, 'on' | 'off' | 'start' | 'stop' | 'now' | 'strike' | 'strikeAt' | 'toDeviceTime' | 'setTable' | 'allStop'>;
+export type BoardLink = Pick<
+  DrumLink,
+  'on' | 'off' | 'start' | 'stop' | 'now' | 'strike' | 'strikeAt' | 'toDeviceTime' | 'setTable' | 'allStop' | 'getTable' | 'saveTables' | 'status' | 'board'
+>;
+
+/** A drum's strikes on the board since it connected, from the board's own events. */
+export interface StrikeCount {
+  drum: number;
+  struck: number;
+  refused: number;
+}
 
 /** Where hits go when no board plays them: the engine's virtual kit. */
 export interface VirtualDrumSink {
@@ -42,7 +54,13 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   private readonly openLink: (path: string) => BoardLink;
   private readonly sendMarginUs: number;
   private readonly onLinkState = (s: LinkState) => this.linkChanged(s);
+  private readonly onLinkEvent = (e: BoardEvent) => this.countStrike(e);
   private readonly kitTimers = new Set<NodeJS.Timeout>();
+  /** Tables (and latencies) changed since the profile was chosen or saved: they play, unsaved. */
+  private readonly edits = new Map<number, ProfileDrum>();
+  private counts: StrikeCount[] = [];
+  /** A drum being calibrated: nothing else strikes it on the board meanwhile (its hits go to the kit). */
+  private reservedDrum: number | null = null;
 
   constructor(
     private readonly engine: VirtualDrumSink,
@@ -68,6 +86,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     const link = this.openLink(path);
     this.link = link;
     link.on('state', this.onLinkState);
+    link.on('event', this.onLinkEvent);
     this.update({ mode: 'connecting', port: path, board: null, lastError: null });
     this.setVirtual(true);
     link.start();
@@ -90,13 +109,16 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     this.link = null;
     if (!link) return;
     link.off('state', this.onLinkState);
+    link.off('event', this.onLinkEvent);
     this.update({ mode: 'virtual', port: null, board: null });
     this.setVirtual(true);
     await link.stop();
   }
 
+  /** Takes a profile's tables and latencies; unsaved edits to the previous ones are dropped. */
   setProfile(profile: DrumProfile | null): void {
     this.profile = profile;
+    this.edits.clear();
     this.update({ profile: profile?.name ?? null });
     void this.sendTables();
   }
@@ -104,6 +126,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   private linkChanged(s: LinkState): void {
     if (s.state === 'connected') {
       const f = s.board.firmware;
+      this.counts = Array.from({ length: s.board.drums }, (_, drum) => ({ drum, struck: 0, refused: 0 }));
       this.update({ mode: 'board', board: { firmware: `${f.major}.${f.minor}.${f.patch}`, shield: s.board.shield, drums: s.board.drums } });
       this.setVirtual(false);
       void this.sendTables();
@@ -118,8 +141,8 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   private async sendTables(): Promise<void> {
     const link = this.link;
     const board = this.stateNow.board;
-    if (!link || !board || !this.profile) return;
-    const sends = this.profile.drums.flatMap((d) => (d.table && d.drum < board.drums ? [link.setTable(d.drum, d.table)] : []));
+    if (!link || !board) return;
+    const sends = this.drumEntries().flatMap((d) => (d.table && d.drum < board.drums ? [link.setTable(d.drum, d.table)] : []));
     await Promise.all(sends).catch((err: unknown) => this.update({ lastError: toErrorPayload(err) }));
   }
 
@@ -144,7 +167,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
 
   /** The lead the slowest drum needs: notes played live are delayed this much, so every drum can land on time. */
   lookaheadMs(): Milliseconds {
-    const drums = this.profile?.drums ?? [];
+    const drums = this.drumEntries();
     return Math.max(0, ...drums.map((d) => latencyMs(d, 127)), ...drums.map((d) => latencyMs(d, 1))) + SEND_MARGIN_MS;
   }
 
@@ -155,7 +178,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
    */
   hit(drum: number, velocity: number, atUs?: number): void {
     const link = this.link;
-    if (!link || !this.onBoard(drum)) {
+    if (!link || !this.onBoard(drum) || drum === this.reservedDrum) {
       const nowUs = link ? link.now() : performance.now() * 1000;
       const wait = atUs === undefined ? 0 : (atUs - nowUs) / 1000;
       if (wait <= 1) this.kit(drum, velocity);
@@ -169,7 +192,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
       return;
     }
     const now = link.now();
-    const lead = latencyMs(this.profile?.drums.find((d) => d.drum === drum), velocity) * 1000;
+    const lead = latencyMs(this.drumEntry(drum), velocity) * 1000;
     const wanted = (atUs ?? now) - lead;
     const earliest = now + this.sendMarginUs;
     if (wanted < earliest && atUs !== undefined) this.update({ late: this.stateNow.late + 1 });
@@ -199,7 +222,86 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
 
   /** A test strike from calibration or the UI: right now, no compensation. */
   async testStrike(drum: number, velocity: number): Promise<void> {
+    if (drum === this.reservedDrum) throw axonError('drum_calibration_busy', drum);
     if (this.link && this.onBoard(drum)) await this.link.strike(drum, velocity);
     else this.engine.send({ type: 'drum', drum, velocity });
+  }
+
+  // ---- tables as they play, for the Drums view and calibration
+
+  /** The link and what the board said of itself, while a board plays; null otherwise. */
+  boardLink(): { link: BoardLink; info: BoardInfo } | null {
+    const info = this.link?.board;
+    return this.link && info && this.stateNow.mode === 'board' ? { link: this.link, info } : null;
+  }
+
+  get profileInUse(): DrumProfile | null {
+    return this.profile;
+  }
+
+  /** A drum as it plays now: its unsaved edit, else the profile's entry. */
+  drumEntry(drum: number): ProfileDrum | undefined {
+    return this.edits.get(drum) ?? this.profile?.drums.find((d) => d.drum === drum);
+  }
+
+  /** Every drum with a table or latency, as they play now (profile entries with edits over them), by drum. */
+  drumEntries(): ProfileDrum[] {
+    const drums = new Map((this.profile?.drums ?? []).map((d) => [d.drum, d]));
+    for (const [drum, d] of this.edits) drums.set(drum, d);
+    return [...drums.values()].sort((a, b) => a.drum - b.drum);
+  }
+
+  isEdited(drum: number): boolean {
+    return this.edits.has(drum);
+  }
+
+  /**
+   * Changes a drum's table, checked against the board's limits (the protocol's defaults without
+   * a board) and, with a board, loaded into its RAM first: a refused table changes nothing. The
+   * change plays at once and stays unsaved until the profile is saved. `latency` replaces the
+   * measured latencies; without it, those of points whose push changed are dropped (they no
+   * longer hold) and the others kept.
+   */
+  async editTable(drum: number, table: StrikeTable, latency?: ProfileDrum['latency']): Promise<void> {
+    if (drum === this.reservedDrum) throw axonError('drum_calibration_busy', drum);
+    const board = this.boardLink();
+    const problems = tableProblems(table, board?.info.maxPhaseMs);
+    if (problems.length > 0) throw withDetails(axonError('drum_table', `drum ${drum}: ${problems.join('; ')}`), problems);
+    if (board) {
+      if (drum >= board.info.drums) throw axonError('drum_not_on_board', drum, board.info.drums);
+      await board.link.setTable(drum, table);
+    }
+    const old = this.drumEntry(drum);
+    const kept = (old?.latency ?? []).filter((l) => {
+      const was = old?.table?.points.find((p) => p.velocity === l.velocity);
+      const now = table.points.find((p) => p.velocity === l.velocity);
+      return was !== undefined && now !== undefined && was.forwardUs === now.forwardUs && was.forwardPwm === now.forwardPwm;
+    });
+    const entry: ProfileDrum = { ...old, drum, table: structuredClone(table) };
+    const measured = latency ?? kept;
+    if (measured.length > 0) entry.latency = measured;
+    else delete entry.latency;
+    this.edits.set(drum, entry);
+  }
+
+  /** While a drum is reserved (being calibrated) nothing else strikes it on the board. */
+  reserve(drum: number | null): void {
+    this.reservedDrum = drum;
+  }
+
+  get reserved(): number | null {
+    return this.reservedDrum;
+  }
+
+  /** Strikes the board made and refused, per drum, since it connected. */
+  get strikeCounts(): StrikeCount[] {
+    return this.counts.map((c) => ({ ...c }));
+  }
+
+  private countStrike(e: BoardEvent): void {
+    const c = e.drum === null ? undefined : this.counts[e.drum];
+    if (!c) return;
+    if (e.kind === 'struck') c.struck++;
+    else if (e.kind === 'refused') c.refused++;
   }
 }

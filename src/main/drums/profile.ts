@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DRUM_PROFILE_NAME_PATTERN } from '../../shared/api';
 import { axonError, withDetails } from '../../shared/errors';
+import { PWM_MAX, PWM_MIN } from '../../shared/drum-table';
 import { DRUM_COUNT } from '../../shared/events';
 import { formatIssues } from '../../shared/patch/validate';
 import type { Milliseconds } from '../../shared/units';
@@ -26,8 +27,8 @@ const PointSchema = z.strictObject({
   forwardUs: Uint16,
   pauseUs: Uint16,
   backUs: Uint16,
-  forwardPwm: z.number().int().min(1).max(255),
-  backPwm: z.number().int().min(1).max(255),
+  forwardPwm: z.number().int().min(PWM_MIN).max(PWM_MAX),
+  backPwm: z.number().int().min(PWM_MIN).max(PWM_MAX),
 });
 
 const DrumSchema = z.strictObject({

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   await backend.loadPatch(DEFAULT_PATCH).catch((err: unknown) => console.error(err instanceof Error ? err.message : err));
   // MIDI (virtual ports) and USB joysticks from the start; what is missing shows in the error banner.
   const rig = await LiveRig.start(backend, { midi: { input: null }, hid: {}, onProblem: (err) => backend.emit('notice', { type: 'error', error: toErrorPayload(err) }) });
+  for (const err of await backend.restoreDevices()) console.error(err.message);
 
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl) await win.loadURL(devUrl);

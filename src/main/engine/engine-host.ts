@@ -18,7 +18,7 @@ import {
   STATUS_UNDERRUNS,
   type EngineMemory,
 } from '../../shared/engine-memory';
-import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, type LoggedEvent, type OutEvent } from '../../shared/events';
+import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, isDisplayEvent, type ControlEvent, type LoggedEvent, type OutEvent } from '../../shared/events';
 import { axonError, AxonError, fromErrorPayload } from '../../shared/errors';
 import { NO_ASSETS, type PatchAssets } from '../../worker/patch-assets';
 import type { PatchLayout } from '../../shared/patch/layout';
@@ -168,14 +168,14 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   }
 
   /** Queues one control event to apply as soon as possible; throws for names the patch lacks. */
-  send(event: LoggedEvent): void {
+  send(event: ControlEvent): void {
     if (this.stopped) throw axonError('engine_not_running');
     const layout = this.layout;
     if (!layout && (event.type === 'param' || event.type === 'learn')) throw axonError('engine_not_running');
     encodeEvent(event, layout as PatchLayout, ASAP, this.record, 0, this.generation);
     if (this.control.availableWrite() < EVENT_WORDS) throw axonError('control_queue_full');
     this.control.push(this.record, EVENT_WORDS);
-    this.emit('control', event);
+    if (!isDisplayEvent(event)) this.emit('control', event);
   }
 
   /** Latest telemetry words, or null before the first snapshot. */

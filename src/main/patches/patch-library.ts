@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { PatchInfo } from '../../shared/api';
 import { axonError } from '../../shared/errors';
 import type { Patch } from '../../shared/patch/schema';
-import { parsePatch } from '../../shared/patch/validate';
+import { parsePatch, validatePatch } from '../../shared/patch/validate';
+import { SAVED_NAME_PATTERN, SAVED_NAME_RULE } from '../../shared/names';
+import { writeFileAtomic } from '../files';
 import { dataDir, examplesDir } from '../paths';
-
 
 export const userPatchesDir = (): string => path.join(dataDir(), 'patches');
 
@@ -62,4 +63,18 @@ export function readPatch(nameOrPath: string, allowPaths = true): { patch: Patch
     throw axonError('file_read', file, err instanceof Error ? err.message : String(err));
   }
   return { patch: parsePatch(text, path.basename(file)), file };
+}
+
+/**
+ * Writes `patch` as the user patch `name`. An existing name (a user patch, or an example it would
+ * shadow) needs `overwrite`, so a typo never replaces a patch. Returns the file written.
+ */
+export function saveUserPatch(name: string, patch: Patch, overwrite: boolean): string {
+  if (!SAVED_NAME_PATTERN.test(name)) throw axonError('patch_name', name, SAVED_NAME_RULE);
+  const valid = validatePatch(patch, name);
+  if (!overwrite && listPatches().some((p) => p.name === name)) throw axonError('patch_exists', name);
+  mkdirSync(userPatchesDir(), { recursive: true });
+  const file = path.join(userPatchesDir(), `${name}.json`);
+  writeFileAtomic(file, JSON.stringify(valid, null, 2) + '\n');
+  return file;
 }

@@ -2,19 +2,29 @@ import path from 'node:path';
 import { axonError } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
 import { resample } from '../wav/resample';
-import { readWav, toMono } from '../wav/wav-reader';
+import { readWav, toMono, type DecodedAudio } from '../wav/wav-reader';
 import { DEFAULT_SLICE, normalizeGrains, sliceGrains, type SliceOptions } from './grains';
 import { MIN_GRAIN } from './train';
 
 /** Quieter than 16-bit dither: a file this quiet throughout holds nothing to learn. */
 const SILENCE = 1e-5;
 
-/** Mono audio of a file at the engine rate, with the reader's warnings; a silent file is refused. */
-function loadAudio(file: string, rate: Hertz): { samples: Float32Array; warnings: string[] } {
+/** Mono audio of a file at the engine rate, as training reads it, with the reader's warnings and what the file holds. */
+export function loadMono(file: string, rate: Hertz): { samples: Float32Array; warnings: string[]; source: Omit<DecodedAudio, 'data' | 'warnings'> } {
   const audio = readWav(file);
   const samples = resample(toMono(audio), audio.sampleRate, rate);
-  if (!samples.some((v) => Math.abs(v) > SILENCE)) throw axonError('training_input', `${file} is silent`);
-  return { samples, warnings: audio.warnings.map((w) => `${path.basename(file)}: ${w}`) };
+  const source = { sampleRate: audio.sampleRate, channels: audio.channels, frames: audio.frames, format: audio.format };
+  return { samples, warnings: audio.warnings.map((w) => `${path.basename(file)}: ${w}`), source };
+}
+
+/** True when nothing in the samples rises above dither: nothing to learn. */
+export const isSilent = (samples: Float32Array): boolean => !samples.some((v) => Math.abs(v) > SILENCE);
+
+/** Mono audio of a file at the engine rate; a silent file is refused. */
+function loadAudio(file: string, rate: Hertz): { samples: Float32Array; warnings: string[] } {
+  const a = loadMono(file, rate);
+  if (isSilent(a.samples)) throw axonError('training_input', `${file} is silent`);
+  return { samples: a.samples, warnings: a.warnings };
 }
 
 /** Grains from whole files (one pattern each) or one file cut at its zero crossings, normalised together. */

@@ -13,16 +13,21 @@ export const DEFAULT_SLICE: SliceOptions = { minLength: 9, maxCount: 150 };
  * starts where the wave crosses zero downwards and grains join without a step.
  */
 export function sliceGrains(signal: Float32Array, opts: SliceOptions = DEFAULT_SLICE): Float32Array[] {
+  return grainBounds(signal, opts).map(([start, end]) => signal.slice(start, end));
+}
+
+/** Where sliceGrains cuts: [start, end) sample indices of each grain (what a UI draws). */
+export function grainBounds(signal: ArrayLike<number>, opts: SliceOptions = DEFAULT_SLICE): [number, number][] {
   const cuts: number[] = [];
   for (let i = 1; i < signal.length; i++) if (signal[i - 1] >= 0 && signal[i] < 0) cuts.push(i);
-  const grains: Float32Array[] = [];
+  const bounds: [number, number][] = [];
   let start = cuts.length > 0 ? cuts[0] : 0;
-  for (let k = 1; k < cuts.length && grains.length < opts.maxCount; k++) {
+  for (let k = 1; k < cuts.length && bounds.length < opts.maxCount; k++) {
     if (cuts[k] - start < opts.minLength) continue;
-    grains.push(signal.slice(start, cuts[k]));
+    bounds.push([start, cuts[k]]);
     start = cuts[k];
   }
-  return grains;
+  return bounds;
 }
 
 /** Scales a set of grains together so the loudest sample is `peak` (Kiefer used 0.5). */

@@ -47,6 +47,8 @@ export interface SearchOptions {
   kind?: ConceptorKind;
   useMfcc: boolean;
   onTrial?: (t: SearchTrial) => void;
+  /** Within trial `index` (0-based): how far its training is, 0..1. */
+  onProgress?: (index: number, fraction: number) => void;
   isCancelled?: () => boolean;
 }
 
@@ -123,14 +125,16 @@ export function searchHyper(grains: Float32Array[], o: SearchOptions): SearchRes
     if (o.isCancelled?.()) throw axonError('training_cancelled');
     const searched = express(g);
     const hyper: ReservoirHyper = { ...DEFAULT_HYPER, ...searched, kind: o.kind ?? 'full', seed: o.seed };
-    const { model, report } = trainReservoir(grains, hyper, { sampleRate: o.sampleRate, isCancelled: o.isCancelled, keepResynthesis: o.useMfcc ? MFCC_LENGTH : undefined });
+    const index = trials.length;
+    const onProgress = o.onProgress ? (p: { fraction: number }) => o.onProgress?.(index, p.fraction) : undefined;
+    const { model, report } = trainReservoir(grains, hyper, { sampleRate: o.sampleRate, isCancelled: o.isCancelled, onProgress, keepResynthesis: o.useMfcc ? MFCC_LENGTH : undefined });
     const nrmse = report.grains.reduce((s, r) => s + (Number.isFinite(r.nrmse) ? Math.min(r.nrmse, FAILED_NRMSE) : FAILED_NRMSE), 0) / grains.length;
     let mfccScore: number | null = null;
     if (o.useMfcc && report.resynthesis) {
       mfccScore = report.resynthesis.reduce((s, y, j) => s + (y.every(Number.isFinite) ? Math.min(relativeMfcc(references[j], mfcc(y, o.sampleRate)), FAILED_NRMSE) : FAILED_NRMSE), 0) / grains.length;
     }
     const score = mfccScore === null ? nrmse : (nrmse + mfccScore) / 2;
-    const trial: SearchTrial = { index: trials.length, hyper: searched, score, nrmse, mfcc: mfccScore };
+    const trial: SearchTrial = { index, hyper: searched, score, nrmse, mfcc: mfccScore };
     trials.push(trial);
     if (best === null || score < best.trial.score) best = { trial, model };
     o.onTrial?.(trial);

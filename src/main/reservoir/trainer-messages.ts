@@ -1,4 +1,4 @@
-import type { TrainRequest } from '../../shared/api';
+import type { SearchTrialSummary, TrainRequest } from '../../shared/api';
 import type { ErrorPayload } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
 
@@ -16,6 +16,7 @@ export interface TrainerTask {
 }
 
 export type TrainerMessage =
-  | { type: 'progress'; fraction: number; detail: string }
+  /** `trial`: a search trial just ended. */
+  | { type: 'progress'; fraction: number; detail: string; trial?: SearchTrialSummary }
   | { type: 'done'; grains: { nrmse: number | null; aperture: number }[]; trainSeconds: number; warnings: string[] }
   | { type: 'failed'; error: ErrorPayload };

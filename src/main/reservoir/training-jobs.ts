@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { SOUND_NAME_PATTERN, type TrainingStatus, type TrainRequest } from '../../shared/api';
+import { SEARCH_BEST_SHOWN, SOUND_NAME_PATTERN, type SearchTrialSummary, type TrainingStatus, type TrainRequest } from '../../shared/api';
 import { axonError, toErrorPayload } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
 import { dataDir } from '../paths';
@@ -14,12 +14,25 @@ import type { TrainerMessage, TrainerTask } from './trainer-messages';
 /** The user's sounds to train on: WAV files by name. */
 export const soundsDir = (): string => path.join(dataDir(), 'sounds');
 
+/** A sound's file by name (names never carry paths); throws sound_not_found. */
+export function soundFile(name: string): string {
+  const file = path.join(soundsDir(), name);
+  if (!SOUND_NAME_PATTERN.test(name) || !existsSync(file)) throw axonError('sound_not_found', name, soundsDir());
+  return file;
+}
+
 export function listSounds(): string[] {
   const dir = soundsDir();
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => SOUND_NAME_PATTERN.test(f))
     .sort();
+}
+
+/** A search's summary with one more trial: the best SEARCH_BEST_SHOWN so far, lowest score first. */
+export function withTrial(search: NonNullable<TrainingStatus['search']>, trial: SearchTrialSummary): NonNullable<TrainingStatus['search']> {
+  const best = [...search.best, trial].sort((a, b) => a.score - b.score || a.trial - b.trial).slice(0, SEARCH_BEST_SHOWN);
+  return { trials: search.trials, done: Math.max(search.done, trial.trial), best };
 }
 
 /**
@@ -37,11 +50,7 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
 
   start(request: TrainRequest): TrainingStatus {
     if (this.current) throw axonError('training_busy', this.current.status.name);
-    const files = request.sounds.map((name) => {
-      const file = path.join(soundsDir(), name);
-      if (!SOUND_NAME_PATTERN.test(name) || !existsSync(file)) throw axonError('sound_not_found', name, soundsDir());
-      return file;
-    });
+    const files = request.sounds.map(soundFile);
     mkdirSync(userModelsDir(), { recursive: true });
     const out = path.join(userModelsDir(), `${request.name}${MODEL_EXTENSION}`);
     const cancel = new SharedArrayBuffer(4);
@@ -49,6 +58,7 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
     const entry = workerEntry(__dirname, 'training-worker', './training-worker.ts');
     const worker = new Worker(entry.file, { execArgv: entry.execArgv, workerData: task });
     const status: TrainingStatus = { job: `train-${++this.counter}`, name: request.name, state: 'running', fraction: 0, detail: 'starting' };
+    if (request.search) status.search = { trials: request.search.trials, done: 0, best: [] };
     const job = { status, worker, cancel: new Int32Array(cancel) };
     this.current = job;
     const update = (change: Partial<TrainingStatus>) => {
@@ -62,7 +72,7 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
       void worker.terminate();
     };
     worker.on('message', (m: TrainerMessage) => {
-      if (m.type === 'progress') update({ fraction: m.fraction, detail: m.detail });
+      if (m.type === 'progress') update({ fraction: m.fraction, detail: m.detail, ...(m.trial && status.search ? { search: withTrial(status.search, m.trial) } : {}) });
       else if (m.type === 'failed') finish(m.error.code === 'training_cancelled' ? { state: 'cancelled', detail: 'cancelled' } : { state: 'failed', detail: m.error.message, error: m.error });
       else {
         try {

@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { toErrorPayload } from '../../shared/errors';
 import { loadGrains } from './grain-files';
 import { saveModel } from './model-file';
+import { DEFAULT_SLICE } from './grains';
 import { searchHyper } from './search';
 import { DEFAULT_HYPER, trainReservoir, type TrainProgress } from './train';
 import type { TrainerMessage, TrainerTask } from './trainer-messages';
@@ -17,14 +18,19 @@ const cancelFlag = new Int32Array(task.cancel);
 const isCancelled = () => Atomics.load(cancelFlag, 0) === 1;
 
 const STAGES: Record<TrainProgress['stage'], string> = { driving: 'driving the reservoir', loading: 'learning weights', conceptors: 'forming conceptors' };
+/** Progress within a search trial is sent at most this often (a trial reports every grain). */
+const TRIAL_PROGRESS_MS = 100;
 
 try {
   const r = task.request;
   post({ type: 'progress', fraction: 0, detail: `reading ${task.files.length} sound${task.files.length === 1 ? '' : 's'}` });
-  const { grains, warnings } = loadGrains(r.slice ? { slice: task.files[0] } : { grains: task.files }, task.sampleRate);
+  const slicing = { ...DEFAULT_SLICE, maxCount: r.maxGrains ?? DEFAULT_SLICE.maxCount };
+  const { grains, warnings } = loadGrains(r.slice ? { slice: task.files[0] } : { grains: task.files }, task.sampleRate, slicing);
   const kind = r.diagonal ? 'diagonal' : 'full';
   if (r.search) {
     const trials = r.search.trials;
+    let best = Infinity;
+    let sent = 0;
     const result = searchHyper(grains, {
       trials,
       method: r.search.method ?? 'ga',
@@ -33,7 +39,16 @@ try {
       kind,
       useMfcc: r.search.mfcc === true,
       isCancelled,
-      onTrial: (t) => post({ type: 'progress', fraction: (t.index + 1) / trials, detail: `trial ${t.index + 1} of ${trials}: score ${t.score.toFixed(3)}` }),
+      onProgress: (index, fraction) => {
+        if (performance.now() - sent < TRIAL_PROGRESS_MS) return;
+        sent = performance.now();
+        post({ type: 'progress', fraction: (index + fraction) / trials, detail: `trial ${index + 1} of ${trials}${Number.isFinite(best) ? `, best score ${best.toFixed(3)}` : ''}` });
+      },
+      onTrial: (t) => {
+        best = Math.min(best, t.score);
+        const trial = { trial: t.index + 1, score: t.score, nrmse: t.nrmse, mfcc: t.mfcc, ...t.hyper };
+        post({ type: 'progress', fraction: (t.index + 1) / trials, detail: `trial ${t.index + 1} of ${trials}: score ${t.score.toFixed(3)}`, trial });
+      },
     });
     saveModel(task.out, result.bestModel);
     const g = result.bestModel.grains;

@@ -4,6 +4,7 @@ import { axonError, AxonError } from '../../shared/errors';
 import { AudioInput, type AudioInputOptions } from '../audio-in/audio-input';
 import type { AnalyserReading } from '../audio-in/input-analyser';
 import type { Backend, RigControls } from '../backend';
+import type { DrumEar } from '../drums/drum-workbench';
 import { defaultAxisCalibration, type JoystickCalibration } from '../hid/axis-calibration';
 import { CalibrationSession } from '../hid/calibration-session';
 import { calibrationFromStore, JoystickCalibrationStore } from '../hid/calibration-store';
@@ -14,7 +15,7 @@ import { pitchBendToUnit, type MidiMessage } from '../midi/midi-message';
 import { MidiOut } from '../midi/midi-out';
 import { MidiPorts, type MidiPortsOptions, type MidiStatus, type PortHandle } from '../midi/midi-ports';
 import { startOscBridge, type OscBridge } from '../osc/osc-bridge';
-import type { OscEndpoint } from '../osc/osc-endpoint';
+import { OSC_DEFAULT_LISTEN, parseEndpoint, type OscEndpoint } from '../osc/osc-endpoint';
 import { CallAndResponse, type CallAndResponseOptions } from '../phrase/call-and-response';
 import type { Answer, Phrase } from '../phrase/phrase';
 
@@ -86,6 +87,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
   private joysticks: JoystickManager | null = null;
   private detachJoysticks: (() => void) | null = null;
   private osc: OscBridge | null = null;
+  private oscConfig: { targets: readonly OscEndpoint[]; listen: OscEndpoint | null } | null = null;
   private responder: CallAndResponse | null = null;
   private phraseTimer: NodeJS.Timeout | null = null;
   private audioIn: AudioInput | null = null;
@@ -160,7 +162,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     }
   }
 
-  /** MIDI in: percussion-channel notes to the drums, the rest to the engine (which sets the midi.* inputs). */
+  /** MIDI in: percussion-channel notes to the drums, program changes to the set list, the rest to the engine (which sets the midi.* inputs). */
   private play(m: MidiMessage): void {
     const send = (e: Parameters<Backend['engine']['send']>[0]) => {
       try {
@@ -182,6 +184,10 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
         break;
       case 'pitchBend':
         send({ type: 'pitchbend', value: pitchBendToUnit(m.value) });
+        break;
+      case 'programChange':
+        // On any channel: a foot controller's channel is rarely worth configuring on stage.
+        this.backend.programChange(m.program);
         break;
       default:
         break;
@@ -263,6 +269,15 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     this.backend.devicesChanged();
   }
 
+  /** The audio input as the drums' ear (drum calibration, heard test strikes), or why it cannot be. */
+  drumEar(): DrumEar {
+    const input = this.audioIn;
+    if (!input) return { ear: null, problem: 'no audio input is chosen' };
+    const s = input.status;
+    if (s.state !== 'on') return { ear: null, problem: `the audio input ${s.device} is ${s.state}${s.detail ? `: ${s.detail}` : ''}` };
+    return { ear: input, name: `${s.device} channel ${s.channel}` };
+  }
+
   devices(): Omit<DevicesState, 'audioOut'> {
     const s = this.midiStatus;
     const joysticks = this.joysticks;
@@ -276,6 +291,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
             clockBpm: this.clock.locked ? this.clock.bpm : null,
           }
         : { state: 'off', detail: 'started without MIDI', input: null, clockBpm: null },
+      osc: this.oscState(),
       joysticks: joysticks
         ? joysticks.devices.map((d) => {
             // One read of the file per device (this runs 10 times a second while calibrating).
@@ -383,6 +399,25 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     joysticks.start();
   }
 
+  /** Replaces OSC in and out (null: off). A listen port that cannot be bound brings the previous setting back and throws. */
+  async setOsc(config: { listen: string | null; targets: string[] } | null): Promise<void> {
+    // Parsed first: a typo changes nothing.
+    const next = config && { listen: config.listen === null ? null : parseEndpoint(config.listen, OSC_DEFAULT_LISTEN.port), targets: config.targets.map((t) => parseEndpoint(t)) };
+    const old = this.oscConfig;
+    await this.osc?.close();
+    this.osc = null;
+    this.oscConfig = null;
+    if (next) {
+      try {
+        await this.startOsc(next);
+      } catch (err) {
+        if (old) await this.startOsc(old).catch(() => undefined);
+        throw err;
+      }
+    }
+    this.backend.devicesChanged();
+  }
+
   private async startOsc(o: { targets: readonly OscEndpoint[]; listen: OscEndpoint | null }): Promise<void> {
     this.osc = await startOscBridge({
       backend: this.backend,
@@ -391,6 +426,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
       beats: { onBeat: (listener) => this.onBeat(listener) },
       onProblem: (e, suppressed) => this.problem(suppressed > 0 ? new AxonError(e.code, `${e.message} (and ${suppressed} more)`, e.details) : e),
     });
+    this.oscConfig = o;
   }
 
   private onBeat(listener: (beat: number) => void): () => void {
@@ -398,6 +434,12 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     const on = () => listener(++count);
     this.clock.on('beat', on);
     return () => this.clock.off('beat', on);
+  }
+
+  private oscState(): DevicesState['osc'] {
+    if (!this.osc) return { state: 'off', listening: null, targets: [], packetsIn: 0, packetsOut: 0, errors: 0, lastProblem: null };
+    const { listening, targets, packetsIn, packetsOut, errors, lastProblem } = this.osc.status();
+    return { state: 'on', listening, targets, packetsIn, packetsOut, errors, lastProblem };
   }
 
   /** One line per device kind for a status display. */

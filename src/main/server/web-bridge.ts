@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -5,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { answer, type Notice } from '../../shared/api';
-import { axonError, toErrorPayload } from '../../shared/errors';
+import { axonError, toErrorPayload, type AxonError } from '../../shared/errors';
 import { T_COLUMNS, T_NEURONS, T_WEIGHTS } from '../../shared/telemetry';
 import type { Backend } from '../backend';
 import { CONTENT_SECURITY_POLICY } from '../security';
@@ -16,6 +17,11 @@ export interface BridgeOptions {
   staticDir: string;
   host?: string;
   port?: number;
+  /**
+   * When set, the API (`/ws`) answers only clients that give it as `?token=`; the static UI
+   * stays public (it holds no secrets). For `axon serve --lan`.
+   */
+  token?: string;
 }
 
 export interface Bridge {
@@ -57,6 +63,31 @@ function hostNames(host: string): string[] {
   return [bracket(host)];
 }
 
+/** Equal tokens, in a time that tells nothing about where they differ (hashing first evens the lengths). */
+function sameToken(given: string, expected: string): boolean {
+  const digest = (t: string) => createHash('sha256').update(t, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Why a request for `/ws` (an upgrade, or a browser's plain GET asking why it was refused) may not use the API, or null. */
+function refusal(req: http.IncomingMessage, allowedHosts: Set<string>, token: string | undefined): AxonError | null {
+  const host = req.headers.host ?? '';
+  const origin = req.headers.origin;
+  // Only this server's own pages (or a client without an Origin, not a browser) may connect:
+  // a random website, or one DNS-rebound onto this port, must not drive the rig.
+  if (!allowedHosts.has(host)) return axonError('remote_forbidden', host || '(no host)');
+  if (origin && !allowedHosts.has(origin.replace(/^http:\/\//, ''))) return axonError('remote_forbidden', origin);
+  if (token === undefined) return null;
+  let given: string | null = null;
+  try {
+    given = new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
+  } catch {
+    // An unparsable URL carries no token.
+  }
+  if (!given) return axonError('remote_token_missing');
+  return sameToken(given, token) ? null : axonError('remote_token_wrong');
+}
+
 function parseRequest(text: string, isBinary: boolean): Request {
   try {
     if (isBinary) throw axonError('request_invalid', '(message)', 'requests are JSON text');
@@ -79,7 +110,8 @@ function parseRequest(text: string, isBinary: boolean): Request {
  * The web remote: serves the renderer over HTTP and the AxonApi over a WebSocket (`/ws`), so
  * any browser runs the same UI as the Electron window. Requests are JSON
  * `{id, method, args}` answered by `{id, ok, result | error}`; notices are JSON `{notice}`;
- * telemetry is a binary float64 frame. Bound to 127.0.0.1 unless told otherwise.
+ * telemetry is a binary float64 frame. Bound to 127.0.0.1 unless told otherwise; with a token
+ * (for the LAN), `/ws` needs `?token=` too.
  */
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const root = path.resolve(opts.staticDir);
@@ -95,6 +127,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     let rel: string;
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // A browser cannot read why a WebSocket was refused, so the UI asks here with a plain GET.
+      if (url.pathname === '/ws') {
+        const no = refusal(req, allowedHosts, opts.token);
+        res
+          .writeHead(no ? 401 : 426, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(no ? {} : { upgrade: 'websocket' }) })
+          .end(JSON.stringify(no ? { ok: false, error: toErrorPayload(no) } : { ok: true }));
+        return;
+      }
       rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
     } catch {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
@@ -118,11 +158,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     server,
     path: '/ws',
     maxPayload: MAX_MESSAGE,
-    // Only this server's own pages (or a client without an Origin, not a browser) may connect:
-    // a random website, or one DNS-rebound onto this port, must not drive the rig.
-    verifyClient: ({ origin, req }: { origin: string; req: http.IncomingMessage }) => {
-      const hostOk = allowedHosts.has(req.headers.host ?? '');
-      return hostOk && (!origin || allowedHosts.has(origin.replace(/^http:\/\//, '')));
+    verifyClient: ({ req }: { req: http.IncomingMessage }, done: (ok: boolean, status?: number, message?: string, headers?: http.OutgoingHttpHeaders) => void) => {
+      const no = refusal(req, allowedHosts, opts.token);
+      // 401 for every refusal, with the reason as the body for clients that can read it.
+      if (no) done(false, 401, no.message, { 'Content-Type': 'text/plain; charset=utf-8' });
+      else done(true);
     },
   });
   const clients = new Set<WebSocket>();

@@ -2,25 +2,11 @@
 // offset, settle to a fixed point or hiss, and a pack should only keep the rest.
 
 import FFT from 'fft.js';
+import type { SineNetMetrics, SineNetVerdict } from '../../shared/sinenet-design';
 import type { Hertz } from '../../shared/units';
 
-export interface SineNetMetrics {
-  /** RMS of the whole signal (offset included). */
-  rms: number;
-  /** Mean (DC offset). */
-  dc: number;
-  /** RMS around the mean (the part that moves). */
-  acRms: number;
-  /** Spectral flatness (geometric over arithmetic mean of the power spectrum), mean over frames, 0..1. */
-  flatness: number;
-  /** Standard deviation over mean of the per-frame zero-crossing rate (0 = steady timbre). */
-  zcrVariation: number;
-  /** RMS around the mean of the second half. */
-  lateRms: number;
-}
-
-export type SineNetVerdict = 'keep' | 'silent' | 'dc' | 'stuck' | 'noise';
-export const SINENET_VERDICTS: readonly SineNetVerdict[] = ['keep', 'silent', 'dc', 'stuck', 'noise'];
+// What is measured and the verdicts are declared with the design, so a UI can show them.
+export { SINENET_VERDICTS, type SineNetMetrics, type SineNetVerdict } from '../../shared/sinenet-design';
 
 /**
  * Thresholds of `verdict`, checked in this order (the first that applies wins). The batch judges

@@ -150,19 +150,7 @@ export class PackWriter {
   }
 
   finish(): SineNetPack {
-    const o = this.options;
-    const pack: SineNetPack = {
-      format: PACK_FORMAT,
-      version: PACK_VERSION,
-      seed: o.seed,
-      count: o.count,
-      sampleRate: o.sampleRate,
-      seconds: o.seconds,
-      warmupSeconds: o.warmupSeconds,
-      drift: o.drift,
-      thresholds: { ...SINENET_THRESHOLDS },
-      sounds: this.entries,
-    };
+    const pack = makePack(this.options, this.entries);
     writeFileAtomic(path.join(this.dir, PACK_FILE), packJson(pack));
     for (const f of readdirSync(this.dir)) {
       if ((SOUND_FILE.test(f) && !this.written.has(f)) || TEMP_FILE.test(f)) rmSync(path.join(this.dir, f), { force: true });
@@ -171,8 +159,25 @@ export class PackWriter {
   }
 }
 
+/** The pack.json of a batch made with these options, describing these sounds. */
+export function makePack(options: BatchOptions, sounds: SineNetPackEntry[]): SineNetPack {
+  const o = batchDefaults(options);
+  return {
+    format: PACK_FORMAT,
+    version: PACK_VERSION,
+    seed: o.seed,
+    count: o.count,
+    sampleRate: o.sampleRate,
+    seconds: o.seconds,
+    warmupSeconds: o.warmupSeconds,
+    drift: o.drift,
+    thresholds: { ...SINENET_THRESHOLDS },
+    sounds,
+  };
+}
+
 /** pack.json text: the header indented, then one line per sound (easy to read, grep and diff). */
-function packJson(pack: SineNetPack): string {
+export function packJson(pack: SineNetPack): string {
   const head = JSON.stringify({ ...pack, sounds: [] }, null, 2);
   const sounds = pack.sounds.map((s) => `    ${JSON.stringify(s)}`).join(',\n');
   return `${head.replace(/"sounds": \[\]/, pack.sounds.length ? `"sounds": [\n${sounds}\n  ]` : '"sounds": []')}\n`;

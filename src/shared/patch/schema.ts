@@ -103,7 +103,7 @@ const ReverbReturnSource = z.strictObject({
 export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const ConceptorIndex = z.number().int().min(0);
 /** A conceptor computed from others when the patch loads; it takes the next index after the grains. */
-const DerivedConceptor = z.discriminatedUnion('op', [
+export const DerivedConceptor = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('and'), a: ConceptorIndex, b: ConceptorIndex }),
   z.strictObject({ op: z.literal('or'), a: ConceptorIndex, b: ConceptorIndex }),
   z.strictObject({ op: z.literal('not'), a: ConceptorIndex }),

@@ -2,10 +2,12 @@ import { existsSync } from 'node:fs';
 import { axonError } from '../../../shared/errors';
 import { AudioInput } from '../../audio-in/audio-input';
 import { benchDrums } from '../../drums/bench/drum-bench';
-import { LiveStrikeRig } from '../../drums/calibration/live-strike-rig';
 import { saveCalibration } from '../../drums/calibration/save';
-import { calibrateDrum } from '../../drums/calibration/sweep';
-import { readOrNewProfile } from '../../drums/profile';
+import type { Ear } from '../../drums/calibration/live-strike-rig';
+import { runCalibration } from '../../drums/calibration/run-calibration';
+import { DEFAULT_SWEEP } from '../../drums/calibration/sweep';
+import { CALIBRATION_REPEATS, CALIBRATION_REPEATS_MAX } from '../../../shared/drum-table';
+import { readOrNewProfile, type DrumProfile } from '../../drums/profile';
 import { firmwareImage } from '../../drums/firmware/firmware-image';
 import { findDrumPorts } from '../../drums/link/discovery';
 import { DrumLink } from '../../drums/link/link';
@@ -13,6 +15,8 @@ import { SerialTransport } from '../../drums/link/serial-transport';
 import { waitConnected } from '../../drums/link/wait-connected';
 import { VELOCITY_MAX, VELOCITY_MIN, type ResetCauseName } from '../../drums/protocol/constants';
 import { AvrBoard } from '../../drums/simulator/avr-board';
+import { fullPushUs, MODEL_KIT, reachMs, type ModelDrum } from '../../drums/simulator/model-drum';
+import { SimulatedDrums } from '../../drums/simulator/simulated-drums';
 import { numberFlag, parseFlags } from '../args';
 import { stdio, type Command } from '../command';
 
@@ -102,40 +106,65 @@ interface CalibrateOptions {
   channel: number;
   save: string | undefined;
   json: boolean;
+  simulate: boolean;
+  /** Strikes per measurement (their median counts). */
+  repeats: number;
 }
 
 /**
- * The automatic sweep on a real drum, heard through the audio input (a microphone at the drum).
- * Without --save the board gets its old table back at the end: a trial changes nothing.
+ * The automatic sweep on a real drum, heard through the audio input (a microphone at the drum),
+ * or with --simulate on the simulated board's model drum, heard by its model microphone: the
+ * same calibration, only the ear differs. Without --save the board gets its old table back at
+ * the end: a trial changes nothing.
  */
 async function calibrate(drumRaw: string, o: CalibrateOptions): Promise<number> {
   const drum = numberFlag('drum', drumRaw, 0, 0, 15, true);
   // A bad profile name or a damaged profile file fails before anything strikes.
   const profile = o.save === undefined ? null : readOrNewProfile(o.save);
+  if (o.simulate) {
+    const sim = await SimulatedDrums.start();
+    try {
+      return await withBoard(sim.port, (link, path) => calibrateOn(link, path, drum, { ear: sim.microphone, name: sim.name, model: MODEL_KIT[drum] ?? null }, profile, o));
+    } finally {
+      await sim.stop();
+    }
+  }
   return withBoard(o.port, async (link, path) => {
-    const drums = link.board?.drums ?? 0;
-    if (drum >= drums) throw axonError('cli_usage', `the board on ${path} has drums 0-${drums - 1}, not ${drum}`);
     const input = new AudioInput({ device: o.audioIn, channel: o.channel });
-    const before = await link.getTable(drum);
     try {
       await input.open();
-      if (!o.json) stdio.out(`listening on ${input.status.device} channel ${o.channel}; calibrating drum ${drum} (keep the room quiet)`);
-      const result = await calibrateDrum(new LiveStrikeRig(link, input), drum, before);
-      if (profile) await saveCalibration(link, profile, drum, result);
-      else await link.setTable(drum, before);
-      if (o.json) stdio.out(JSON.stringify({ drum, table: result.table, latency: result.latency, saved: o.save ?? null }));
-      else {
-        for (const [i, p] of result.table.points.entries()) stdio.out(`  velocity ${String(p.velocity).padStart(3)}: push ${(p.forwardUs / 1000).toFixed(1)} ms (was ${(before.points[i].forwardUs / 1000).toFixed(1)}), latency ${result.latency[i].ms} ms`);
-        stdio.out(profile ? `saved to profile "${profile.name}" and the board` : 'not saved (the board has its old table back; add --save <profile> to keep it)');
-      }
-      return 0;
-    } catch (err) {
-      await link.setTable(drum, before).catch(() => undefined);
-      throw err;
+      return await calibrateOn(link, path, drum, { ear: input, name: `${input.status.device} channel ${o.channel}`, model: null }, profile, o);
     } finally {
       await input.close();
     }
   });
+}
+
+async function calibrateOn(link: DrumLink, path: string, drum: number, ear: { ear: Ear; name: string; model: ModelDrum | null }, profile: DrumProfile | null, o: CalibrateOptions): Promise<number> {
+  const drums = link.board?.drums ?? 0;
+  if (drum >= drums) throw axonError('cli_usage', `the board on ${path} has drums 0-${drums - 1}, not ${drum}`);
+  if (!o.json) stdio.out(`listening with ${ear.name}; calibrating drum ${drum} (keep the room quiet)`);
+  const { before, result } = await runCalibration(link, ear.ear, drum, { sweep: { ...DEFAULT_SWEEP, repeats: o.repeats } });
+  try {
+    if (profile) await saveCalibration(link, profile, drum, result);
+    else await link.setTable(drum, before);
+  } catch (err) {
+    await link.setTable(drum, before).catch(() => undefined);
+    throw err;
+  }
+  // With the model drum, what the calibration should have found: its full push and its travel (the serial hop comes on top).
+  const model = ear.model;
+  const truth = model ? result.table.points.map((p) => ({ velocity: p.velocity, forwardUs: Math.round(fullPushUs(model, p.forwardPwm)), reachMs: Math.round(reachMs(model, p.forwardPwm) * 10) / 10 })) : null;
+  if (o.json) stdio.out(JSON.stringify({ drum, table: result.table, latency: result.latency, saved: o.save ?? null, ...(truth ? { model: truth } : {}) }));
+  else {
+    for (const [i, p] of result.table.points.entries()) {
+      const t = truth?.[i];
+      const vs = t ? ` (model: full push ${(t.forwardUs / 1000).toFixed(1)} ms, travel ${t.reachMs} ms)` : '';
+      stdio.out(`  velocity ${String(p.velocity).padStart(3)}: push ${(p.forwardUs / 1000).toFixed(1)} ms (was ${(before.points[i].forwardUs / 1000).toFixed(1)}), latency ${result.latency[i].ms} ms${vs}`);
+    }
+    stdio.out(profile ? `saved to profile "${profile.name}" and the board` : 'not saved (the board has its old table back; add --save <profile> to keep it)');
+  }
+  return 0;
 }
 
 async function bench(json: boolean, rounds: number): Promise<number> {
@@ -173,7 +202,7 @@ export const drums: Command = {
   name: 'drums',
   summary: 'robot drum board: list ports, status, test strike, calibrate with a microphone, timing bench, simulated board',
   usage:
-    'axon drums list [--json] | status [--port <path>] [--json] | strike <drum> [--velocity <1-127>] [--port <path>] | calibrate <drum> [--port <path>] [--audio-in <device>] [--audio-in-channel <n>] [--save <profile>] [--json] | bench [--json] [--rounds <n>] | simulate [--shield 1|2]',
+    `axon drums list [--json] | status [--port <path>] [--json] | strike <drum> [--velocity <1-127>] [--port <path>] | calibrate <drum> [--port <path>] [--audio-in <device>] [--audio-in-channel <n>] [--simulate] [--repeats <1-${CALIBRATION_REPEATS_MAX}>] [--save <profile>] [--json] | bench [--json] [--rounds <n>] | simulate [--shield 1|2]`,
   async run(argv) {
     const { values, positionals } = parseFlags(
       argv,
@@ -185,6 +214,8 @@ export const drums: Command = {
         'audio-in': { type: 'string' },
         'audio-in-channel': { type: 'string' },
         save: { type: 'string' },
+        simulate: { type: 'boolean' },
+        repeats: { type: 'string' },
         json: { type: 'boolean' },
       },
       { min: 1, max: 2, names: `what to do (${ACTIONS.join(', ')})` },
@@ -195,7 +226,7 @@ export const drums: Command = {
       list: ['json'],
       status: ['port', 'json'],
       strike: ['port', 'velocity'],
-      calibrate: ['port', 'audio-in', 'audio-in-channel', 'save', 'json'],
+      calibrate: ['port', 'audio-in', 'audio-in-channel', 'simulate', 'repeats', 'save', 'json'],
       bench: ['json', 'rounds'],
       simulate: ['shield'],
     };
@@ -216,12 +247,17 @@ export const drums: Command = {
       case 'calibrate':
         if (drum === undefined) throw axonError('cli_usage', 'missing the drum number');
         if (values['audio-in'] !== undefined && values['audio-in'].trim() === '') throw axonError('cli_usage', '--audio-in needs an input device (see axon devices)');
+        if (values.simulate && (values.port !== undefined || values['audio-in'] !== undefined || values['audio-in-channel'] !== undefined)) {
+          throw axonError('cli_usage', '--simulate calibrates a simulated board heard by its model microphone: leave out --port and --audio-in');
+        }
         return calibrate(drum, {
           port: values.port,
           audioIn: values['audio-in'],
           channel: numberFlag('audio-in-channel', values['audio-in-channel'], 1, 1, 64, true),
           save: values.save,
           json,
+          simulate: values.simulate ?? false,
+          repeats: numberFlag('repeats', values.repeats, CALIBRATION_REPEATS, 1, CALIBRATION_REPEATS_MAX, true),
         });
       case 'bench':
         return bench(json, numberFlag('rounds', values.rounds, 25, 2, 1000, true));

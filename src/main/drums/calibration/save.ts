@@ -25,7 +25,16 @@ export async function saveCalibration(link: BoardSaver, profile: DrumProfile, dr
   const updated = withTable(profile, drum, calibration.table, calibration.latency);
   saveProfile(updated);
   await link.setTable(drum, calibration.table);
-  await new Promise<void>((resolve, reject) => {
+  await saveBoardTables(link, timeoutMs);
+  return updated;
+}
+
+/**
+ * Writes the tables the board holds in RAM to its EEPROM and waits for the board to confirm
+ * (EVENT saved). Callers save the profile file first, which the errors say.
+ */
+export function saveBoardTables(link: Omit<BoardSaver, 'setTable'>, timeoutMs: Milliseconds = SAVE_TIMEOUT_MS): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const done = (err?: Error) => {
       clearTimeout(timer);
       link.off('event', onEvent);
@@ -34,11 +43,10 @@ export async function saveCalibration(link: BoardSaver, profile: DrumProfile, dr
     };
     const onEvent = (e: BoardEvent) => {
       if (e.kind === 'saved') done();
-      else if (e.kind === 'save_failed') done(axonError('drum_calibration', 'the board could not write its EEPROM (a byte did not read back); the profile file is saved'));
+      else if (e.kind === 'save_failed') done(axonError('drum_save', 'the board could not write its EEPROM (a byte did not read back); the profile file is saved'));
     };
-    const timer = setTimeout(() => done(axonError('drum_calibration', `the board did not confirm saving within ${timeoutMs} ms; the profile file is saved`)), timeoutMs);
+    const timer = setTimeout(() => done(axonError('drum_save', `the board did not confirm saving within ${timeoutMs} ms; the profile file is saved`)), timeoutMs);
     link.on('event', onEvent);
     link.saveTables().catch((err: Error) => done(err));
   });
-  return updated;
 }

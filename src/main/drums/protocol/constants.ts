@@ -58,16 +58,12 @@ export const MAX_ENCODED_FRAME = 62;
 
 /** Strike tables: 4 velocity points of 9 bytes after a 4-byte header. */
 export const TABLE_BYTES = 40;
-export const TABLE_POINTS = 4;
+// Table limits are declared in src/shared/drum-table.ts, where the UI reads them too.
+export { DEFAULT_MAX_PHASE_MS, TABLE_POINTS, VELOCITY_MAX, VELOCITY_MIN } from '../../../shared/drum-table';
 /** STATUS always carries this many drum slots, whatever the board's drum count. */
 export const STATUS_DRUMS = 4;
 /** EVENT drum value meaning "no drum". */
 export const NO_DRUM = 255;
-/** The board's default max phase, used to check tables before the board has said its own. */
-export const DEFAULT_MAX_PHASE_MS = 60;
-
-export const VELOCITY_MIN = 1;
-export const VELOCITY_MAX = 127;
 
 /** NACK and `refused` error codes. */
 export const PROTOCOL_ERRORS = {

@@ -62,6 +62,8 @@ const SLICE_CYCLES = 16_000; // 1 ms
 const MAX_TICK_WALL_MS = 10;
 /** Behind real time by more than this, the simulation gives up catching up (and counts it). */
 const MAX_LAG_CYCLES = 200 * 16_000;
+/** Pacing ticks remembered for wallTimeOf(): about 8 s at one tick per millisecond. */
+const TRACE_TICKS = 8192;
 
 // ATmega328P registers the harness touches directly.
 const MCUSR = 0x54;
@@ -137,6 +139,9 @@ export class AvrBoard {
   private resetRequest: ResetCause | null = null;
 
   private pacing: { timer: NodeJS.Timeout | null; wallStart: number; cycleStart: number } | null = null;
+  /** (simulated µs, performance.now() ms) at the end of each pacing tick, a ring of TRACE_TICKS. */
+  private readonly trace = new Float64Array(2 * TRACE_TICKS);
+  private traceCount = 0;
   private pty: { pair: PtyPair; port: SerialPort; unlisten: () => void } | null = null;
   private readonly counters: BoardStats = {
     resets: 0,
@@ -250,10 +255,44 @@ export class AvrBoard {
       if (performance.now() - tickStart > MAX_TICK_WALL_MS) break;
     }
     if (this.pacing !== p) return; // stopped by a listener
+    this.traceTick();
     // Still behind: come back right after pending I/O; else wait for the clock to move on.
     const behind = this.cpu.cycles < target;
     p.timer = behind ? setTimeout(this.paceTick, 0) : setTimeout(this.paceTick, 1);
   };
+
+  private traceTick(): void {
+    const at = (this.traceCount % TRACE_TICKS) * 2;
+    this.trace[at] = this.nowMicros();
+    this.trace[at + 1] = performance.now();
+    this.traceCount++;
+  }
+
+  /**
+   * When (performance.now() ms) the simulation, running in real time, reached simulated time
+   * `micros`: interpolated between the pacing ticks around it, so a simulation that fell behind
+   * the wall clock (a loaded machine) is placed when it really got there, as a late board would
+   * be. Before the ticks remembered it counts back at real-time pace; null when the simulation has
+   * not got there yet or never ran in real time.
+   */
+  wallTimeOf(micros: number): number | null {
+    const n = Math.min(this.traceCount, TRACE_TICKS);
+    if (n === 0) return null;
+    const first = this.traceCount - n;
+    const us = (k: number) => this.trace[((first + k) % TRACE_TICKS) * 2];
+    const wall = (k: number) => this.trace[((first + k) % TRACE_TICKS) * 2 + 1];
+    if (micros > us(n - 1)) return null;
+    if (micros <= us(0)) return wall(0) - (us(0) - micros) / 1000;
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (us(mid) < micros) lo = mid;
+      else hi = mid;
+    }
+    const span = us(hi) - us(lo);
+    return span > 0 ? wall(lo) + ((wall(hi) - wall(lo)) * (micros - us(lo))) / span : wall(hi);
+  }
 
   /** Pacing statistics: simulated vs wall time since start(). */
   pacingInfo(): { wallMs: number; simMicros: number } | null {

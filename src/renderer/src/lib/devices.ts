@@ -76,3 +76,16 @@ export function axisBar(a: JoystickCalibrationProgress['axes'][number]): { from:
   const f = (v: number) => Math.min(1, Math.max(0, (v - a.logicalMin) / span));
   return { from: a.min === null ? 0 : f(a.min), to: a.max === null ? 0 : f(a.max), at: a.raw === null ? null : f(a.raw) };
 }
+
+export function oscSummary(d: DevicesState): string {
+  const o = d.osc;
+  if (o.state === 'off') return 'Off: give an address to listen on and where to send';
+  const parts = [o.listening ? `in on ${o.listening}` : 'no input', o.targets.length ? `out to ${o.targets.join(', ')}` : 'no output'];
+  const counts = `${o.packetsIn} in, ${o.packetsOut} out${o.errors ? `, ${o.errors} problem${o.errors === 1 ? '' : 's'}` : ''}`;
+  return `${parts.join(', ')} (${counts})${o.lastProblem ? `; last problem: ${o.lastProblem}` : ''}`;
+}
+
+/** The OSC fields as the API takes them: empty listen is no input; targets split on commas or spaces. */
+export function oscConfig(listen: string, targets: string): { listen: string | null; targets: string[] } {
+  return { listen: listen.trim() || null, targets: targets.split(/[\s,]+/).filter((t) => t !== '') };
+}

@@ -1,4 +1,6 @@
 import type { ApiMethod, ApiReply, ApiTransport, Notice } from '../../../shared/api';
+import type { ErrorPayload } from '../../../shared/errors';
+import { socketPath, takeToken, whyRefused } from './remote-token';
 
 declare global {
   interface Window {
@@ -21,16 +23,25 @@ export class WebSocketTransport implements ApiTransport {
   private readonly notices = new Set<Listener<Notice>>();
   private readonly status = new Set<Listener<boolean>>();
   private retry = 250;
+  /** The refusal last shown, so a retry every few seconds does not repeat it. */
+  private refusal: string | null = null;
 
-  constructor(private readonly url: string) {
+  /** `refused` says why the server turned the socket away (a missing or wrong token), if it did. */
+  constructor(
+    private readonly url: string,
+    private readonly refused?: () => Promise<ErrorPayload | null>,
+  ) {
     this.open();
   }
 
   private open(): void {
     const ws = new WebSocket(this.url);
+    let opened = false;
     ws.binaryType = 'arraybuffer';
     ws.onopen = () => {
+      opened = true;
       this.retry = 250;
+      this.refusal = null;
       for (const l of this.status) l(true);
     };
     ws.onmessage = (e: MessageEvent) => {
@@ -53,10 +64,19 @@ export class WebSocketTransport implements ApiTransport {
       for (const l of this.status) l(false);
       for (const resolve of this.pending.values()) resolve({ ok: false, error: { code: 'internal', message: 'lost the connection to Axon Stage', details: [] } });
       this.pending.clear();
+      if (!opened && this.refused) void this.explain(this.refused);
       setTimeout(() => this.open(), this.retry);
       this.retry = Math.min(4000, this.retry * 2);
     };
     this.ws = ws;
+  }
+
+  /** Shows the server's reason for a refusal as an error notice, once until it changes or the link is up. */
+  private async explain(refused: () => Promise<ErrorPayload | null>): Promise<void> {
+    const error = await refused();
+    if (!error || error.message === this.refusal || (this.ws && this.ws.readyState === WebSocket.OPEN)) return;
+    this.refusal = error.message;
+    for (const l of this.notices) l({ type: 'error', error });
   }
 
   call(method: ApiMethod, args: unknown[]): Promise<ApiReply> {
@@ -93,9 +113,19 @@ export class WebSocketTransport implements ApiTransport {
   }
 }
 
-/** The Electron preload's transport when present, else a WebSocket to the page's own server. */
+/** Session storage, or null where the browser keeps it off (reading it can throw). */
+function sessionStore(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** The Electron preload's transport when present, else a WebSocket to the page's own server (with the LAN token if any). */
 export function connect(): ApiTransport {
   if (window.axonTransport) return window.axonTransport;
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return new WebSocketTransport(`${proto}//${location.host}/ws`);
+  const path = socketPath(takeToken(location, sessionStore(), history));
+  return new WebSocketTransport(`${proto}//${location.host}${path}`, () => whyRefused(`${location.protocol}//${location.host}${path}`, (url) => fetch(url, { cache: 'no-store' })));
 }

@@ -6,6 +6,8 @@ import { AxonError } from '../../src/shared/errors';
 import { jackRunning, startMetronome, type Metronome } from '../support/jack-metro';
 import { until } from '../support/until';
 
+// Timed to the millisecond, so it runs alone (vitest.solo.config.mts): with the rest of the suite
+// beside it on 2 cores, JACK's dummy clock was once 1.3 ms off in a 500 ms gap.
 // The audio input through a real JACK server (the dummy one the test setup starts): jack_metro
 // plays 100 ms beeps of 440 Hz at 120 BPM into our capture port, as a microphone would. On a
 // loaded 2-core machine JACK sometimes runs a client late (an xrun in jackd's log): the input

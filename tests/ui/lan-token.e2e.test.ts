@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../src/main/backend';
+import { launchChromium } from '../../src/main/server/chromium';
+import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
+import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
+import { ERRORS } from '../../src/shared/errors';
+
+// The built UI in chromium against a bridge that needs a token, as `axon serve --lan` runs it:
+// the page opened at the printed address connects, hides the token and survives a reload; a
+// page without the token, or with a stale one, says what to do.
+
+const TOKEN = 'e2e-token_0123456789abcdef';
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-lan-'));
+const savedDataDir = process.env.AXON_DATA_DIR;
+
+let backend: Backend | undefined;
+let bridge: Bridge | undefined;
+let browser: Browser | undefined;
+
+const connection = (page: Page) => page.getByTestId('connection');
+
+/** A fresh tab (its own session storage) at `address`. */
+async function openAt(address: string): Promise<Page> {
+  if (!browser) throw new Error('no browser');
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(address);
+  return page;
+}
+
+beforeAll(async () => {
+  process.env.AXON_DATA_DIR = dataDir;
+  backend = await Backend.start();
+  await backend.loadPatch('dual-neuron');
+  bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0, token: TOKEN });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  await backend?.close();
+  if (savedDataDir === undefined) delete process.env.AXON_DATA_DIR;
+  else process.env.AXON_DATA_DIR = savedDataDir;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the UI with an access token', () => {
+  it('connects from the printed address, takes the token out of the address bar, and keeps it over a reload', async () => {
+    if (!bridge) throw new Error('no bridge');
+    const page = await openAt(`${bridge.url}#token=${TOKEN}`);
+    await expect.poll(() => connection(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('up');
+    expect(page.url()).toBe(bridge.url);
+    expect(await page.evaluate("sessionStorage.getItem('axon-stage.token')")).toBe(TOKEN);
+    // The engine's state arrived over the socket: the patch list is filled.
+    await expect.poll(() => page.locator('select option').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.reload();
+    await expect.poll(() => connection(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('up');
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+  });
+
+  it('without the token: not connected, and the banner says where to get it (once, not at every retry)', async () => {
+    if (!bridge) throw new Error('no bridge');
+    const page = await openAt(bridge.url);
+    const banner = page.getByTestId('error-banner');
+    await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain(ERRORS.remote_token_missing());
+    expect(await connection(page).getAttribute('data-state')).not.toBe('up');
+    // Several retries later (250, 500, 1000 ms...): still one line, no repeat count.
+    await page.waitForTimeout(2000);
+    expect(await banner.locator('li').count()).toBe(1);
+    expect(await banner.textContent()).not.toContain('×');
+  });
+
+  it('with a stale token: says it is the wrong one', async () => {
+    if (!bridge) throw new Error('no bridge');
+    const page = await openAt(`${bridge.url}#token=an-old-token-from-before`);
+    await expect.poll(() => page.getByTestId('error-banner').textContent(), { timeout: 10_000 }).toContain(ERRORS.remote_token_wrong());
+    expect(page.url()).toBe(bridge.url);
+  });
+});
