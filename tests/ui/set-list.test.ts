@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freeName, moveScene, nameFromTitle, sceneForKey, stepScene } from '../../src/renderer/src/lib/set-list';
+import { freeSavedName, moveScene, nameFromTitle, sceneForKey, stepScene } from '../../src/renderer/src/lib/set-list';
 import { scopeRange, tracePoints } from '../../src/renderer/src/lib/scope-trace';
 import { SHORTCUTS } from '../../src/renderer/src/lib/shortcuts';
 import { VIEWS, viewForKey } from '../../src/renderer/src/lib/views';
@@ -42,8 +42,8 @@ describe('set list stepping and editing', () => {
   });
 
   it('finds a free name', () => {
-    expect(freeName('duo', new Set())).toBe('duo');
-    expect(freeName('duo', new Set(['duo', 'duo-2']))).toBe('duo-3');
+    expect(freeSavedName('duo', new Set())).toBe('duo');
+    expect(freeSavedName('duo', new Set(['duo', 'duo-2']))).toBe('duo-3');
   });
 });
 

@@ -37,7 +37,7 @@ export function nameFromTitle(title: string): string {
 }
 
 /** A name not taken yet: `base`, else `base-2`, `base-3`, ... */
-export function freeName(base: string, taken: ReadonlySet<string>): string {
+export function freeSavedName(base: string, taken: ReadonlySet<string>): string {
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) {
     const name = `${base.slice(0, 60)}-${n}`;
