@@ -2,7 +2,8 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import DrumsMenu from '../../../src/renderer/src/components/DrumsMenu.svelte';
-import type { DrumPort, DrumsState } from '../../../src/shared/api';
+import type { DrumPort, DrumsState, DrumTables } from '../../../src/shared/api';
+import type { StrikeTable } from '../../../src/shared/drum-table';
 import { ApiError } from '../../../src/shared/api-client';
 import { axonError, toErrorPayload } from '../../../src/shared/errors';
 import { fakeClient } from './fake-client';
@@ -18,10 +19,20 @@ const PROFILES = ['studio', 'stage-left'];
 const virtual: DrumsState = { mode: 'virtual', port: null, board: null, profile: null, lastError: null, late: 0 };
 const board: DrumsState = { mode: 'board', port: '/dev/ttyACM0', board: { firmware: '1.2.0', shield: 2, drums: 6 }, profile: 'studio', lastError: null, late: 0 };
 
-function backend(ports: () => Promise<DrumPort[]> = async () => PORTS) {
+const TABLE: StrikeTable = { minIntervalMs: 80, points: [{ velocity: 127, forwardUs: 20000, pauseUs: 5000, backUs: 30000, forwardPwm: 255, backPwm: 210 }] };
+/** The drums' tables, with the drums listed in `unsaved` edited and not saved. */
+const tables = (unsaved: number[] = []): DrumTables => ({
+  source: 'board',
+  profile: 'studio',
+  maxPhaseMs: 60,
+  drums: [0, 1, 2, 3].map((drum) => ({ drum, table: TABLE, latency: [], unsaved: unsaved.includes(drum) })),
+});
+
+function backend(ports: () => Promise<DrumPort[]> = async () => PORTS, unsaved: number[] = []) {
   return fakeClient({
     listDrumPorts: ports,
     listDrumProfiles: async () => PROFILES,
+    getDrumTables: async () => tables(unsaved),
     connectDrums: async (path) => ({ ...virtual, mode: 'connecting', port: path ?? '/dev/ttyACM0' }),
     disconnectDrums: async () => virtual,
     testStrike: async () => undefined,
@@ -113,6 +124,25 @@ describe('DrumsMenu', () => {
     expect(fake.argsOf('useDrumProfile')).toEqual([['stage-left'], [null]]);
   });
 
+  it('asks before another profile drops unsaved table edits', async () => {
+    const fake = backend(undefined, [1, 3]);
+    render(DrumsMenu, { drums: board, client: fake.client, onerror: () => undefined });
+    await open();
+    const profile = screen.getByTestId<HTMLSelectElement>('drums-profile');
+    await waitFor(() => expect(fake.argsOf('getDrumTables')).toHaveLength(1));
+    await userEvent.selectOptions(profile, 'stage-left');
+    // Nothing switched yet, and the select still shows the profile in use.
+    expect(fake.argsOf('useDrumProfile')).toEqual([]);
+    expect(profile.value).toBe('studio');
+    expect(screen.getByTestId('drums-profile-warning').textContent).toContain('Drum 1, 3 have unsaved edits: "stage-left" would drop them');
+    await userEvent.click(screen.getByRole('button', { name: 'Keep the edits' }));
+    expect(screen.queryByTestId('drums-profile-warning')).toBeNull();
+    await userEvent.selectOptions(profile, 'none');
+    await userEvent.click(screen.getByTestId('drums-profile-switch'));
+    await waitFor(() => expect(fake.argsOf('useDrumProfile')).toEqual([[null]]));
+    expect(screen.queryByTestId('drums-profile-warning')).toBeNull();
+  });
+
   it('shows the board\'s last problem and late strikes', async () => {
     const trouble: DrumsState = { ...board, lastError: toErrorPayload(axonError('drum_no_answer', 3)), late: 7 };
     render(DrumsMenu, { drums: trouble, client: backend().client, onerror: () => undefined });
@@ -139,6 +169,7 @@ describe('DrumsMenu', () => {
     const fake = fakeClient({
       listDrumPorts: async () => PORTS,
       listDrumProfiles: () => Promise.reject(new Error('profiles folder unreadable')),
+      getDrumTables: async () => tables(),
       testStrike: () => Promise.reject(refusal),
     });
     render(DrumsMenu, { drums: virtual, client: fake.client, onerror });
