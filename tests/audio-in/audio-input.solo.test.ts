@@ -6,8 +6,12 @@ import { AxonError } from '../../src/shared/errors';
 import { jackRunning, startMetronome, type Metronome } from '../support/jack-metro';
 import { until } from '../support/until';
 
-// Timed to the millisecond, so it runs alone (vitest.solo.config.mts): with the rest of the suite
-// beside it on 2 cores, JACK's dummy clock was once 1.3 ms off in a 500 ms gap.
+// Timed to the millisecond, so it runs alone (vitest.solo.config.mts). Most gaps are within 1 ms;
+// a single one may be up to 3 ms off: the dummy driver's clock (timed by sleeps) slips against
+// the host's, and the time base (the least delayed period of the last 0.7 s) follows a slip only
+// as old periods leave its window. 2 of 12 runs alone showed 2.3-2.5 ms. A sound card's clock
+// drifts by parts per million.
+const SLIP_MS = 3;
 // The audio input through a real JACK server (the dummy one the test setup starts): jack_metro
 // plays 100 ms beeps of 440 Hz at 120 BPM into our capture port, as a microphone would. On a
 // loaded 2-core machine JACK sometimes runs a client late (an xrun in jackd's log): the input
@@ -63,15 +67,15 @@ describe.runIf(haveJack)('audio input on JACK', () => {
     expect(readings.some((r) => r.envelope === 0 && !r.voiced)).toBe(true);
   });
 
-  it('times the onsets 500 ms apart to within a millisecond (whole-period glitches aside)', () => {
+  it('times the onsets 500 ms apart: most within a millisecond, all within a clock slip (whole-period glitches aside)', () => {
     // The first may be the middle of a beep, where the connection was made.
     const whole = onsets.slice(1);
     const gaps = whole.slice(1).map((o, i) => o.timeMs - whole[i].timeMs);
     expect(gaps.length).toBeGreaterThanOrEqual(4);
     const off = gaps.map((g) => g - 500);
     expect(off.filter((e) => Math.abs(e) < 1).length).toBeGreaterThanOrEqual(gaps.length / 2);
-    // Off by whole periods at most (a glitch), each within a millisecond of that.
-    for (const e of off) expect(Math.abs(e - PERIOD_MS * Math.round(e / PERIOD_MS))).toBeLessThan(1);
+    // Off by whole periods at most (a glitch), each within a clock slip of that.
+    for (const e of off) expect(Math.abs(e - PERIOD_MS * Math.round(e / PERIOD_MS))).toBeLessThan(SLIP_MS);
     // Heard before it is reported, never in the future.
     expect(onsets.at(-1)!.timeMs).toBeLessThan(performance.now());
   });
@@ -82,7 +86,7 @@ describe.runIf(haveJack)('audio input on JACK', () => {
     expect(heard.samples.length).toBe(Math.round(0.3 * 48000));
     const found = detectOnsets(heard.samples, heard.sampleRate);
     expect(found.length).toBe(1);
-    expect(Math.abs(heard.startMs + found[0].time * 1000 - last.timeMs)).toBeLessThan(1);
+    expect(Math.abs(heard.startMs + found[0].time * 1000 - last.timeMs)).toBeLessThan(SLIP_MS);
   });
 
   it('a sound older than the history is refused by name', async () => {
