@@ -9,6 +9,7 @@ import { dispatch, type AxonApi, type TrainingStatus } from '../../src/shared/ap
 import { useTempDataDir } from '../support/data-dir';
 import { axonErrorOf } from '../support/errors';
 import { AxonError } from '../../src/shared/errors';
+import { followJob } from '../support/follow-job';
 
 // Training in its own worker thread, as the app runs it: progress, outcome, cancel, refusals.
 
@@ -23,22 +24,7 @@ beforeAll(() => {
   writeFileSync(path.join(SOUNDS, 'notes.txt'), 'not a sound');
 });
 
-/** Statuses of one job until it ends. */
-function follow(jobs: TrainingJobs, job: string, onRunning?: (s: TrainingStatus) => void): Promise<TrainingStatus[]> {
-  return new Promise((resolve) => {
-    const seen: TrainingStatus[] = [];
-    const on = (s: TrainingStatus) => {
-      if (s.job !== job) return;
-      seen.push(s);
-      if (s.state === 'running') onRunning?.(s);
-      else {
-        jobs.off('status', on);
-        resolve(seen);
-      }
-    };
-    jobs.on('status', on);
-  });
-}
+const follow = (jobs: TrainingJobs, job: string, onRunning?: (s: TrainingStatus) => void) => followJob<TrainingStatus>(jobs, job, onRunning);
 
 describe('training jobs', () => {
   const jobs = new TrainingJobs(48000);

@@ -10,25 +10,12 @@ import { dispatch, type AxonApi, type SineNetBatchStatus } from '../../src/share
 import { AxonError } from '../../src/shared/errors';
 import { axonErrorOf } from '../support/errors';
 import { unzip } from '../support/unzip';
+import { followJob } from '../support/follow-job';
 
 // Batches of sine nets as the Sine nets view runs them: in a worker, sound by sound, cancellable,
 // and exported as a pack of the sounds the performer keeps.
 
-function follow(jobs: SineNetJobs, job: string, onRunning?: (s: SineNetBatchStatus) => void): Promise<SineNetBatchStatus[]> {
-  return new Promise((resolve) => {
-    const seen: SineNetBatchStatus[] = [];
-    const on = (s: SineNetBatchStatus) => {
-      if (s.job !== job) return;
-      seen.push(s);
-      if (s.state === 'running') onRunning?.(s);
-      else {
-        jobs.off('status', on);
-        resolve(seen);
-      }
-    };
-    jobs.on('status', on);
-  });
-}
+const follow = (jobs: SineNetJobs, job: string, onRunning?: (s: SineNetBatchStatus) => void) => followJob<SineNetBatchStatus>(jobs, job, onRunning);
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'axon-sinenet-jobs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

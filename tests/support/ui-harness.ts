@@ -24,7 +24,7 @@ export interface UiHarness {
 }
 
 export async function startUi(
-  o: { patch?: string; prepare?: (backend: Backend, dataDir: string) => Promise<void>; backend?: Parameters<typeof Backend.start>[0] } = {},
+  o: { patch?: string; prepare?: (backend: Backend, dataDir: string) => Promise<void>; backend?: Parameters<typeof Backend.start>[0]; token?: string } = {},
 ): Promise<UiHarness> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-'));
   const savedDataDir = process.env.AXON_DATA_DIR;
@@ -37,7 +37,7 @@ export async function startUi(
     if (seen.length > 2000) seen.splice(0, 1000);
   });
   await o.prepare?.(backend, dataDir);
-  const bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0 });
+  const bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0, token: o.token });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const consoleErrors: string[] = [];

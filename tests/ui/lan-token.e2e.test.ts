@@ -1,56 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Backend } from '../../src/main/backend';
-import { launchChromium } from '../../src/main/server/chromium';
-import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
-import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
 import { ERRORS } from '../../src/shared/errors';
+import { startUi, type UiHarness } from '../support/ui-harness';
 
 // The built UI in chromium against a bridge that needs a token, as `axon serve --lan` runs it:
 // the page opened at the printed address connects, hides the token and survives a reload; a
 // page without the token, or with a stale one, says what to do.
 
 const TOKEN = 'e2e-token_0123456789abcdef';
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-ui-lan-'));
-const savedDataDir = process.env.AXON_DATA_DIR;
-
-let backend: Backend | undefined;
-let bridge: Bridge | undefined;
-let browser: Browser | undefined;
+let ui: UiHarness | undefined;
 
 const connection = (page: Page) => page.getByTestId('connection');
 
 /** A fresh tab (its own session storage) at `address`. */
 async function openAt(address: string): Promise<Page> {
-  if (!browser) throw new Error('no browser');
-  const page = await (await browser.newContext()).newPage();
+  if (!ui) throw new Error('no UI');
+  const page = await (await ui.browser.newContext()).newPage();
   await page.goto(address);
   return page;
 }
 
 beforeAll(async () => {
-  process.env.AXON_DATA_DIR = dataDir;
-  backend = await Backend.start();
-  await backend.loadPatch('dual-neuron');
-  bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0, token: TOKEN });
-  browser = await launchChromium();
+  ui = await startUi({ token: TOKEN });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await bridge?.close();
-  await backend?.close();
-  if (savedDataDir === undefined) delete process.env.AXON_DATA_DIR;
-  else process.env.AXON_DATA_DIR = savedDataDir;
-  rmSync(dataDir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 describe('the UI with an access token', () => {
   it('connects from the printed address, takes the token out of the address bar, and keeps it over a reload', async () => {
-    if (!bridge) throw new Error('no bridge');
+    if (!ui) throw new Error('no UI');
+    const { bridge } = ui;
     const page = await openAt(`${bridge.url}#token=${TOKEN}`);
     await expect.poll(() => connection(page).getAttribute('data-state'), { timeout: 10_000 }).toBe('up');
     expect(page.url()).toBe(bridge.url);
@@ -63,7 +44,8 @@ describe('the UI with an access token', () => {
   });
 
   it('without the token: not connected, and the banner says where to get it (once, not at every retry)', async () => {
-    if (!bridge) throw new Error('no bridge');
+    if (!ui) throw new Error('no UI');
+    const { bridge } = ui;
     const page = await openAt(bridge.url);
     const banner = page.getByTestId('error-banner');
     await expect.poll(() => banner.textContent(), { timeout: 10_000 }).toContain(ERRORS.remote_token_missing());
@@ -75,7 +57,8 @@ describe('the UI with an access token', () => {
   });
 
   it('with a stale token: says it is the wrong one', async () => {
-    if (!bridge) throw new Error('no bridge');
+    if (!ui) throw new Error('no UI');
+    const { bridge } = ui;
     const page = await openAt(`${bridge.url}#token=an-old-token-from-before`);
     await expect.poll(() => page.getByTestId('error-banner').textContent(), { timeout: 10_000 }).toContain(ERRORS.remote_token_wrong());
     expect(page.url()).toBe(bridge.url);
