@@ -33,6 +33,10 @@ import type { DrumCalibrationRequest, DrumCalibrationStatus, DrumLiveStatus, Dru
 import type { StrikeTable } from '../shared/drum-table';
 import { listAudioDevices } from './audio-devices';
 import { readDeviceSettings, saveDeviceSettings, type DeviceSettings } from './settings/device-settings';
+import { Recorder, type SetContext } from './record/recorder';
+import { listRecordedSets } from './record/recorded-sets';
+import type { RecordedSet, RecordingState } from '../shared/recording';
+import { appVersion, setsDir } from './paths';
 
 /** What the live rig (LiveRig attaches itself) adds to the API; without one those devices read as off. */
 export interface RigControls {
@@ -82,6 +86,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   private panicked = false;
   /** The set list's scene last switched to. */
   private scene: number | null = null;
+  readonly recorder: Recorder;
 
   private constructor(
     readonly engine: EngineHost,
@@ -98,10 +103,18 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       this.emit('notice', { type: 'out', event });
     });
     engine.on('control', (event) => this.observeControl(event));
-    engine.on('failed', (err: AxonError) => this.emit('notice', { type: 'error', error: toErrorPayload(err) }));
+    engine.on('failed', (err: AxonError) => {
+      this.emit('notice', { type: 'error', error: toErrorPayload(err) });
+      void this.recorder.stop('engine_stopped');
+    });
     engine.on('sink', (audio) => {
       this.emit('notice', { type: 'audio', audio });
       this.devicesChanged();
+    });
+    this.recorder = new Recorder(engine, { folder: setsDir(), context: () => this.setContext() });
+    this.recorder.on('state', (state) => {
+      this.emit('notice', { type: 'recording', state });
+      if (state.state === 'idle' && state.lastError && state.set) this.emit('notice', { type: 'error', error: state.lastError });
     });
     this.training = new TrainingJobs(engine.sampleRate);
     this.training.on('status', (status) => this.emit('notice', { type: 'training', status }));
@@ -640,6 +653,44 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.engine.send({ type: 'scopeTime', timeBase: t });
   }
 
+  async startRecording(title: string | null): Promise<RecordingState> {
+    return this.recorder.start(title);
+  }
+
+  async armRecording(title: string | null): Promise<RecordingState> {
+    return this.recorder.arm(title);
+  }
+
+  async stopRecording(): Promise<RecordingState> {
+    return this.recorder.stop('user');
+  }
+
+  async getRecording(): Promise<RecordingState> {
+    return this.recorder.recording ? this.recorder.state() : this.recorder.refreshSpace();
+  }
+
+  async listSets(): Promise<RecordedSet[]> {
+    return listRecordedSets(setsDir());
+  }
+
+  /** What a new set's manifest says about the rig. */
+  private setContext(): SetContext {
+    const devices = this.devices();
+    const board = this.drums.state.board;
+    return {
+      app: { name: 'axon-stage', version: appVersion() },
+      firmware: board?.firmware ?? null,
+      patch: { name: this.state?.patchName ?? '', seed: this.state?.seed ?? 0 },
+      blockSize: this.engine.memory.blockSize,
+      devices: {
+        audioOut: devices.audioOut.device ? `${devices.audioOut.device} through ${devices.audioOut.sink}` : devices.audioOut.sink,
+        audioIn: devices.audioIn.state === 'on' ? `${devices.audioIn.device} channel ${devices.audioIn.channel}` : null,
+        midiIn: devices.midi.input,
+        drums: this.drums.state.port,
+      },
+    };
+  }
+
   private setListChanged(scenes: Scene[]): SetListState {
     const state = { scenes, current: this.scene };
     this.emit('notice', { type: 'setlist', state });
@@ -654,6 +705,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.recorder.stop('app_closed');
     await this.training.close();
     await this.sineNetJobs?.close();
     this.drums.cancelPending();

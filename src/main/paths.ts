@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,4 +22,14 @@ export function dataDir(): string {
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'axon-stage');
   if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'axon-stage');
   return path.join(process.env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'axon-stage');
+}
+
+/** Where recorded sets are kept: one folder per set. */
+export const setsDir = (): string => path.join(dataDir(), 'sets');
+
+let version: string | null = null;
+/** This app's version, from its package.json. */
+export function appVersion(): string {
+  version ??= (JSON.parse(readFileSync(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  return version;
 }

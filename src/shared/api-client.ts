@@ -1,4 +1,5 @@
 import type { ApiMethod, ApiTransport, AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from './api';
+import type { RecordedSet, RecordingState } from './recording';
 import type { PatchMapping } from './patch/schema';
 import type { ModelDetail, SineNetBatchStatus, SineNetPackFile, SoundOverview, SoundUpload } from './api';
 import type { SetListState } from './set-list';
@@ -87,6 +88,11 @@ export function createClient(t: ApiTransport): AxonClient {
     goToScene: (index) => call('goToScene', [index]) as Promise<SetListState>,
     setScope: async (scope, neuron) => void (await call('setScope', [scope, neuron])),
     setScopeTime: async (timeBase) => void (await call('setScopeTime', [timeBase])),
+    startRecording: (title) => call('startRecording', [title]) as Promise<RecordingState>,
+    armRecording: (title) => call('armRecording', [title]) as Promise<RecordingState>,
+    stopRecording: () => call('stopRecording', []) as Promise<RecordingState>,
+    getRecording: () => call('getRecording', []) as Promise<RecordingState>,
+    listSets: () => call('listSets', []) as Promise<RecordedSet[]>,
     onTelemetry: (cb) => t.onTelemetry((words) => cb(decodeTelemetry(words))),
     onNotice: (cb) => t.onNotice(cb),
   };

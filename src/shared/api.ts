@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CALIBRATION_REPEATS_MAX, TABLE_POINTS, VELOCITY_MAX, VELOCITY_MIN, type StrikeTable } from './drum-table';
 import { SAVED_NAME_PATTERN, SAVED_NAME_RULE } from './names';
 import { MAX_SCENES, ScenesSchema, type Scene, type SetListState } from './set-list';
+import type { RecordedSet, RecordingState } from './recording';
 import { NEURON_SCOPES, SCOPE_TIME_BASES } from './telemetry';
 import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './errors';
 import { DRUM_COUNT, LEARN_COMMANDS, type OutEvent } from './events';
@@ -628,6 +629,18 @@ export interface AxonApi {
   setScope(scope: number, neuron: string | null): Promise<void>;
   /** Engine samples per scope sample (one of SCOPE_TIME_BASES): how long a window the scopes show. */
   setScopeTime(timeBase: number): Promise<void>;
+
+  // The Record view.
+  /** Starts recording a set (`title`, if given, ends its folder name); progress arrives as `recording` notices. */
+  startRecording(title: string | null): Promise<RecordingState>;
+  /** Arms: the set starts by itself with the first sound (and half a second before it). */
+  armRecording(title: string | null): Promise<RecordingState>;
+  /** Ends the set (or the arming): what played so far is kept and its manifest completed. The sound plays on. */
+  stopRecording(): Promise<RecordingState>;
+  /** The recording as it is, with the free space checked now. */
+  getRecording(): Promise<RecordingState>;
+  /** The recorded sets, newest first. */
+  listSets(): Promise<RecordedSet[]>;
 }
 
 export interface JoystickAxisResponse {
@@ -702,6 +715,11 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   goToScene: z.tuple([z.number().int().min(0).max(MAX_SCENES - 1)]),
   setScope: z.tuple([z.number().int().min(0).max(NEURON_SCOPES - 1), z.string().min(1).max(64).nullable()]),
   setScopeTime: z.tuple([z.number().refine((t) => (SCOPE_TIME_BASES as readonly number[]).includes(t), `must be one of ${SCOPE_TIME_BASES.join(', ')}`)]),
+  startRecording: z.tuple([SavedName.nullable()]),
+  armRecording: z.tuple([SavedName.nullable()]),
+  stopRecording: z.tuple([]),
+  getRecording: z.tuple([]),
+  listSets: z.tuple([]),
 };
 
 export const isApiMethod = (m: string): m is ApiMethod => Object.prototype.hasOwnProperty.call(API_ARGS, m);
@@ -731,6 +749,7 @@ export type Notice =
   | { type: 'devices'; state: DevicesState }
   | { type: 'patches'; patches: PatchInfo[] }
   | { type: 'setlist'; state: SetListState }
+  | { type: 'recording'; state: RecordingState }
   | { type: 'error'; error: ErrorPayload };
 
 /** The answer to one call, the same over IPC and WebSocket. */

@@ -158,6 +158,14 @@ export const ERRORS = {
   setlist_invalid: (count: number) => `the set list is not valid (${count} problem${count === 1 ? '' : 's'}); it stays as it was`,
   scene_unknown: (number: number, count: number) =>
     count === 0 ? `there is no scene ${number}: the set list is empty (add scenes in the Set list view)` : `there is no scene ${number}: the set list has ${count}`,
+  recording_busy: (set: string) => `already recording (${set}); stop it first`,
+  recording_no_space: (folder: string, megabytes: number) =>
+    `only ${megabytes} MB free where the sets are kept (${folder}): under a minute of recording; free some space first`,
+  recording_disk_full: (folder: string, at: string) =>
+    `the disk holding ${folder} is full: recording stopped at ${at} (the set is kept, the sound plays on); free some space and record again`,
+  recording_write_failed: (file: string, reason: string, at: string) =>
+    `recording stopped at ${at}: cannot write ${file} (${reason}); the set is kept up to there, the sound plays on`,
+  recording_engine_stopped: (at: string) => `recording stopped at ${at}: the engine stopped; the set is kept up to there`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

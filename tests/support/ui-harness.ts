@@ -40,6 +40,8 @@ export async function startUi(
   const bridge = await startBridge({ backend, staticDir: ensureRendererBuilt(), port: 0, token: o.token });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // Under the test's own timeout, so a stuck click fails naming the element and what it waited for.
+  page.setDefaultTimeout(8000);
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());

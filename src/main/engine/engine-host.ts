@@ -237,21 +237,40 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return Atomics.load(this.status, STATUS_DROPPED_OUT);
   }
 
+  /** Frames the monitor holds (a power of two, at least MONITOR_SECONDS). */
+  get monitorFrames(): Frames {
+    return this.memory.monitor.byteLength / (4 * CHANNELS);
+  }
+
+  /** Frames the sink has consumed so far, modulo FRAME_MODULO: where it writes the monitor next. */
+  monitorPosition(): number {
+    return Atomics.load(this.status, STATUS_MONITOR_POS);
+  }
+
+  /**
+   * Copies the `frames` frames of the monitor that end at position `end` into `into`
+   * (interleaved stereo). Frames older than the monitor holds are overwritten already: the caller
+   * keeps `frames` well under monitorFrames.
+   */
+  readMonitor(end: number, frames: Frames, into: Float32Array): void {
+    const mon = new Float32Array(this.memory.monitor);
+    const size = mon.length / CHANNELS;
+    for (let i = 0; i < frames; i++) {
+      const f = (((end - frames + i) % size) + size) % size;
+      into[2 * i] = mon[2 * f];
+      into[2 * i + 1] = mon[2 * f + 1];
+    }
+  }
+
   /**
    * The last `seconds` of audio the sink consumed, interleaved stereo, and the engine frame just
    * after its end.
    */
   capture(seconds: Seconds): { samples: Float32Array; endFrame: number } {
-    const mon = new Float32Array(this.memory.monitor);
-    const size = mon.length / CHANNELS;
-    const frames = Math.min(size, Math.max(1, Math.round(seconds * this.sampleRate)), MONITOR_SECONDS * this.sampleRate);
-    const end = Atomics.load(this.status, STATUS_MONITOR_POS);
+    const frames = Math.min(this.monitorFrames, Math.max(1, Math.round(seconds * this.sampleRate)), MONITOR_SECONDS * this.sampleRate);
+    const end = this.monitorPosition();
     const samples = new Float32Array(frames * CHANNELS);
-    for (let i = 0; i < frames; i++) {
-      const f = (((end - frames + i) % size) + size) % size;
-      samples[2 * i] = mon[2 * f];
-      samples[2 * i + 1] = mon[2 * f + 1];
-    }
+    this.readMonitor(end, frames, samples);
     return { samples, endFrame: end };
   }
 
