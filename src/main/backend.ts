@@ -37,6 +37,8 @@ import { Recorder, type SetContext } from './record/recorder';
 import { listRecordedSets } from './record/recorded-sets';
 import type { RecordedSet, RecordingState } from '../shared/recording';
 import { appVersion, setsDir } from './paths';
+import type { Frames, Hertz } from '../shared/units';
+import { isValidBlockSize, SAMPLE_RATES } from '../shared/engine-config';
 
 /** What the live rig (LiveRig attaches itself) adds to the API; without one those devices read as off. */
 export interface RigControls {
@@ -50,6 +52,8 @@ export interface RigControls {
   setOsc(config: { listen: string | null; targets: string[] } | null): Promise<void>;
   /** The audio input as the drums' ear (calibration, heard test strikes), or why it cannot be. */
   drumEar?(): DrumEar;
+  /** The engine restarted at another sample rate or block size. */
+  engineRestarted?(): Promise<void>;
 }
 
 const NO_RIG: Omit<DevicesState, 'audioOut'> = {
@@ -87,6 +91,9 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   /** The set list's scene last switched to. */
   private scene: number | null = null;
   readonly recorder: Recorder;
+  /** The scopes as last set (null: the engine's default), sent again when the engine restarts. */
+  private readonly scopes: (string | null)[] = [];
+  private scopeTime: (typeof SCOPE_TIME_BASES)[number] = SCOPE_TIME_BASES[0];
 
   private constructor(
     readonly engine: EngineHost,
@@ -116,7 +123,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       this.emit('notice', { type: 'recording', state });
       if (state.state === 'idle' && state.lastError && state.set) this.emit('notice', { type: 'error', error: state.lastError });
     });
-    this.training = new TrainingJobs(engine.sampleRate);
+    this.training = new TrainingJobs(() => engine.sampleRate);
     this.training.on('status', (status) => this.emit('notice', { type: 'training', status }));
     this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
   }
@@ -312,7 +319,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   /** Made on first use, so a backend that never generates sine nets starts no more than before. */
   private get sineNets(): SineNetJobs {
     if (!this.sineNetJobs) {
-      this.sineNetJobs = new SineNetJobs(this.engine.sampleRate);
+      this.sineNetJobs = new SineNetJobs(() => this.engine.sampleRate);
       this.sineNetJobs.on('status', (status) => this.emit('notice', { type: 'sinenets', status }));
     }
     return this.sineNetJobs;
@@ -495,7 +502,48 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   }
 
   private devices(): DevicesState {
-    return { audioOut: { ...this.engine.sink, latencyMs: this.engine.outputLatencyMs }, ...(this.rig?.devices() ?? NO_RIG) };
+    const audioOut = { ...this.engine.sink, latencyMs: this.engine.outputLatencyMs, sampleRate: this.engine.sampleRate, blockSize: this.engine.memory.blockSize };
+    return { audioOut, ...(this.rig?.devices() ?? NO_RIG) };
+  }
+
+  async setAudioFormat(sampleRate: Hertz, blockSize: Frames): Promise<DevicesState> {
+    const rate = SAMPLE_RATES.find((r) => r === sampleRate);
+    if (rate === undefined || !isValidBlockSize(blockSize)) throw axonError('request_invalid', 'setAudioFormat', `${sampleRate} Hz with blocks of ${blockSize} frames is not offered`);
+    const blocker = this.formatBlocker();
+    if (blocker) throw axonError('audio_format_busy', blocker);
+    if (rate !== this.engine.sampleRate || blockSize !== this.engine.memory.blockSize) await this.restartEngine(rate, blockSize);
+    this.remember({ audioFormat: { sampleRate: rate, blockSize } });
+    return this.devices();
+  }
+
+  /** What a restart of the engine would break, in words, or null. */
+  private formatBlocker(): string | null {
+    if (this.recorder.state().state !== 'idle') return 'a set is being recorded (stop the recording first)';
+    if (this.training.running) return 'a model is training (wait for it or cancel it)';
+    if (this.sineNetJobs?.running) return 'sine nets are being generated (wait or cancel)';
+    if (this.drumBench?.calibrating) return 'a drum is being calibrated (wait or cancel)';
+    return null;
+  }
+
+  /** The engine at another rate or block size, playing the same patch as it sounds now. */
+  private async restartEngine(sampleRate: Hertz, blockSize: Frames): Promise<void> {
+    const layout = this.layout;
+    const state = this.state;
+    const assets = this.assets;
+    const patch = layout ? patchWithValues(layout, this.values) : null;
+    await this.engine.reconfigure(sampleRate, blockSize);
+    this.lastTelemetryFrame = -1;
+    if (patch && state) await this.loadValidated(patch, state.patchName, assets ?? undefined);
+    // What the engine kept besides the patch: panic, the scopes.
+    if (this.panicked) this.engine.send({ type: 'panic', on: true });
+    if (this.layout) {
+      this.scopes.forEach((neuron, scope) => {
+        if (neuron === null || this.layout?.neurons.some((n) => n.id === neuron)) this.engine.send({ type: 'scope', scope, neuron });
+      });
+    }
+    this.engine.send({ type: 'scopeTime', timeBase: this.scopeTime });
+    await this.rig?.engineRestarted?.();
+    this.devicesChanged();
   }
 
   async panic(on: boolean): Promise<EngineState> {
@@ -555,7 +603,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
    * Opens the audio devices chosen in the app last time (call after the rig is attached). What
    * fails (a device unplugged since) keeps the default, and is returned and reported to the UIs.
    */
-  async restoreDevices(): Promise<Error[]> {
+  /** Opens the devices chosen last time (`audioFormat: false`: keep the rate and block size given at the start). */
+  async restoreDevices(o: { audioFormat?: boolean } = {}): Promise<Error[]> {
     const problems: Error[] = [];
     const attempt = async (what: () => Promise<unknown>) => {
       try {
@@ -569,7 +618,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     await attempt(async () => {
       saved = readDeviceSettings();
     });
-    const { audioOut, audioIn, osc } = saved;
+    const { audioFormat, audioOut, audioIn, osc } = saved;
+    if (audioFormat && o.audioFormat !== false) await attempt(() => this.setAudioFormat(audioFormat.sampleRate, audioFormat.blockSize));
     if (audioOut !== undefined) await attempt(() => this.engine.setOutput(audioOut === null ? { kind: 'none' } : { kind: 'auto', backend: audioOut.backend, device: audioOut.device ?? undefined }));
     const rig = this.rig;
     if (audioIn && rig) await attempt(() => rig.setAudioInput(audioIn));
@@ -645,12 +695,14 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async setScope(scope: number, neuron: string | null): Promise<void> {
     this.requireLayout();
     this.engine.send({ type: 'scope', scope, neuron });
+    this.scopes[scope] = neuron;
   }
 
   async setScopeTime(timeBase: number): Promise<void> {
     const t = SCOPE_TIME_BASES.find((b) => b === timeBase);
     if (t === undefined) throw axonError('request_invalid', 'setScopeTime', `time base must be one of ${SCOPE_TIME_BASES.join(', ')}`);
     this.engine.send({ type: 'scopeTime', timeBase: t });
+    this.scopeTime = t;
   }
 
   async startRecording(title: string | null): Promise<RecordingState> {

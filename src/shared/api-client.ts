@@ -77,6 +77,7 @@ export function createClient(t: ApiTransport): AxonClient {
     getDevices: () => call('getDevices', []) as Promise<DevicesState>,
     listAudioDevices: () => call('listAudioDevices', []) as Promise<AudioDevices>,
     setAudioOutput: (choice) => call('setAudioOutput', [choice]) as Promise<DevicesState>,
+    setAudioFormat: (sampleRate, blockSize) => call('setAudioFormat', [sampleRate, blockSize]) as Promise<DevicesState>,
     setAudioInput: (choice) => call('setAudioInput', [choice]) as Promise<DevicesState>,
     setJoystickAxis: (id, axis, response) => call('setJoystickAxis', [id, axis, response]) as Promise<DevicesState>,
     calibrateJoystick: (id, action) => call('calibrateJoystick', [id, action]) as Promise<{ devices: DevicesState; warnings: string[] }>,

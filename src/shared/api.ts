@@ -12,6 +12,7 @@ import { JOYSTICK_AXIS_PARAMS, RESERVOIR_PARAMS } from './params/registry';
 import { SINENET_LIMITS, sineNetSpanProblems, type SineNetDesign, type SineNetMetrics, type SineNetVerdict } from './sinenet-design';
 import type { ParamSpec } from './params/spec';
 import type { Hertz } from './units';
+import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from './engine-config';
 
 // The one API between a UI and the backend. The Electron preload carries it over IPC, the
 // web bridge over WebSocket; both validate every call with these schemas before it runs.
@@ -99,7 +100,8 @@ export interface OscState {
 /** Every device the rig plays with, for the Devices menu. */
 export interface DevicesState {
   osc: OscState;
-  audioOut: AudioOutputState & { latencyMs: number };
+  /** The output, with the engine's rate and block size (frames per block it renders). */
+  audioOut: AudioOutputState & { latencyMs: number; sampleRate: Hertz; blockSize: number };
   audioIn: AudioInputState;
   /** `off`: this app was started without MIDI. */
   midi: { state: 'available' | 'unavailable' | 'stopped' | 'off'; detail: string; input: string | null; clockBpm: number | null };
@@ -108,6 +110,15 @@ export interface DevicesState {
 }
 
 export const AUDIO_INPUT_CHANNELS = 64;
+
+/** The engine's sample rate and block size (the audio buffer), as the Devices menu sets them. */
+export const AudioFormatSchema = z.strictObject({
+  sampleRate: z.union(SAMPLE_RATES.map((r) => z.literal(r))),
+  blockSize: z
+    .number()
+    .int()
+    .refine(isValidBlockSize, `must be a multiple of 32 from ${MIN_BLOCK} to ${MAX_BLOCK}`),
+});
 const DeviceName = z.string().min(1).max(200);
 
 export interface EngineState {
@@ -607,6 +618,12 @@ export interface AxonApi {
   listAudioDevices(): Promise<AudioDevices>;
   /** Moves the sound to another output (null: off) while the engine plays on. */
   setAudioOutput(choice: { backend: 'audify' | 'naudiodon'; device: string | null } | null): Promise<DevicesState>;
+  /**
+   * Restarts the engine at another sample rate and block size; the patch plays on as it sounded
+   * (after a short gap), the output and input open again. Refused while recording, training,
+   * generating sine nets or calibrating a drum.
+   */
+  setAudioFormat(sampleRate: Hertz, blockSize: number): Promise<DevicesState>;
   /** Listens on another input (null: none); its envelope, pitch and onsets drive the audio.* inputs. */
   setAudioInput(choice: { device: string | null; channel: number } | null): Promise<DevicesState>;
   /** start: rest then sweep every axis (progress in `devices` notices); save: keep it for this device; cancel: drop it. Save answers any warnings. */
@@ -696,6 +713,7 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   getDevices: z.tuple([]),
   listAudioDevices: z.tuple([]),
   setAudioOutput: z.tuple([z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: DeviceName.nullable() }).nullable()]),
+  setAudioFormat: z.tuple([AudioFormatSchema.shape.sampleRate, AudioFormatSchema.shape.blockSize]),
   setAudioInput: z.tuple([z.strictObject({ device: DeviceName.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable()]),
   calibrateJoystick: z.tuple([z.string().min(1).max(200), z.enum(['start', 'save', 'cancel'])]),
   setJoystickAxis: z.tuple([

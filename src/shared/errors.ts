@@ -158,6 +158,7 @@ export const ERRORS = {
   setlist_invalid: (count: number) => `the set list is not valid (${count} problem${count === 1 ? '' : 's'}); it stays as it was`,
   scene_unknown: (number: number, count: number) =>
     count === 0 ? `there is no scene ${number}: the set list is empty (add scenes in the Set list view)` : `there is no scene ${number}: the set list has ${count}`,
+  audio_format_busy: (why: string) => `cannot change the sample rate or buffer now: ${why}`,
   recording_busy: (set: string) => `already recording (${set}); stop it first`,
   recording_no_space: (folder: string, megabytes: number) =>
     `only ${megabytes} MB free where the sets are kept (${folder}): under a minute of recording; free some space first`,

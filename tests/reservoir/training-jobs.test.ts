@@ -27,7 +27,7 @@ beforeAll(() => {
 const follow = (jobs: TrainingJobs, job: string, onRunning?: (s: TrainingStatus) => void) => followJob<TrainingStatus>(jobs, job, onRunning);
 
 describe('training jobs', () => {
-  const jobs = new TrainingJobs(48000);
+  const jobs = new TrainingJobs(() => 48000);
   afterAll(() => jobs.close());
 
   it('lists the .wav files of the sounds folder by name', () => {

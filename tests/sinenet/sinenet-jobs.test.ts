@@ -21,7 +21,7 @@ const scratch = mkdtempSync(path.join(os.tmpdir(), 'axon-sinenet-jobs-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('sine-net batch jobs', () => {
-  const jobs = new SineNetJobs(48000);
+  const jobs = new SineNetJobs(() => 48000);
   afterAll(() => jobs.close());
   let done: SineNetBatchStatus;
 

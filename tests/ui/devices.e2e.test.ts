@@ -53,6 +53,16 @@ describe.runIf(haveJack)('the Devices menu', () => {
     expect(await page.getByTestId('devices').textContent()).toContain('jack:system');
   }, 20_000);
 
+  it('changes the buffer: the engine restarts at it, plays on JACK again, and the patch with it', async () => {
+    const page = ui.page;
+    await page.getByTestId('devices-buffer').selectOption('256');
+    await until('the patch at blocks of 256', async () => (await ui.backend.getState())?.blockSize === 256, 8000);
+    await until('audify again', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify', 8000);
+    expect(await page.getByTestId('devices-buffer').inputValue()).toBe('256');
+    expect(await page.getByTestId('devices-buffer').locator('option:checked').textContent()).toBe('256 frames (5.3 ms)');
+    await until('sound', async () => (await ui.backend.captureAudio(0.3)).rms > 0.01, 5000);
+  }, 20_000);
+
   it('listens to an input: the level moves and the pitch reads A4', async () => {
     const page = ui.page;
     await page.getByTestId('devices-input-select').selectOption('jack:system');

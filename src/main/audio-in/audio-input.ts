@@ -120,6 +120,11 @@ export class AudioInput extends EventEmitter<{
     return { ...this.current, dropped: this.dropped };
   }
 
+  /** The device and channel asked for (device undefined: the default). */
+  get requested(): { device: string | undefined; channel: number } {
+    return { device: this.spec.device, channel: this.spec.channel };
+  }
+
   /**
    * Opens the device; rejects with the reason when it cannot. Either way it keeps trying (the
    * device, then its API's default) until close(): a microphone plugged in later is picked up.

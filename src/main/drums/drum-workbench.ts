@@ -29,6 +29,10 @@ export class DrumWorkbench {
   private jobs = 0;
   private lastHeard: DrumStrikeHeard | null = null;
 
+  get calibrating(): boolean {
+    return this.job?.status.state === 'running';
+  }
+
   constructor(
     private readonly drums: DrumManager,
     /** What hears the board on `port` (the simulated board's model microphone, else the audio input). */

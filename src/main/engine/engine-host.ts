@@ -61,12 +61,15 @@ const REPLY_TIMEOUT_MS = 5000;
  * Main-thread only.
  */
 export class EngineHost extends EventEmitter<EngineHostEvents> {
-  readonly memory: EngineMemory;
-  private readonly worker: Worker;
-  private readonly control: RingBuffer;
-  private readonly outRing: RingBuffer;
-  private readonly status: Int32Array;
-  private readonly probe: Float64Array;
+  // Replaced together by reconfigure (a new worker at another rate or block size).
+  memory: EngineMemory;
+  private worker: Worker;
+  private control: RingBuffer;
+  private outRing: RingBuffer;
+  private status: Int32Array;
+  private probe: Float64Array;
+  /** The output asked for last: a restarted worker opens it again. */
+  private output: AudioOutputChoice;
   private readonly record = new Float64Array(EVENT_WORDS);
   private readonly outRecord = new Float64Array(OUT_WORDS);
   private readonly telemetryWords = new Float64Array(TELEMETRY_WORDS);
@@ -80,25 +83,65 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
 
   private constructor(opts: Required<EngineHostOptions>) {
     super();
-    if (!isValidBlockSize(opts.blockSize)) throw axonError('engine_failed', `block size ${opts.blockSize} is not a multiple of 32 between 64 and 1024`);
-    this.memory = createEngineMemory(opts.sampleRate, opts.blockSize, RING_BLOCKS);
+    this.output = opts.output;
+    this.memory = EngineHost.memoryFor(opts.sampleRate, opts.blockSize);
     this.control = new RingBuffer(this.memory.control, Float64Array);
     this.outRing = new RingBuffer(this.memory.out, Float64Array);
     this.status = new Int32Array(this.memory.status);
     this.probe = new Float64Array(this.memory.probe);
+    this.worker = this.spawn();
+  }
+
+  private static memoryFor(sampleRate: Hertz, blockSize: Frames): EngineMemory {
+    if (!isValidBlockSize(blockSize)) throw axonError('engine_failed', `block size ${blockSize} is not a multiple of 32 between 64 and 1024`);
+    return createEngineMemory(sampleRate, blockSize, RING_BLOCKS);
+  }
+
+  private spawn(): Worker {
     const entry = workerEntry(__dirname, 'engine-worker', '../../worker/engine-worker.ts');
-    this.worker = new Worker(entry.file, { execArgv: entry.execArgv });
-    this.worker.on('message', (m: WorkerMessage) => {
+    const worker = new Worker(entry.file, { execArgv: entry.execArgv });
+    worker.on('message', (m: WorkerMessage) => {
+      if (worker !== this.worker) return;
       if (m.type === 'sink') {
         this.sink = { sink: m.sink, device: m.device, detail: m.detail };
         this.emit('sink', this.sink);
       }
       for (const w of this.waiters) if (w(m)) this.waiters.delete(w);
     });
-    this.worker.on('error', (err) => this.fail(err.message));
-    this.worker.on('exit', (code) => {
-      if (!this.stopped) this.fail(`worker exited with code ${code}`);
+    worker.on('error', (err) => {
+      if (worker === this.worker) this.fail(err.message);
     });
+    worker.on('exit', (code) => {
+      if (worker === this.worker && !this.stopped) this.fail(`worker exited with code ${code}`);
+    });
+    return worker;
+  }
+
+  /**
+   * Restarts the engine at another sample rate or block size: the worker stops (its output with
+   * it), a new one starts on new shared memory and opens the same output. No patch plays after
+   * it (the caller loads one). On failure the engine is stopped, as after a crash.
+   */
+  async reconfigure(sampleRate: Hertz, blockSize: Frames): Promise<void> {
+    const memory = EngineHost.memoryFor(sampleRate, blockSize);
+    await this.request({ type: 'stop' }, 'stopped');
+    const old = this.worker;
+    this.memory = memory;
+    this.control = new RingBuffer(memory.control, Float64Array);
+    this.outRing = new RingBuffer(memory.out, Float64Array);
+    this.status = new Int32Array(memory.status);
+    this.probe = new Float64Array(memory.probe);
+    this.layout = null;
+    this.generation++;
+    this.sink = { sink: 'starting', device: '', detail: '' };
+    this.worker = this.spawn();
+    await old.terminate();
+    try {
+      await this.request({ type: 'init', memory, output: this.output }, 'ready');
+    } catch (err) {
+      this.fail(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
   }
 
   static async start(opts: EngineHostOptions = {}): Promise<EngineHost> {
@@ -112,6 +155,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
    * once the worker has tried the new one (the clock, with the reason, when it could not open).
    */
   async setOutput(output: AudioOutputChoice): Promise<SinkInfo> {
+    this.output = output;
     const next = new Promise<SinkInfo>((resolve, reject) => {
       const timer = setTimeout(() => reject(axonError('engine_timeout', 'output')), REPLY_TIMEOUT_MS);
       this.once('sink', (s) => {

@@ -44,8 +44,13 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
   private current: { status: TrainingStatus; worker: Worker; cancel: Int32Array } | null = null;
   private counter = 0;
 
-  constructor(private readonly sampleRate: Hertz) {
+  /** The engine's rate, asked at each start (it changes when the engine restarts at another). */
+  constructor(private readonly rate: () => Hertz) {
     super();
+  }
+
+  get running(): boolean {
+    return this.current !== null;
   }
 
   start(request: TrainRequest): TrainingStatus {
@@ -54,7 +59,7 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
     mkdirSync(userModelsDir(), { recursive: true });
     const out = path.join(userModelsDir(), `${request.name}${MODEL_EXTENSION}`);
     const cancel = new SharedArrayBuffer(4);
-    const task: TrainerTask = { request, files, out, sampleRate: this.sampleRate, cancel };
+    const task: TrainerTask = { request, files, out, sampleRate: this.rate(), cancel };
     const entry = workerEntry(__dirname, 'training-worker', './training-worker.ts');
     const worker = new Worker(entry.file, { execArgv: entry.execArgv, workerData: task });
     const status: TrainingStatus = { job: `train-${++this.counter}`, name: request.name, state: 'running', fraction: 0, detail: 'starting' };

@@ -269,6 +269,14 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     this.backend.devicesChanged();
   }
 
+  /** The engine restarted at another rate: an open input opens again at it (its analysis counts in engine frames). */
+  async engineRestarted(): Promise<void> {
+    const input = this.audioIn;
+    if (!input || input.sampleRate === this.backend.engine.sampleRate) return;
+    const { device, channel } = input.requested;
+    await this.setAudioInput({ device: device ?? null, channel });
+  }
+
   /** The audio input as the drums' ear (drum calibration, heard test strikes), or why it cannot be. */
   drumEar(): DrumEar {
     const input = this.audioIn;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { AUDIO_INPUT_CHANNELS } from '../../shared/api';
+import { AUDIO_INPUT_CHANNELS, AudioFormatSchema } from '../../shared/api';
 import { dataDir } from '../paths';
 import { readStoredJson, writeStoredJson } from '../stored-json';
 
@@ -11,7 +11,8 @@ import { readStoredJson, writeStoredJson } from '../stored-json';
  *   { "format": "axon-settings", "version": 1,
  *     "audioOut": { "backend": "audify", "device": "jack:system" } | null,
  *     "audioIn": { "device": "USB mic", "channel": 1 } | null,
- *     "osc": { "listen": "127.0.0.1:9000", "targets": ["192.168.1.20:9001"] } | null }
+ *     "osc": { "listen": "127.0.0.1:9000", "targets": ["192.168.1.20:9001"] } | null,
+ *     "audioFormat": { "sampleRate": 48000, "blockSize": 128 } }
  *
  * A missing key means "never chosen" (the default device); null means "chosen: none".
  */
@@ -26,6 +27,7 @@ const FileSchema = z.strictObject({
   audioOut: z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: Device.nullable() }).nullable().optional(),
   audioIn: z.strictObject({ device: Device.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable().optional(),
   osc: z.strictObject({ listen: z.string().min(1).max(100).nullable(), targets: z.array(z.string().min(1).max(100)).max(8) }).nullable().optional(),
+  audioFormat: AudioFormatSchema.optional(),
 });
 export type DeviceSettings = Omit<z.infer<typeof FileSchema>, 'format' | 'version'>;
 

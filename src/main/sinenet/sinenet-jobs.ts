@@ -33,8 +33,13 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
   private batch: Batch | null = null;
   private counter = 0;
 
-  constructor(private readonly sampleRate: Hertz) {
+  /** The engine's rate, asked at each batch (it changes when the engine restarts at another). */
+  constructor(private readonly rate: () => Hertz) {
     super();
+  }
+
+  get running(): boolean {
+    return this.batch?.status.state === 'running';
   }
 
   get last(): SineNetBatchStatus | null {
@@ -44,7 +49,7 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
   start(request: SineNetBatchRequest): SineNetBatchStatus {
     if (this.batch?.status.state === 'running') throw axonError('sinenet_busy');
     this.dropBatch();
-    const options: BatchOptions = { count: request.count, seed: request.seed, seconds: request.seconds ?? DEFAULT_SINENET_SECONDS, sampleRate: this.sampleRate };
+    const options: BatchOptions = { count: request.count, seed: request.seed, seconds: request.seconds ?? DEFAULT_SINENET_SECONDS, sampleRate: this.rate() };
     let dir: string;
     try {
       dir = mkdtempSync(path.join(os.tmpdir(), 'axon-sinenets-'));
@@ -63,7 +68,7 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
       seed: options.seed,
       count: options.count,
       seconds: options.seconds,
-      sampleRate: this.sampleRate,
+      sampleRate: options.sampleRate,
       sounds: [],
     };
     const batch: Batch = { status, options, dir, worker, cancel: new Int32Array(cancel) };

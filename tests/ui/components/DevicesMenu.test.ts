@@ -29,7 +29,8 @@ type OnError = (err: unknown, context: string) => void;
 function backend(devices: DevicesState) {
   return fakeClient({
     listAudioDevices: async () => LIST,
-    setAudioOutput: async (choice) => ({ ...devices, audioOut: choice ? { sink: choice.backend, device: choice.device ?? 'default', detail: '', latencyMs: 5.3 } : { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0 } }),
+    setAudioOutput: async (choice) => ({ ...devices, audioOut: choice ? { sink: choice.backend, device: choice.device ?? 'default', detail: '', latencyMs: 5.3, sampleRate: 48000, blockSize: 128 } : { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128 } }),
+    setAudioFormat: async (sampleRate, blockSize) => ({ ...devices, audioOut: { ...devices.audioOut, sampleRate, blockSize } }),
     setAudioInput: async (choice) => ({ ...devices, audioIn: { ...devices.audioIn, state: choice ? 'on' : 'off', device: choice?.device ?? '', channel: choice?.channel ?? 1 } }),
     calibrateJoystick: async () => ({ devices, warnings: [] }),
     setJoystickAxis: async () => devices,
@@ -51,12 +52,31 @@ async function open(): Promise<HTMLElement> {
 const optionLabels = (select: HTMLElement) => [...select.querySelectorAll('option')].map((o) => o.textContent);
 
 describe('DevicesMenu', () => {
+  it('shows the rate and buffer in use with each buffer as time, and sends a new one', async () => {
+    const b = backend(devicesState());
+    show(devicesState(), b.client);
+    const menu = await open();
+    const rate = within(menu).getByTestId<HTMLSelectElement>('devices-rate');
+    const buffer = within(menu).getByTestId<HTMLSelectElement>('devices-buffer');
+    expect(optionLabels(rate)).toEqual(['44.1 kHz', '48.0 kHz', '96.0 kHz']);
+    expect(rate.selectedOptions[0].textContent).toBe('48.0 kHz');
+    expect(optionLabels(buffer)).toEqual(['64 frames (1.3 ms)', '128 frames (2.7 ms)', '256 frames (5.3 ms)', '512 frames (10.7 ms)', '1024 frames (21.3 ms)']);
+    expect(buffer.selectedOptions[0].textContent).toBe('128 frames (2.7 ms)');
+    await userEvent.selectOptions(buffer, '256 frames (5.3 ms)');
+    await userEvent.selectOptions(rate, '96.0 kHz');
+    expect(b.argsOf('setAudioFormat')).toEqual([
+      [48000, 256],
+      [96000, 128],
+    ]);
+  });
+
+
   it('names the output device in the header, or warns "silent" without sound', async () => {
     const view = show(devicesState());
     const stat = screen.getByTestId('devices');
     expect(stat.textContent).toContain('jack:system');
     expect(stat.getAttribute('data-mode')).toBe('audify');
-    await view.rerender({ devices: devicesState({ audioOut: { sink: 'clock', device: '', detail: 'the audio device failed: gone; retrying', latencyMs: 0 } }) });
+    await view.rerender({ devices: devicesState({ audioOut: { sink: 'clock', device: '', detail: 'the audio device failed: gone; retrying', latencyMs: 0, sampleRate: 48000, blockSize: 128 } }) });
     expect(stat.textContent).toContain('silent');
     expect(stat.querySelector('.warn')).not.toBeNull();
     expect(stat.getAttribute('title')).toBe('No sound: the audio device failed: gone; retrying');

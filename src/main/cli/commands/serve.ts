@@ -75,8 +75,10 @@ export const serve: Command = {
       await backend.loadPatchFile(values.patch ?? 'dual-neuron');
       const bridge = await startBridge({ backend, staticDir, host, port, token });
       const rig = await LiveRig.start(backend, { midi: { input: null }, hid: {}, onProblem: (err) => backend.emit('notice', { type: 'error', error: toErrorPayload(err) }) });
-      // Without --audio, the devices chosen in the app last time (a gone device keeps the default).
-      if (values.audio === undefined) for (const err of await backend.restoreDevices()) stdio.err(`axon serve: ${err.message}`);
+      // Without --audio, the devices chosen in the app last time (a gone device keeps the default);
+      // the rate and buffer too, unless --rate or --block chose them.
+      const audioFormat = values.rate === undefined && values.block === undefined;
+      if (values.audio === undefined) for (const err of await backend.restoreDevices({ audioFormat })) stdio.err(`axon serve: ${err.message}`);
       // A drum board to rehearse with: the firmware simulated, with model drums a model microphone hears.
       const simulated = values['simulate-drums'] ? await playSimulatedDrums(backend) : null;
       if (simulated) stdio.out(`drums: a simulated board on ${simulated.port}, heard by its model microphone`);

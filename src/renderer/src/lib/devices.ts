@@ -89,3 +89,16 @@ export function oscSummary(d: DevicesState): string {
 export function oscConfig(listen: string, targets: string): { listen: string | null; targets: string[] } {
   return { listen: listen.trim() || null, targets: targets.split(/[\s,]+/).filter((t) => t !== '') };
 }
+
+/** Block sizes the Devices menu offers (the engine takes any multiple of 32 from 64 to 1024). */
+export const BUFFER_CHOICES = [64, 128, 256, 512, 1024] as const;
+
+/** "128 frames (2.7 ms)": a block's length at the engine's rate. */
+export function bufferLabel(frames: number, sampleRate: number): string {
+  return `${frames} frames (${((frames / sampleRate) * 1000).toFixed(1)} ms)`;
+}
+
+/** The block sizes to offer: the usual ones, and the one in use if it is another (from --block). */
+export function bufferChoices(current: number): number[] {
+  return (BUFFER_CHOICES as readonly number[]).includes(current) ? [...BUFFER_CHOICES] : [...BUFFER_CHOICES, current].sort((a, b) => a - b);
+}
