@@ -26,7 +26,7 @@ import type { PatchAssets } from '../worker/patch-assets';
 import { fnv1a } from './hash';
 import { DrumManager, type DrumManagerOptions } from './drums/drum-manager';
 import { findDrumPorts } from './drums/link/discovery';
-import { listProfiles, readProfile } from './drums/profile';
+import { listProfiles, newProfile, readProfile, saveProfile } from './drums/profile';
 import { DrumWorkbench, type DrumEar } from './drums/drum-workbench';
 import type { Ear } from './drums/calibration/live-strike-rig';
 import type { DrumCalibrationRequest, DrumCalibrationStatus, DrumLiveStatus, DrumStrikeHeard, DrumTables } from '../shared/api';
@@ -681,10 +681,25 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     if (!scene) throw axonError('scene_unknown', index + 1, scenes.length);
     // Read everything before changing anything: a missing profile must not leave half a scene.
     const profile = scene.drumProfile === undefined ? undefined : readProfile(scene.drumProfile);
+    // The scene cannot ask (a pedal, a program change): unsaved table edits go to a profile of their own.
+    const kept = profile ? this.keepDrumEdits() : null;
     await this.loadPatch(scene.patch);
     if (profile) this.drums.setProfile(profile);
+    if (profile && kept) this.emit('notice', { type: 'error', error: toErrorPayload(axonError('drum_edits_kept', kept.drums, kept.name, profile.name)) });
     this.scene = index;
     return this.setListChanged(scenes);
+  }
+
+  /** Saves the drum tables as they play, unsaved edits included, as a new profile; null when nothing is unsaved. */
+  private keepDrumEdits(): { name: string; drums: string } | null {
+    const edited = this.drums.editedDrums;
+    if (edited.length === 0) return null;
+    const taken = new Set(listProfiles());
+    const base = `${this.drums.profileInUse?.name ?? 'drums'}`.slice(0, 48) + '-unsaved';
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    saveProfile({ ...newProfile(name), drums: this.drums.drumEntries() });
+    return { name, drums: edited.join(', ') };
   }
 
   /** MIDI program change n plays scene n; a failure reaches the UIs as an error notice. */

@@ -158,6 +158,8 @@ export const ERRORS = {
   setlist_invalid: (count: number) => `the set list is not valid (${count} problem${count === 1 ? '' : 's'}); it stays as it was`,
   scene_unknown: (number: number, count: number) =>
     count === 0 ? `there is no scene ${number}: the set list is empty (add scenes in the Set list view)` : `there is no scene ${number}: the set list has ${count}`,
+  drum_edits_kept: (drums: string, kept: string, profile: string) =>
+    `the unsaved table edits of drum ${drums} were kept as drum profile "${kept}" before the scene took profile "${profile}" (choose "${kept}" in Drums to play them again)`,
   audio_format_busy: (why: string) => `cannot change the sample rate or buffer now: ${why}`,
   recording_busy: (set: string) => `already recording (${set}); stop it first`,
   recording_no_space: (folder: string, megabytes: number) =>

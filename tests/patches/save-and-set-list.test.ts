@@ -109,6 +109,24 @@ describe('saving patches and playing a set list', () => {
     expect((await backend.getSetList()).current).toBeNull();
   });
 
+  it('a scene with a drum profile keeps unsaved table edits as a profile of their own, and says so', async () => {
+    const table = { minIntervalMs: 80, points: [1, 43, 85, 127].map((velocity, i) => ({ velocity, forwardUs: 12_000 + 3000 * i, pauseUs: 5000, backUs: 30_000, forwardPwm: 150 + 35 * i, backPwm: 210 })) };
+    await backend.drums.editTable(2, table);
+    const before = notices.length;
+    await backend.goToScene(1);
+    expect(backend.drums.state.profile).toBe('club');
+    expect(backend.drums.editedDrums).toEqual([]);
+    const kept = JSON.parse(readFileSync(path.join(dataDir, 'drums', 'club-unsaved.json'), 'utf8')) as { name: string; drums: { drum: number; table: unknown }[] };
+    expect(kept.name).toBe('club-unsaved');
+    expect(kept.drums).toEqual([{ drum: 2, table }]);
+    expect(notices.slice(before).find((n) => n.type === 'error')).toMatchObject({
+      error: { code: 'drum_edits_kept', message: expect.stringMatching(/^the unsaved table edits of drum 2 were kept as drum profile "club-unsaved" before the scene took profile "club"/) },
+    });
+    // Nothing unsaved: no profile, no message.
+    await backend.goToScene(1);
+    expect(notices.slice(before).filter((n) => n.type === 'error')).toHaveLength(1);
+  });
+
   it('a scene that cannot play leaves the one playing', async () => {
     await backend.goToScene(0);
     const scenes = (await backend.getSetList()).scenes;

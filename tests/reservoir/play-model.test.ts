@@ -4,6 +4,7 @@ import { drawDesign } from '../../src/main/sinenet/batch';
 import { answer, type Notice } from '../../src/shared/api';
 import { useTempDataDir } from '../support/data-dir';
 import { until } from '../support/until';
+import { FRAME_MODULO } from '../../src/shared/engine-memory';
 
 // Playing a model and auditioning a sine net from the views: the backend makes a patch around
 // the one source, the engine plays it, and the source's parameters take setParam.
@@ -21,6 +22,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await backend?.close();
 });
+
+/** Waits until the engine has played `seconds` more (on a busy machine the clock sink falls behind the wall clock). */
+async function played(seconds: number): Promise<void> {
+  const from = backend.engine.monitorPosition();
+  const frames = seconds * backend.engine.sampleRate;
+  await until(`${seconds} s played`, () => (backend.engine.monitorPosition() - from + FRAME_MODULO) % FRAME_MODULO >= frames, 10_000);
+}
 
 describe('playing a model', () => {
   it("tells a model's settings and each grain's figures", async () => {
@@ -47,12 +55,12 @@ describe('playing a model', () => {
     expect(value('sources.res.speed')).toBe(1);
     expect(notices.some((n) => n.type === 'patch' && n.state.patchName === 'reservoir: pluck')).toBe(true);
 
-    await new Promise((r) => setTimeout(r, 400));
+    await played(0.4);
     const first = await backend.captureAudio(0.3);
     expect(first.peak).toBeGreaterThan(0.05);
     await backend.setParam('sources.res.position', 1);
     expect((await backend.getState())?.params.find((p) => p.id === 'sources.res.position')?.value).toBe(1);
-    await new Promise((r) => setTimeout(r, 400));
+    await played(0.4);
     const last = await backend.captureAudio(0.3);
     // Grain 0 is the pluck's highest period (about 330 Hz), grain 15 among its lowest.
     expect(last.peak).toBeGreaterThan(0.05);

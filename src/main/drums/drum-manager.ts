@@ -255,6 +255,11 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     return this.edits.has(drum);
   }
 
+  /** Drums whose tables were edited and not saved, in order. */
+  get editedDrums(): number[] {
+    return [...this.edits.keys()].sort((a, b) => a - b);
+  }
+
   /**
    * Changes a drum's table, checked against the board's limits (the protocol's defaults without
    * a board) and, with a board, loaded into its RAM first: a refused table changes nothing. The
