@@ -50,6 +50,7 @@ export interface RigControls {
   calibrateJoystick(id: string, action: 'start' | 'save' | 'cancel'): string[];
   setJoystickAxis(id: string, axis: string, response: JoystickAxisResponse): void;
   setOsc(config: { listen: string | null; targets: string[] } | null): Promise<void>;
+  setMidiInput(query: string | null): void;
   /** The audio input as the drums' ear (calibration, heard test strikes), or why it cannot be. */
   drumEar?(): DrumEar;
   /** The engine restarted at another sample rate or block size. */
@@ -58,7 +59,7 @@ export interface RigControls {
 
 const NO_RIG: Omit<DevicesState, 'audioOut'> = {
   audioIn: { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: 'no live rig in this app' },
-  midi: { state: 'off', detail: 'no live rig in this app', input: null, clockBpm: null },
+  midi: { state: 'off', detail: 'no live rig in this app', input: null, inputOpen: false, ports: [], clockBpm: null },
   joysticks: null,
   osc: { state: 'off', listening: null, targets: [], packetsIn: 0, packetsOut: 0, errors: 0, lastProblem: null },
 };
@@ -583,6 +584,18 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return devices;
   }
 
+  async reopenAudioOutput(): Promise<DevicesState> {
+    await this.engine.reopenOutput();
+    return this.devices();
+  }
+
+  async setMidiInput(query: string | null): Promise<DevicesState> {
+    if (!this.rig) throw axonError('rig_off', 'MIDI');
+    this.rig.setMidiInput(query);
+    this.remember({ midiIn: query });
+    return this.devices();
+  }
+
   async setOsc(config: { listen: string | null; targets: string[] } | null): Promise<DevicesState> {
     if (!this.rig) throw axonError('rig_off', 'OSC');
     await this.rig.setOsc(config);
@@ -618,12 +631,13 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     await attempt(async () => {
       saved = readDeviceSettings();
     });
-    const { audioFormat, audioOut, audioIn, osc } = saved;
+    const { audioFormat, audioOut, audioIn, midiIn, osc } = saved;
     if (audioFormat && o.audioFormat !== false) await attempt(() => this.setAudioFormat(audioFormat.sampleRate, audioFormat.blockSize));
     if (audioOut !== undefined) await attempt(() => this.engine.setOutput(audioOut === null ? { kind: 'none' } : { kind: 'auto', backend: audioOut.backend, device: audioOut.device ?? undefined }));
     const rig = this.rig;
     if (audioIn && rig) await attempt(() => rig.setAudioInput(audioIn));
     if (osc && rig) await attempt(() => rig.setOsc(osc));
+    if (midiIn !== undefined && rig) await attempt(async () => rig.setMidiInput(midiIn));
     if (problems.length > 0) this.devicesChanged();
     return problems;
   }

@@ -78,6 +78,8 @@ export function createClient(t: ApiTransport): AxonClient {
     listAudioDevices: () => call('listAudioDevices', []) as Promise<AudioDevices>,
     setAudioOutput: (choice) => call('setAudioOutput', [choice]) as Promise<DevicesState>,
     setAudioFormat: (sampleRate, blockSize) => call('setAudioFormat', [sampleRate, blockSize]) as Promise<DevicesState>,
+    reopenAudioOutput: () => call('reopenAudioOutput', []) as Promise<DevicesState>,
+    setMidiInput: (query) => call('setMidiInput', [query]) as Promise<DevicesState>,
     setAudioInput: (choice) => call('setAudioInput', [choice]) as Promise<DevicesState>,
     setJoystickAxis: (id, axis, response) => call('setJoystickAxis', [id, axis, response]) as Promise<DevicesState>,
     calibrateJoystick: (id, action) => call('calibrateJoystick', [id, action]) as Promise<{ devices: DevicesState; warnings: string[] }>,

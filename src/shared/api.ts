@@ -104,7 +104,11 @@ export interface DevicesState {
   audioOut: AudioOutputState & { latencyMs: number; sampleRate: Hertz; blockSize: number };
   audioIn: AudioInputState;
   /** `off`: this app was started without MIDI. */
-  midi: { state: 'available' | 'unavailable' | 'stopped' | 'off'; detail: string; input: string | null; clockBpm: number | null };
+  /**
+   * `input`: the input port listened to besides our virtual one (its name when open, else what
+   * was asked for); `ports`: the system's MIDI inputs to choose from.
+   */
+  midi: { state: 'available' | 'unavailable' | 'stopped' | 'off'; detail: string; input: string | null; inputOpen: boolean; ports: string[]; clockBpm: number | null };
   /** null: joysticks are not watched (no rig). */
   joysticks: JoystickState[] | null;
 }
@@ -624,6 +628,10 @@ export interface AxonApi {
    * generating sine nets or calibrating a drum.
    */
   setAudioFormat(sampleRate: Hertz, blockSize: number): Promise<DevicesState>;
+  /** Opens the audio output asked for last once more (after a driver or cable problem). */
+  reopenAudioOutput(): Promise<DevicesState>;
+  /** Listens to a MIDI input port besides our virtual one (its name or part of it; null: none); one not plugged in yet opens when it appears. */
+  setMidiInput(query: string | null): Promise<DevicesState>;
   /** Listens on another input (null: none); its envelope, pitch and onsets drive the audio.* inputs. */
   setAudioInput(choice: { device: string | null; channel: number } | null): Promise<DevicesState>;
   /** start: rest then sweep every axis (progress in `devices` notices); save: keep it for this device; cancel: drop it. Save answers any warnings. */
@@ -714,6 +722,8 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   listAudioDevices: z.tuple([]),
   setAudioOutput: z.tuple([z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: DeviceName.nullable() }).nullable()]),
   setAudioFormat: z.tuple([AudioFormatSchema.shape.sampleRate, AudioFormatSchema.shape.blockSize]),
+  reopenAudioOutput: z.tuple([]),
+  setMidiInput: z.tuple([z.string().min(1).max(200).nullable()]),
   setAudioInput: z.tuple([z.strictObject({ device: DeviceName.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable()]),
   calibrateJoystick: z.tuple([z.string().min(1).max(200), z.enum(['start', 'save', 'cancel'])]),
   setJoystickAxis: z.tuple([

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveRig } from '../../src/main/rig/live-rig';
+import type { Notice } from '../../src/shared/api';
 import { FakeBus, x52Info, x52Report } from '../hid/fake-hid';
 import { descriptorBytes } from '../hid/fixture-data';
 import { startUi, type UiHarness } from '../support/ui-harness';
@@ -61,6 +62,13 @@ describe.runIf(haveJack)('the Devices menu', () => {
     expect(await page.getByTestId('devices-buffer').inputValue()).toBe('256');
     expect(await page.getByTestId('devices-buffer').locator('option:checked').textContent()).toBe('256 frames (5.3 ms)');
     await until('sound', async () => (await ui.backend.captureAudio(0.3)).rms > 0.01, 5000);
+    // Reopen: the same output opened afresh (what a performer tries after a driver hiccup).
+    const sinks: string[] = [];
+    const onNotice = (n: Notice) => n.type === 'audio' && sinks.push(n.audio.sink);
+    ui.backend.on('notice', onNotice);
+    await page.getByTestId('devices-output-reopen').click();
+    await until('audify reopened', () => sinks.includes('audify'), 8000);
+    ui.backend.off('notice', onNotice);
   }, 20_000);
 
   it('listens to an input: the level moves and the pitch reads A4', async () => {

@@ -13,7 +13,7 @@ const list: AudioDevices = {
 const state = (over: Partial<DevicesState> = {}): DevicesState => ({
   audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 26.66, sampleRate: 48000, blockSize: 128 },
   audioIn: { state: 'on', device: 'jack:system', channel: 2, latencyMs: 5.33, dropped: 0, detail: '' },
-  midi: { state: 'available', detail: 'jack', input: null, clockBpm: 120 },
+  midi: { state: 'available', detail: 'jack', input: null, inputOpen: false, ports: [], clockBpm: 120 },
   joysticks: [],
   osc: { state: 'off', listening: null, targets: [], packetsIn: 0, packetsOut: 0, errors: 0, lastProblem: null },
   ...over,
@@ -37,7 +37,9 @@ describe('the Devices menu text', () => {
     expect(inputSummary(state())).toBe('jack:system channel 2, 5.3 ms');
     expect(inputSummary(state({ audioIn: { state: 'failed', device: 'x', channel: 1, latencyMs: 0, dropped: 0, detail: 'gone' } }))).toBe('Not listening: gone');
     expect(midiSummary(state())).toBe('jack: virtual ports "Axon Stage in/out", clock 120.0 BPM');
-    expect(midiSummary(state({ midi: { state: 'unavailable', detail: 'no ALSA sequencer', input: null, clockBpm: null } }))).toBe('Unavailable: no ALSA sequencer');
+    expect(midiSummary(state({ midi: { state: 'available', detail: 'jack', input: 'FCB1010 MIDI 1', inputOpen: true, ports: [], clockBpm: null } }))).toBe('jack: virtual ports "Axon Stage in/out", in from FCB1010 MIDI 1, no clock');
+    expect(midiSummary(state({ midi: { state: 'available', detail: 'jack', input: 'FCB', inputOpen: false, ports: [], clockBpm: null } }))).toBe('jack: virtual ports "Axon Stage in/out", waiting for "FCB", no clock');
+    expect(midiSummary(state({ midi: { state: 'unavailable', detail: 'no ALSA sequencer', input: null, inputOpen: false, ports: [], clockBpm: null } }))).toBe('Unavailable: no ALSA sequencer');
   });
 
   it('guides a joystick calibration and draws each axis', () => {

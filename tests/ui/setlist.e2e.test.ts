@@ -115,6 +115,33 @@ describe.runIf(haveJack)('patches and scenes', () => {
     await page.screenshot({ path: SHOT });
   }, 30_000);
 
+  it('listens to a MIDI input chosen in the Devices menu: a program change from it switches scenes', async () => {
+    const page = ui.page;
+    // The pedal program's own output, not connected to our virtual input: heard only once chosen.
+    const pedal = midi.openVirtualOutput();
+    await page.getByTestId('devices').click();
+    const select = page.getByTestId('devices-midi-input');
+    await until('the pedal in the list', async () => (await select.locator('option', { hasText: 'SetList pedal out' }).count()) > 0, 8000);
+    const value = (await select.locator('option', { hasText: 'SetList pedal out' }).first().getAttribute('value'))!;
+    await select.selectOption(value);
+    await until('the input open', async () => (await ui.backend.getDevices()).midi.inputOpen, 5000);
+    expect(await page.getByTestId('devices-midi').textContent()).toContain(`in from ${value}`);
+    expect(JSON.parse(readFileSync(path.join(ui.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ midiIn: value });
+    await page.getByTestId('devices').click();
+    await page.getByTestId('devices-menu').waitFor({ state: 'detached' });
+    const end = Date.now() + 8000;
+    while ((await playing()) !== 'night-duo-2') {
+      if (Date.now() > end) throw new Error('program change 0 from the chosen input never switched the scene');
+      pedal.send([0xc0, 0]);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await until('scene 1', async () => (await sceneNow())?.includes('1/2 Night Duo #2') === true, 5000);
+    // Back to scene 2 for the tests after this one.
+    pedal.send([0xc0, 1]);
+    await until('scene 2 again', async () => (await playing()) === 'neural-midi', 5000);
+    pedal.close();
+  }, 30_000);
+
   it('lists the shortcuts in the help overlay; any key closes it', async () => {
     const page = ui.page;
     await page.keyboard.press('?');

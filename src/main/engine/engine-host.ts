@@ -167,6 +167,11 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return next;
   }
 
+  /** Opens the output asked for last once more (after a driver or cable problem); resolves as setOutput. */
+  reopenOutput(): Promise<SinkInfo> {
+    return this.setOutput(this.output);
+  }
+
   get sampleRate(): Hertz {
     return this.memory.sampleRate;
   }

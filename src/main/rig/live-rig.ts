@@ -138,6 +138,9 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
       this.backend.devicesChanged();
     });
     midi.on('problem', (e) => this.report(e));
+    midi.on('ports', () => this.backend.devicesChanged());
+    midi.on('opened', () => this.backend.devicesChanged());
+    midi.on('closed', () => this.backend.devicesChanged());
     midi.on('message', ({ message, time }) => {
       this.clock.handle(message, time);
       this.play(message);
@@ -160,6 +163,19 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     } catch (err) {
       this.report(err as Error);
     }
+  }
+
+  /**
+   * Listens to another MIDI input (its name, or part of it; null: only our virtual input). One
+   * not there yet opens when it appears.
+   */
+  setMidiInput(query: string | null): void {
+    if (!this.midi) throw axonError('rig_off', 'MIDI');
+    this.midiInput?.close();
+    this.midiInput = null;
+    this.midiInputQuery = query;
+    if (query !== null && this.midiOut) this.midiInput = this.midi.openInput(query);
+    this.backend.devicesChanged();
   }
 
   /** MIDI in: percussion-channel notes to the drums, program changes to the set list, the rest to the engine (which sets the midi.* inputs). */
@@ -296,9 +312,12 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
             state: s.state,
             detail: s.state === 'unavailable' ? s.error.message : s.state === 'available' ? s.backend : '',
             input: this.midiInput ? (this.midiInput.isOpen ? this.midiInput.name : this.midiInput.query) : null,
+            inputOpen: this.midiInput?.isOpen ?? false,
+            // Our own virtual ports are not inputs to choose.
+            ports: this.midi.ports.inputs.filter((n) => !n.includes(this.midi?.virtualName ?? '\0')),
             clockBpm: this.clock.locked ? this.clock.bpm : null,
           }
-        : { state: 'off', detail: 'started without MIDI', input: null, clockBpm: null },
+        : { state: 'off', detail: 'started without MIDI', input: null, inputOpen: false, ports: [], clockBpm: null },
       osc: this.oscState(),
       joysticks: joysticks
         ? joysticks.devices.map((d) => {

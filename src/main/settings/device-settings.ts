@@ -12,7 +12,8 @@ import { readStoredJson, writeStoredJson } from '../stored-json';
  *     "audioOut": { "backend": "audify", "device": "jack:system" } | null,
  *     "audioIn": { "device": "USB mic", "channel": 1 } | null,
  *     "osc": { "listen": "127.0.0.1:9000", "targets": ["192.168.1.20:9001"] } | null,
- *     "audioFormat": { "sampleRate": 48000, "blockSize": 128 } }
+ *     "audioFormat": { "sampleRate": 48000, "blockSize": 128 },
+ *     "midiIn": "Launchkey" | null }
  *
  * A missing key means "never chosen" (the default device); null means "chosen: none".
  */
@@ -28,6 +29,7 @@ const FileSchema = z.strictObject({
   audioIn: z.strictObject({ device: Device.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable().optional(),
   osc: z.strictObject({ listen: z.string().min(1).max(100).nullable(), targets: z.array(z.string().min(1).max(100)).max(8) }).nullable().optional(),
   audioFormat: AudioFormatSchema.optional(),
+  midiIn: z.string().min(1).max(200).nullable().optional(),
 });
 export type DeviceSettings = Omit<z.infer<typeof FileSchema>, 'format' | 'version'>;
 

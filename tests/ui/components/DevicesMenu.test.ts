@@ -30,6 +30,8 @@ function backend(devices: DevicesState) {
   return fakeClient({
     listAudioDevices: async () => LIST,
     setAudioOutput: async (choice) => ({ ...devices, audioOut: choice ? { sink: choice.backend, device: choice.device ?? 'default', detail: '', latencyMs: 5.3, sampleRate: 48000, blockSize: 128 } : { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128 } }),
+    setMidiInput: async (query) => ({ ...devices, midi: { ...devices.midi, input: query, inputOpen: query !== null } }),
+    reopenAudioOutput: async () => devices,
     setAudioFormat: async (sampleRate, blockSize) => ({ ...devices, audioOut: { ...devices.audioOut, sampleRate, blockSize } }),
     setAudioInput: async (choice) => ({ ...devices, audioIn: { ...devices.audioIn, state: choice ? 'on' : 'off', device: choice?.device ?? '', channel: choice?.channel ?? 1 } }),
     calibrateJoystick: async () => ({ devices, warnings: [] }),
@@ -52,6 +54,22 @@ async function open(): Promise<HTMLElement> {
 const optionLabels = (select: HTMLElement) => [...select.querySelectorAll('option')].map((o) => o.textContent);
 
 describe('DevicesMenu', () => {
+  it('offers the MIDI inputs plugged in, and one asked for that is not; Reopen opens the output again', async () => {
+    const devices = devicesState({ midi: { state: 'available', detail: 'ALSA', input: 'Launchkey', inputOpen: false, ports: ['nanoKONTROL2', 'FCB1010'], clockBpm: null } });
+    const b = backend(devices);
+    show(devices, b.client);
+    const menu = await open();
+    const midi = within(menu).getByTestId<HTMLSelectElement>('devices-midi-input');
+    expect(optionLabels(midi)).toEqual(['Only the virtual port', 'Launchkey (not plugged in)', 'nanoKONTROL2', 'FCB1010']);
+    expect(midi.selectedOptions[0].textContent).toBe('Launchkey (not plugged in)');
+    expect(within(menu).getByTestId('devices-midi').textContent).toContain('waiting for "Launchkey"');
+    await userEvent.selectOptions(midi, 'FCB1010');
+    await userEvent.selectOptions(midi, 'Only the virtual port');
+    expect(b.argsOf('setMidiInput')).toEqual([['FCB1010'], [null]]);
+    await userEvent.click(within(menu).getByTestId('devices-output-reopen'));
+    expect(b.calls.filter((c) => c.method === 'reopenAudioOutput')).toHaveLength(1);
+  });
+
   it('shows the rate and buffer in use with each buffer as time, and sends a new one', async () => {
     const b = backend(devicesState());
     show(devicesState(), b.client);
@@ -186,7 +204,7 @@ describe('DevicesMenu', () => {
   it('marks a failed input and unavailable MIDI as problems', async () => {
     const bad = devicesState({
       audioIn: { state: 'failed', device: 'hw:USB Audio', channel: 1, latencyMs: 0, dropped: 0, detail: 'the device went away' },
-      midi: { state: 'unavailable', detail: 'no ALSA sequencer', input: null, clockBpm: null },
+      midi: { state: 'unavailable', detail: 'no ALSA sequencer', input: null, inputOpen: false, ports: [], clockBpm: null },
     });
     show(bad, backend(bad).client);
     await open();

@@ -60,7 +60,8 @@ export function midiSummary(d: DevicesState): string {
   if (m.state === 'unavailable') return `Unavailable: ${m.detail}`;
   if (m.state === 'stopped') return 'Stopped';
   const clock = m.clockBpm === null ? 'no clock' : `clock ${m.clockBpm.toFixed(1)} BPM`;
-  return `${m.detail}: virtual ports "Axon Stage in/out"${m.input ? `, in from ${m.input}` : ''}, ${clock}`;
+  const input = m.input === null ? '' : m.inputOpen ? `, in from ${m.input}` : `, waiting for "${m.input}"`;
+  return `${m.detail}: virtual ports "Axon Stage in/out"${input}, ${clock}`;
 }
 
 /** What the performer should do now in a joystick calibration. */
