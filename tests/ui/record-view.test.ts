@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { freeSpaceText, recordingLight, setStatusText, sizeText } from '../../src/renderer/src/lib/record-view';
-import { formatDuration, type RecordedSet, type RecordingState } from '../../src/shared/recording';
+import { formatDuration } from '../../src/shared/recording';
+import { recordedSet, recordingState } from './components/fixtures';
 
-const idle: RecordingState = {
-  state: 'idle',
-  set: null,
-  startedAt: null,
-  elapsedSeconds: 0,
-  bytes: 0,
-  droppedFrames: 0,
-  freeBytes: 82.9e9,
-  freeSeconds: 82.9e9 / 384_000,
-  warning: null,
-  lastError: null,
-  folder: '/sets',
-};
+const idle = recordingState(82.9e9);
 
-const set: RecordedSet = {
-  name: '2026-11-21_20-15-03',
-  title: null,
-  startedAt: '2026-11-21T19:15:03.000Z',
-  seconds: 3.2,
-  bytes: 1_230_000,
-  sampleRate: 48000,
-  patch: 'dual-neuron',
-  status: 'closed',
-  stoppedBy: 'user',
-  droppedFrames: 0,
-  files: ['manifest.json', 'master.wav'],
-  problem: null,
-};
+const set = recordedSet();
 
 describe('the Record view text', () => {
   it('sizes in kB, MB, GB with three significant digits', () => {

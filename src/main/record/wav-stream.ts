@@ -1,12 +1,12 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Hertz } from '../../shared/units';
+import { FieldWriter, writeFloatFmt } from '../wav/wav-file';
 
 // A float32 WAV written as it grows, for recordings. Its header is rewritten with the sizes so
 // far at every sync(), so a killed process leaves a file that opens with all but the last moments.
 // A JUNK chunk the size of RF64's ds64 sits before `fmt `: past 4 GiB the header turns into RF64
 // (EBU Tech 3306) in place, with no copy.
 
-const WAVE_FORMAT_IEEE_FLOAT = 3;
 const DS64_BYTES = 28;
 /** RIFF + ds64/JUNK + fmt (18) + fact + data headers. */
 export const WAV_STREAM_HEADER_BYTES = 12 + (8 + DS64_BYTES) + (8 + 18) + (8 + 4) + 8;
@@ -16,57 +16,32 @@ export const RIFF_DATA_LIMIT = U32_MAX - (WAV_STREAM_HEADER_BYTES - 8);
 
 /** The header for `dataBytes` of float32 samples: RIFF while the sizes fit 32 bits, else RF64. */
 export function wavStreamHeader(channels: number, sampleRate: Hertz, dataBytes: number, rf64Above = RIFF_DATA_LIMIT): Buffer {
-  const b = Buffer.alloc(WAV_STREAM_HEADER_BYTES);
+  const w = new FieldWriter(Buffer.alloc(WAV_STREAM_HEADER_BYTES));
   const frames = Math.floor(dataBytes / (channels * 4));
   const rf64 = dataBytes > rf64Above;
   const riffSize = WAV_STREAM_HEADER_BYTES - 8 + dataBytes;
-  let o = 0;
-  const str = (s: string) => {
-    b.write(s, o, 'ascii');
-    o += 4;
-  };
-  const u16 = (v: number) => {
-    b.writeUInt16LE(v, o);
-    o += 2;
-  };
-  const u32 = (v: number) => {
-    b.writeUInt32LE(v, o);
-    o += 4;
-  };
-  const u64 = (v: number) => {
-    b.writeBigUInt64LE(BigInt(v), o);
-    o += 8;
-  };
-  str(rf64 ? 'RF64' : 'RIFF');
-  u32(rf64 ? U32_MAX : riffSize);
-  str('WAVE');
+  w.str(rf64 ? 'RF64' : 'RIFF');
+  w.u32(rf64 ? U32_MAX : riffSize);
+  w.str('WAVE');
   if (rf64) {
-    str('ds64');
-    u32(DS64_BYTES);
-    u64(riffSize);
-    u64(dataBytes);
-    u64(frames);
-    u32(0); // no table of other chunk sizes
+    w.str('ds64');
+    w.u32(DS64_BYTES);
+    w.u64(riffSize);
+    w.u64(dataBytes);
+    w.u64(frames);
+    w.u32(0); // no table of other chunk sizes
   } else {
-    str('JUNK');
-    u32(DS64_BYTES);
-    o += DS64_BYTES;
+    w.str('JUNK');
+    w.u32(DS64_BYTES);
+    w.skip(DS64_BYTES);
   }
-  str('fmt ');
-  u32(18);
-  u16(WAVE_FORMAT_IEEE_FLOAT);
-  u16(channels);
-  u32(sampleRate);
-  u32(sampleRate * channels * 4);
-  u16(channels * 4);
-  u16(32);
-  u16(0);
-  str('fact');
-  u32(4);
-  u32(rf64 ? U32_MAX : frames);
-  str('data');
-  u32(rf64 ? U32_MAX : dataBytes);
-  return b;
+  writeFloatFmt(w, channels, sampleRate);
+  w.str('fact');
+  w.u32(4);
+  w.u32(rf64 ? U32_MAX : frames);
+  w.str('data');
+  w.u32(rf64 ? U32_MAX : dataBytes);
+  return w.buf;
 }
 
 /**

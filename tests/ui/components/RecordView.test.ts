@@ -6,35 +6,11 @@ import { ApiError } from '../../../src/shared/api-client';
 import { axonError, toErrorPayload } from '../../../src/shared/errors';
 import type { RecordedSet, RecordingState } from '../../../src/shared/recording';
 import { fakeClient } from './fake-client';
+import { recordedSet, recordingState } from './fixtures';
 
-const IDLE: RecordingState = {
-  state: 'idle',
-  set: null,
-  startedAt: null,
-  elapsedSeconds: 0,
-  bytes: 0,
-  droppedFrames: 0,
-  freeBytes: 500e9,
-  freeSeconds: 500e9 / 384_000,
-  warning: null,
-  lastError: null,
-  folder: '/home/me/.config/axon-stage/sets',
-};
+const IDLE = recordingState();
 
-const SET: RecordedSet = {
-  name: '2026-11-21_20-15-03_club',
-  title: 'club',
-  startedAt: '2026-11-21T19:15:03.000Z',
-  seconds: 3725,
-  bytes: 1.43e9,
-  sampleRate: 48000,
-  patch: 'dual-neuron',
-  status: 'closed',
-  stoppedBy: 'user',
-  droppedFrames: 0,
-  files: ['manifest.json', 'master.wav'],
-  problem: null,
-};
+const SET = recordedSet();
 
 function backend(sets: RecordedSet[] = [SET], start: () => Promise<RecordingState> = async () => ({ ...IDLE, state: 'recording', set: 'x' })) {
   return fakeClient({

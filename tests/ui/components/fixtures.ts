@@ -1,4 +1,5 @@
 import type { DevicesState, EngineState, JoystickState } from '../../../src/shared/api';
+import type { RecordedSet, RecordingState } from '../../../src/shared/recording';
 import { layoutPatch } from '../../../src/shared/patch/layout';
 import type { PatchMapping } from '../../../src/shared/patch/schema';
 import { validatePatch } from '../../../src/shared/patch/validate';
@@ -112,6 +113,43 @@ export function joystick(over: Partial<JoystickState> = {}): JoystickState {
       { key: 'y', deadZone: 0.05, curve: 1, invert: true },
     ],
     calibration: null,
+    ...over,
+  };
+}
+
+/** The recorder idle, with `freeBytes` free on the disk of the sets (48 kHz stereo float: 384 kB a second). */
+export function recordingState(freeBytes = 500e9, over: Partial<RecordingState> = {}): RecordingState {
+  return {
+    state: 'idle',
+    set: null,
+    startedAt: null,
+    elapsedSeconds: 0,
+    bytes: 0,
+    droppedFrames: 0,
+    freeBytes,
+    freeSeconds: freeBytes / 384_000,
+    warning: null,
+    lastError: null,
+    folder: '/home/me/.config/axon-stage/sets',
+    ...over,
+  };
+}
+
+/** A closed set, one hour two minutes long. */
+export function recordedSet(over: Partial<RecordedSet> = {}): RecordedSet {
+  return {
+    name: '2026-11-21_20-15-03_club',
+    title: 'club',
+    startedAt: '2026-11-21T19:15:03.000Z',
+    seconds: 3725,
+    bytes: 1.43e9,
+    sampleRate: 48000,
+    patch: 'dual-neuron',
+    status: 'closed',
+    stoppedBy: 'user',
+    droppedFrames: 0,
+    files: ['manifest.json', 'master.wav'],
+    problem: null,
     ...over,
   };
 }
