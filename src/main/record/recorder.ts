@@ -366,8 +366,10 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     const safe = this.safeFrames;
     if (ahead > safe) {
       const lost = ahead - safe;
-      t.lost += lost;
-      this.append(t, new Float32Array(lost * CHANNELS), lost);
+      for (let done = 0; done < lost; done += READ_CHUNK_FRAMES) {
+        const n = Math.min(READ_CHUNK_FRAMES, lost - done);
+        if (this.append(t, new Float32Array(n * CHANNELS), n)) t.lost += n;
+      }
       t.readPos = (t.readPos + lost) % FRAME_MODULO;
       ahead = safe;
     }
@@ -381,12 +383,14 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     }
   }
 
-  private append(t: Take, samples: Float32Array, frames: number): void {
+  /** Queues frames for the disk, or counts them skipped when it is too far behind; true when queued. */
+  private append(t: Take, samples: Float32Array, frames: number): boolean {
     if (t.stream.queuedBytes + samples.byteLength > MAX_QUEUED_BYTES) {
       t.skipped += frames;
-      return;
+      return false;
     }
     t.stream.append(samples);
     t.framesWritten += frames;
+    return true;
   }
 }
