@@ -95,6 +95,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   /** The scopes as last set (null: the engine's default), sent again when the engine restarts. */
   private readonly scopes: (string | null)[] = [];
   private scopeTime: (typeof SCOPE_TIME_BASES)[number] = SCOPE_TIME_BASES[0];
+  private restarting = false;
 
   private constructor(
     readonly engine: EngineHost,
@@ -512,13 +513,21 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     if (rate === undefined || !isValidBlockSize(blockSize)) throw axonError('request_invalid', 'setAudioFormat', `${sampleRate} Hz with blocks of ${blockSize} frames is not offered`);
     const blocker = this.formatBlocker();
     if (blocker) throw axonError('audio_format_busy', blocker);
-    if (rate !== this.engine.sampleRate || blockSize !== this.engine.memory.blockSize) await this.restartEngine(rate, blockSize);
+    if (rate !== this.engine.sampleRate || blockSize !== this.engine.memory.blockSize) {
+      this.restarting = true;
+      try {
+        await this.restartEngine(rate, blockSize);
+      } finally {
+        this.restarting = false;
+      }
+    }
     this.remember({ audioFormat: { sampleRate: rate, blockSize } });
     return this.devices();
   }
 
   /** What a restart of the engine would break, in words, or null. */
   private formatBlocker(): string | null {
+    if (this.restarting) return 'the engine is restarting at the rate or buffer chosen before';
     if (this.recorder.state().state !== 'idle') return 'a set is being recorded (stop the recording first)';
     if (this.training.running) return 'a model is training (wait for it or cancel it)';
     if (this.sineNetJobs?.running) return 'sine nets are being generated (wait or cancel)';
@@ -735,10 +744,12 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   }
 
   async startRecording(title: string | null): Promise<RecordingState> {
+    if (this.restarting) throw axonError('engine_restarting');
     return this.recorder.start(title);
   }
 
   async armRecording(title: string | null): Promise<RecordingState> {
+    if (this.restarting) throw axonError('engine_restarting');
     return this.recorder.arm(title);
   }
 

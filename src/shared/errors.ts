@@ -18,6 +18,7 @@ export const ERRORS = {
   engine_not_running: () => 'the engine is not running',
   engine_failed: (reason: string) => `the engine stopped: ${reason}`,
   engine_timeout: (what: string) => `the engine did not answer in time (${what})`,
+  engine_restarting: () => 'the engine is restarting at a new rate or buffer; try again in a moment',
   control_queue_full: () => 'the engine is not taking control events (its queue is full); try again',
   out_events_dropped: (count: number) => `${count} note, drum or fault event${count === 1 ? ' was' : 's were'} lost: the output queue was full`,
   request_invalid: (method: string, problem: string) => `bad request to ${method}: ${problem}`,

@@ -56,6 +56,13 @@ describe('changing the sample rate and buffer', () => {
     expect(await answer(backend, 'setAudioFormat', [48000, 128])).toMatchObject({ ok: false, error: { code: 'audio_format_busy', message: 'cannot change the sample rate or buffer now: a set is being recorded (stop the recording first)' } });
     await backend.stopRecording();
     expect((await backend.getDevices()).audioOut).toMatchObject({ sampleRate: 44100, blockSize: 256 });
+    // While it restarts: another change and a recording wait for it.
+    const restart = backend.setAudioFormat(48000, 128);
+    expect(await answer(backend, 'setAudioFormat', [96000, 128])).toMatchObject({ ok: false, error: { code: 'audio_format_busy', message: expect.stringMatching(/restarting/) } });
+    expect(await answer(backend, 'startRecording', [null])).toMatchObject({ ok: false, error: { code: 'engine_restarting' } });
+    await restart;
+    expect((await backend.getDevices()).audioOut).toMatchObject({ sampleRate: 48000, blockSize: 128 });
+    await backend.setAudioFormat(44100, 256);
   });
 
   it('a new start opens the rate and buffer chosen last', async () => {
