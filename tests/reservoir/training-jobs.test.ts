@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pluckTone } from '../../src/main/reservoir/example-models';
@@ -10,8 +12,11 @@ import { useTempDataDir } from '../support/data-dir';
 import { axonErrorOf } from '../support/errors';
 import { AxonError } from '../../src/shared/errors';
 import { followJob } from '../support/follow-job';
+import { CANCEL_GRACE_MS, JOB_PRIORITY } from '../../src/main/job-process';
+import { gone, threadNices, waitGone } from './job-processes';
 
-// Training in its own worker thread, as the app runs it: progress, outcome, cancel, refusals.
+// Training in its own process at a lower priority, as the app runs it: progress, outcome, cancel,
+// refusals, and what happens when that process stalls, dies, or outlives the app.
 
 const DATA = useTempDataDir('training');
 const SOUNDS = path.join(DATA, 'sounds');
@@ -110,6 +115,104 @@ describe('training jobs', () => {
     expect(last.error?.code).toBe('training_input');
     expect(last.error?.message).toMatch(/silence\.wav is silent$/);
     expect(loadModel(path.join(MODELS, 'my-pluck.axrm')).hyper.neurons).toBe(64);
+  });
+
+  it('a job whose process dies is reported failed with the reason; what it was writing never replaces the saved model', async () => {
+    const file = path.join(MODELS, 'my-pluck.axrm');
+    const saved = readFileSync(file);
+    const started = jobs.start({ name: 'my-pluck', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    const pid = jobs.pid as number;
+    // What writeFileAtomic would leave if the process died mid-write.
+    const partial = path.join(MODELS, `.my-pluck.axrm.${pid}.tmp`);
+    let killed = false;
+    const seen = await follow(jobs, started.job, () => {
+      if (killed) return;
+      killed = true;
+      writeFileSync(partial, 'AXRM, half of it');
+      process.kill(pid, 'SIGKILL');
+    });
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ state: 'failed', detail: 'the training process stopped (killed by SIGKILL)' });
+    expect(last.error).toMatchObject({ code: 'training_failed', message: 'training failed: the training process stopped (killed by SIGKILL)' });
+    expect(readFileSync(file).equals(saved)).toBe(true);
+    expect(existsSync(partial)).toBe(false);
+    expect(jobs.running).toBe(false);
+  });
+
+  it('runs each job in a process of its own, every thread of it at the lower priority', async () => {
+    const started = jobs.start({ name: 'low', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    const pid = jobs.pid as number;
+    expect(pid).toBeTypeOf('number');
+    expect(pid).not.toBe(process.pid);
+    let nice: number | null = null;
+    let threads: number[] | null = null;
+    const seen = await follow(jobs, started.job, () => {
+      if (nice !== null) return;
+      nice = os.getPriority(pid);
+      threads = threadNices(pid);
+      jobs.cancel(started.job);
+    });
+    expect(seen[seen.length - 1].state).toBe('cancelled');
+    expect(nice).toBeGreaterThanOrEqual(JOB_PRIORITY);
+    expect(os.getPriority()).toBeLessThan(JOB_PRIORITY);
+    if (threads) {
+      console.log(`job process ${pid}: ${(threads as number[]).length} threads, nice ${[...new Set(threads)].join(', ')}`);
+      expect((threads as number[]).every((n) => n >= JOB_PRIORITY)).toBe(true);
+    }
+    expect(await waitGone(pid, 5000)).toBe(true);
+    expect(jobs.pid).toBeUndefined();
+  });
+
+  it.skipIf(process.platform === 'win32')('a job that does not stop when asked is killed after a grace time and reported cancelled', async () => {
+    const started = jobs.start({ name: 'stuck', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    const pid = jobs.pid as number;
+    let asked = 0;
+    const seen = await follow(jobs, started.job, () => {
+      if (asked) return;
+      // Stopped, it cannot see the cancel flag.
+      process.kill(pid, 'SIGSTOP');
+      jobs.cancel(started.job);
+      asked = performance.now();
+    });
+    expect(seen[seen.length - 1]).toMatchObject({ state: 'cancelled', detail: 'cancelled' });
+    expect(performance.now() - asked).toBeGreaterThanOrEqual(CANCEL_GRACE_MS - 50);
+    expect(await waitGone(pid, 5000)).toBe(true);
+    expect(existsSync(path.join(MODELS, 'stuck.axrm'))).toBe(false);
+  });
+
+  it('close ends the running job and its process', async () => {
+    const other = new TrainingJobs(() => 48000);
+    const started = other.start({ name: 'closing', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    const pid = other.pid as number;
+    await new Promise<void>((resolve) => other.once('status', () => resolve()));
+    await other.close();
+    expect(gone(pid)).toBe(true);
+    expect(other.running).toBe(false);
+    expect(axonErrorOf(() => other.cancel(started.job))).toMatch(/^training_unknown/);
+  });
+
+  it('the job process ends when the app dies (its channel closes)', async () => {
+    const source = path.resolve('src/main/reservoir/training-jobs.ts');
+    const script = `
+      const { TrainingJobs } = require(${JSON.stringify(source)});
+      const jobs = new TrainingJobs(() => 48000);
+      jobs.on('status', () => process.stdout.write('job ' + jobs.pid + '\\n'));
+      jobs.start({ name: 'orphan', sounds: ['pluck.wav'], slice: true, search: { trials: 50 } });
+    `;
+    const app = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { env: { ...process.env, AXON_DATA_DIR: DATA }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      app.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /^job (\d+)$/m.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      app.once('exit', (code) => reject(new Error(`the app ended first (exit ${code}): ${out}`)));
+    });
+    expect(gone(pid)).toBe(false);
+    app.kill('SIGKILL');
+    expect(await waitGone(pid, 5000)).toBe(true);
+    expect(existsSync(path.join(MODELS, 'orphan.axrm'))).toBe(false);
   });
 
   it('one job at a time; unknown sounds and jobs are named', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,9 +11,11 @@ import { AxonError } from '../../src/shared/errors';
 import { axonErrorOf } from '../support/errors';
 import { unzip } from '../support/unzip';
 import { followJob } from '../support/follow-job';
+import { JOB_PRIORITY } from '../../src/main/job-process';
+import { gone, threadNices, waitGone } from '../reservoir/job-processes';
 
-// Batches of sine nets as the Sine nets view runs them: in a worker, sound by sound, cancellable,
-// and exported as a pack of the sounds the performer keeps.
+// Batches of sine nets as the Sine nets view runs them: in a process at a lower priority, sound by
+// sound, cancellable, and exported as a pack of the sounds the performer keeps.
 
 const follow = (jobs: SineNetJobs, job: string, onRunning?: (s: SineNetBatchStatus) => void) => followJob<SineNetBatchStatus>(jobs, job, onRunning);
 
@@ -117,6 +119,41 @@ describe('sine-net batch jobs', () => {
     expect(axonErrorOf(() => jobs.cancel(started.job))).toMatch(/^sinenet_unknown/);
     const keep = last.sounds.filter((s) => s.verdict === 'keep').map((s) => s.index);
     if (keep.length > 0) expect(jobs.exportPack({ job: started.job, keep }).sounds).toBe(keep.length);
+  });
+
+  it('runs each batch in a process of its own at the lower priority; one that dies is failed with the reason, its sounds so far kept', async () => {
+    const started = jobs.start({ count: 64, seed: 5, seconds: 2 });
+    const pid = jobs.pid as number;
+    expect(pid).not.toBe(process.pid);
+    let nice: number | null = null;
+    let threads: number[] | null = null;
+    const seen = await follow(jobs, started.job, () => {
+      if (nice !== null) return;
+      nice = os.getPriority(pid);
+      threads = threadNices(pid);
+      process.kill(pid, 'SIGKILL');
+    });
+    expect(nice).toBeGreaterThanOrEqual(JOB_PRIORITY);
+    if (threads) expect((threads as number[]).every((n) => n >= JOB_PRIORITY)).toBe(true);
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ state: 'failed', detail: 'the batch process stopped (killed by SIGKILL)' });
+    expect(last.error).toMatchObject({ code: 'sinenet_batch_failed', message: 'the batch of sine nets failed: the batch process stopped (killed by SIGKILL); generate it again' });
+    expect(last.sounds.length).toBeGreaterThanOrEqual(1);
+    expect(jobs.running).toBe(false);
+    expect(jobs.pid).toBeUndefined();
+  });
+
+  it('close ends a running batch and its process, and removes its folder', async () => {
+    const before = new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('axon-sinenets-')));
+    const other = new SineNetJobs(() => 48000);
+    other.start({ count: 64, seed: 6, seconds: 2 });
+    const pid = other.pid as number;
+    const dir = readdirSync(os.tmpdir()).find((f) => f.startsWith('axon-sinenets-') && !before.has(f));
+    expect(dir).toBeDefined();
+    await other.close();
+    expect(gone(pid)).toBe(true);
+    expect(existsSync(path.join(os.tmpdir(), dir as string))).toBe(false);
+    expect(await waitGone(pid, 100)).toBe(true);
   });
 
   it('the API refuses malformed batches and designs before anything runs', async () => {

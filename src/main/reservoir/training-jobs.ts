@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { SEARCH_BEST_SHOWN, SOUND_NAME_PATTERN, type SearchTrialSummary, type TrainingStatus, type TrainRequest } from '../../shared/api';
 import { axonError, toErrorPayload } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
 import { dataDir } from '../paths';
-import { workerEntry } from '../worker-entry';
+import { JobProcess, removeTempFiles } from '../job-process';
 import { MODEL_EXTENSION } from './model-file';
 import { modelInfo, readModelFile, userModelsDir } from './model-library';
 import type { TrainerMessage, TrainerTask } from './trainer-messages';
@@ -36,12 +35,13 @@ export function withTrial(search: NonNullable<TrainingStatus['search']>, trial: 
 }
 
 /**
- * Training and search jobs, one at a time, each in its own worker thread (a laptop has few cores:
- * the engine keeps one). Emits a `status` for every change; a job ends done (the model is saved
- * in the user's models folder), failed (nothing is written) or cancelled. Main-thread only.
+ * Training and search jobs, one at a time, each in its own process at a lower CPU priority than
+ * the app (see job-process.ts: a laptop has few cores, and the engine must keep its deadlines
+ * while a job runs). Emits a `status` for every change; a job ends done (the model is saved in
+ * the user's models folder), failed (nothing is written) or cancelled. Main-thread only.
  */
 export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
-  private current: { status: TrainingStatus; worker: Worker; cancel: Int32Array } | null = null;
+  private current: { status: TrainingStatus; proc: JobProcess<TrainerMessage> } | null = null;
   private counter = 0;
 
   /** The engine's rate, asked at each start (it changes when the engine restarts at another). */
@@ -53,18 +53,21 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
     return this.current !== null;
   }
 
+  /** The running job's process id (diagnostics and tests). */
+  get pid(): number | undefined {
+    return this.current?.proc.pid;
+  }
+
   start(request: TrainRequest): TrainingStatus {
     if (this.current) throw axonError('training_busy', this.current.status.name);
     const files = request.sounds.map(soundFile);
     mkdirSync(userModelsDir(), { recursive: true });
     const out = path.join(userModelsDir(), `${request.name}${MODEL_EXTENSION}`);
-    const cancel = new SharedArrayBuffer(4);
-    const task: TrainerTask = { request, files, out, sampleRate: this.rate(), cancel };
-    const entry = workerEntry(__dirname, 'training-worker', './training-worker.ts');
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv, workerData: task });
+    const task: Omit<TrainerTask, 'cancel'> = { request, files, out, sampleRate: this.rate() };
+    const proc = new JobProcess<TrainerMessage>(__dirname, 'training-worker', './training-worker.ts', task);
     const status: TrainingStatus = { job: `train-${++this.counter}`, name: request.name, state: 'running', fraction: 0, detail: 'starting' };
     if (request.search) status.search = { trials: request.search.trials, done: 0, best: [] };
-    const job = { status, worker, cancel: new Int32Array(cancel) };
+    const job = { status, proc };
     this.current = job;
     const update = (change: Partial<TrainingStatus>) => {
       Object.assign(status, change);
@@ -74,9 +77,10 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
       if (this.current !== job) return;
       this.current = null;
       update(change);
-      void worker.terminate();
+      void proc.close();
     };
-    worker.on('message', (m: TrainerMessage) => {
+    const failed = (reason: string) => finish({ state: 'failed', detail: reason, error: toErrorPayload(axonError('training_failed', reason)) });
+    proc.on('message', (m) => {
       if (m.type === 'progress') update({ fraction: m.fraction, detail: m.detail, ...(m.trial && status.search ? { search: withTrial(status.search, m.trial) } : {}) });
       else if (m.type === 'failed') finish(m.error.code === 'training_cancelled' ? { state: 'cancelled', detail: 'cancelled' } : { state: 'failed', detail: m.error.message, error: m.error });
       else {
@@ -88,20 +92,25 @@ export class TrainingJobs extends EventEmitter<{ status: [TrainingStatus] }> {
         }
       }
     });
-    worker.on('error', (err) => finish({ state: 'failed', detail: err.message, error: toErrorPayload(axonError('training_failed', err.message)) }));
-    worker.on('exit', (code) => finish({ state: 'failed', detail: `the training thread stopped (exit ${code})`, error: toErrorPayload(axonError('training_failed', `the training thread stopped (exit ${code})`)) }));
+    proc.on('crash', failed);
+    proc.on('end', (end) => {
+      // Killed or crashed mid-write, it leaves its temporary file (the model in place is untouched).
+      removeTempFiles(path.dirname(out), proc.pid);
+      if (end.cancelled) finish({ state: 'cancelled', detail: 'cancelled' });
+      else failed(`the training process stopped (${end.how})`);
+    });
     return { ...status };
   }
 
   /** Asks the running job to stop; its status then turns `cancelled`. */
   cancel(job: string): void {
     if (!this.current || this.current.status.job !== job) throw axonError('training_unknown', job);
-    Atomics.store(this.current.cancel, 0, 1);
+    this.current.proc.cancel();
   }
 
   async close(): Promise<void> {
     const job = this.current;
     this.current = null;
-    if (job) await job.worker.terminate();
+    if (job) await job.proc.close();
   }
 }

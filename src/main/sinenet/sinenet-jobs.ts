@@ -2,11 +2,10 @@ import { EventEmitter } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { SineNetBatchRequest, SineNetBatchStatus, SineNetExport, SineNetPackFile } from '../../shared/api';
 import { axonError, toErrorPayload } from '../../shared/errors';
 import type { Hertz } from '../../shared/units';
-import { workerEntry } from '../worker-entry';
+import { JobProcess, removeTempFiles } from '../job-process';
 import { zipStored } from '../zip';
 import type { BatchOptions } from './batch';
 import { makePack, packFileName, packJson, PACK_FILE, type SineNetPackEntry } from './pack';
@@ -19,15 +18,16 @@ interface Batch {
   status: SineNetBatchStatus;
   options: BatchOptions;
   dir: string;
-  worker: Worker | null;
-  cancel: Int32Array;
+  /** The batch's process while it runs. */
+  proc: JobProcess<SineNetMessage> | null;
 }
 
 /**
- * Batches of sine nets for the Sine nets view, one at a time, each in a worker thread that
- * writes a pack into a temporary folder (the sounds judged "keep" as WAVs). The last batch stays
- * until the next one starts, so its sounds can be played and exported as a pack of the ones the
- * performer keeps. Emits a `status` for every change. Main-thread only.
+ * Batches of sine nets for the Sine nets view, one at a time, each in a process at a lower CPU
+ * priority than the app (see job-process.ts) that writes a pack into a temporary folder (the
+ * sounds judged "keep" as WAVs). The last batch stays until the next one starts, so its sounds
+ * can be played and exported as a pack of the ones the performer keeps. Emits a `status` for
+ * every change. Main-thread only.
  */
 export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> {
   private batch: Batch | null = null;
@@ -56,10 +56,8 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
     } catch (err) {
       throw axonError('file_write', os.tmpdir(), err instanceof Error ? err.message : String(err));
     }
-    const cancel = new SharedArrayBuffer(4);
-    const task: SineNetTask = { options, dir, cancel };
-    const entry = workerEntry(__dirname, 'sinenet-worker', './sinenet-worker.ts');
-    const worker = new Worker(entry.file, { execArgv: entry.execArgv, workerData: task });
+    const task: Omit<SineNetTask, 'cancel'> = { options, dir };
+    const proc = new JobProcess<SineNetMessage>(__dirname, 'sinenet-worker', './sinenet-worker.ts', task);
     const status: SineNetBatchStatus = {
       job: `sinenets-${++this.counter}`,
       state: 'running',
@@ -71,7 +69,7 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
       sampleRate: options.sampleRate,
       sounds: [],
     };
-    const batch: Batch = { status, options, dir, worker, cancel: new Int32Array(cancel) };
+    const batch: Batch = { status, options, dir, proc };
     this.batch = batch;
     const update = (change: Partial<SineNetBatchStatus>) => {
       if (this.batch !== batch) return;
@@ -79,23 +77,29 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
       this.emit('status', this.snapshot(status));
     };
     const finish = (change: Partial<SineNetBatchStatus>) => {
-      if (batch.worker === null) return;
-      batch.worker = null;
+      if (batch.proc === null) return;
+      batch.proc = null;
       update(change);
-      void worker.terminate();
+      void proc.close();
     };
-    worker.on('message', (m: SineNetMessage) => {
+    const cancelled = () => finish({ state: 'cancelled', detail: `cancelled after ${status.sounds.length} of ${status.count}` });
+    proc.on('message', (m) => {
       if (m.type === 'sound') {
         const sounds = [...status.sounds, m.sound];
         const kept = sounds.filter((s) => s.verdict === 'keep').length;
         update({ sounds, fraction: sounds.length / status.count, detail: `${sounds.length} of ${status.count} judged, ${kept} kept` });
       } else if (m.type === 'done') finish({ state: 'done', fraction: 1, detail: `${status.sounds.filter((s) => s.verdict === 'keep').length} of ${status.count} kept` });
-      else if (m.type === 'cancelled') finish({ state: 'cancelled', detail: `cancelled after ${status.sounds.length} of ${status.count}` });
+      else if (m.type === 'cancelled') cancelled();
       else finish({ state: 'failed', detail: m.error.message, error: m.error });
     });
     const failed = (reason: string) => finish({ state: 'failed', detail: reason, error: toErrorPayload(axonError('sinenet_batch_failed', reason)) });
-    worker.on('error', (err) => failed(`the batch thread failed: ${err.message}`));
-    worker.on('exit', (code) => failed(`the batch thread stopped (exit ${code})`));
+    proc.on('crash', (message) => failed(`the batch thread failed: ${message}`));
+    proc.on('end', (end) => {
+      // Killed or crashed mid-write, it leaves a temporary file; the sounds reported are whole.
+      removeTempFiles(dir, proc.pid);
+      if (end.cancelled) cancelled();
+      else failed(`the batch process stopped (${end.how})`);
+    });
     return this.snapshot(status);
   }
 
@@ -103,7 +107,7 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
   cancel(job: string): void {
     const b = this.batch;
     if (!b || b.status.job !== job || b.status.state !== 'running') throw axonError('sinenet_unknown', job);
-    Atomics.store(b.cancel, 0, 1);
+    b.proc?.cancel();
   }
 
   /**
@@ -138,14 +142,19 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
     return { ...s, sounds: [...s.sounds] };
   }
 
-  /** Ends the last batch's thread (if any) and removes its folder. */
+  /** The running batch's process id (diagnostics and tests). */
+  get pid(): number | undefined {
+    return this.batch?.proc?.pid;
+  }
+
+  /** Ends the last batch's process (if any) and removes its folder. */
   private dropBatch(): void {
     const b = this.batch;
     this.batch = null;
     if (!b) return;
-    const worker = b.worker;
-    b.worker = null;
-    if (worker) void worker.terminate().finally(() => rmSync(b.dir, { recursive: true, force: true }));
+    const proc = b.proc;
+    b.proc = null;
+    if (proc) void proc.close().finally(() => rmSync(b.dir, { recursive: true, force: true }));
     else rmSync(b.dir, { recursive: true, force: true });
   }
 
@@ -153,9 +162,9 @@ export class SineNetJobs extends EventEmitter<{ status: [SineNetBatchStatus] }> 
     const b = this.batch;
     this.batch = null;
     if (!b) return;
-    const worker = b.worker;
-    b.worker = null;
-    if (worker) await worker.terminate();
+    const proc = b.proc;
+    b.proc = null;
+    if (proc) await proc.close();
     rmSync(b.dir, { recursive: true, force: true });
   }
 }
