@@ -39,6 +39,7 @@ describe('NetworkGraph', () => {
     canvas.calls.length = 0;
     await view.rerender({ telemetry: telemetry({ neurons: engine.neurons.length, columns: cols, weights }) });
     expect(links()).toBe(2);
-    expect(labels()).toEqual(engine.columns);
+    // The labels, drawn once, are copied into each frame along with the connections.
+    expect(canvas.calls.filter((c) => c.name === 'drawImage')).toHaveLength(engine.columns.length + 1);
   });
 });

@@ -1,5 +1,6 @@
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
+import { tick } from 'svelte';
 import { describe, expect, it, vi } from 'vitest';
 import NeuronReadout from '../../../src/renderer/src/components/NeuronReadout.svelte';
 import type { LearnCommand } from '../../../src/shared/api';
@@ -37,6 +38,62 @@ describe('NeuronReadout', () => {
     expect(within(row('b')).getByText('b').getAttribute('title')).toBe('gate open');
     expect(within(row('a')).getByText('a').getAttribute('title')).toBeNull();
     expect(row('b').querySelector('.bar')?.getAttribute('title')).toBe('RMS 0.900');
+  });
+
+  it('has the activity tooltip read the live value when the pointer comes over a bar', async () => {
+    const at = (a: number) => telemetry({ neurons: 3, columns: 9, activity: [a, 0, 0] });
+    const view = render(NeuronReadout, { neurons, telemetry: at(0.2) });
+    const bar = row('a').querySelector<HTMLElement>('.bar');
+    expect(bar?.title).toBe('RMS 0.200');
+    await view.rerender({ telemetry: at(0.65) });
+    if (bar) await fireEvent.pointerEnter(bar);
+    expect(bar?.title).toBe('RMS 0.650');
+  });
+
+  it('leaves rows scrolled out of view as they were until they come near it again', async () => {
+    // The browser tells which rows are in view; here the test does.
+    let report: IntersectionObserverCallback = () => undefined;
+    const observed: Element[] = [];
+    class Observer implements IntersectionObserver {
+      readonly root = null;
+      readonly rootMargin = '';
+      readonly scrollMargin = '';
+      readonly thresholds = [];
+      constructor(cb: IntersectionObserverCallback) {
+        report = cb;
+      }
+      observe(el: Element): void {
+        observed.push(el);
+      }
+      unobserve(): void {}
+      disconnect(): void {}
+      takeRecords(): IntersectionObserverEntry[] {
+        return [];
+      }
+    }
+    vi.stubGlobal('IntersectionObserver', Observer);
+    try {
+      const outputs = (o: number[]) => telemetry({ neurons: 3, columns: 9, outputs: o });
+      const view = render(NeuronReadout, { neurons, telemetry: outputs([0.1, 0.2, 0.3]) });
+      expect(observed).toHaveLength(3);
+      const seen = (id: string, isIntersecting: boolean): IntersectionObserverEntry => {
+        const rect = new DOMRect();
+        return { target: row(id), isIntersecting, intersectionRatio: isIntersecting ? 1 : 0, boundingClientRect: rect, intersectionRect: rect, rootBounds: null, time: 0 };
+      };
+      report([seen('a', true), seen('b', false), seen('learner', true)], new Observer(report));
+      await view.rerender({ telemetry: outputs([0.4, 0.5, 0.6]) });
+      expect(screen.getAllByTestId('neuron-output').map((c) => c.textContent)).toEqual(['+0.400', '+0.200', '+0.600']);
+      report([seen('b', true)], new Observer(report));
+      await tick();
+      expect(within(row('b')).getByTestId('neuron-output').textContent).toBe('+0.500');
+      // While the readout scrolls, a row reported out of view may be coming into it: all update.
+      report([seen('b', false)], new Observer(report));
+      await fireEvent.scroll(screen.getByTestId('neuron-readout'));
+      await view.rerender({ telemetry: outputs([0.7, 0.8, 0.9]) });
+      expect(within(row('b')).getByTestId('neuron-output').textContent).toBe('+0.800');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('ignores telemetry from a patch with another neuron count (a reload in flight)', () => {
