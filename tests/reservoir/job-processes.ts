@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 
 // Looking at a job's process from the outside (the tests of training and sine-net jobs).
 
@@ -35,3 +36,21 @@ export function threadNices(pid: number): number[] | null {
 /** /proc stat fields after the command name (which may hold spaces): state first. */
 const fieldsOf = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 const stateOf = (stat: string) => fieldsOf(stat)[0];
+
+/**
+ * A job-status callback that reads the job process's priority, and each of its threads' (Linux),
+ * at the first status, then does `then` once.
+ */
+export function priorityProbe(pid: number, then: () => void): { onStatus: () => void; nice: number | null; threads: number[] | null } {
+  const probe = {
+    nice: null as number | null,
+    threads: null as number[] | null,
+    onStatus: () => {
+      if (probe.nice !== null) return;
+      probe.nice = os.getPriority(pid);
+      probe.threads = threadNices(pid);
+      then();
+    },
+  };
+  return probe;
+}

@@ -13,7 +13,7 @@ import { axonErrorOf } from '../support/errors';
 import { AxonError } from '../../src/shared/errors';
 import { followJob } from '../support/follow-job';
 import { CANCEL_GRACE_MS, JOB_PRIORITY } from '../../src/main/job-process';
-import { gone, threadNices, waitGone } from './job-processes';
+import { gone, priorityProbe, waitGone } from './job-processes';
 
 // Training in its own process at a lower priority, as the app runs it: progress, outcome, cancel,
 // refusals, and what happens when that process stalls, dies, or outlives the app.
@@ -144,20 +144,15 @@ describe('training jobs', () => {
     const pid = jobs.pid as number;
     expect(pid).toBeTypeOf('number');
     expect(pid).not.toBe(process.pid);
-    let nice: number | null = null;
-    let threads: number[] | null = null;
-    const seen = await follow(jobs, started.job, () => {
-      if (nice !== null) return;
-      nice = os.getPriority(pid);
-      threads = threadNices(pid);
-      jobs.cancel(started.job);
-    });
+    const probe = priorityProbe(pid, () => jobs.cancel(started.job));
+    const seen = await follow(jobs, started.job, probe.onStatus);
+    const { nice, threads } = probe;
     expect(seen[seen.length - 1].state).toBe('cancelled');
     expect(nice).toBeGreaterThanOrEqual(JOB_PRIORITY);
     expect(os.getPriority()).toBeLessThan(JOB_PRIORITY);
     if (threads) {
-      console.log(`job process ${pid}: ${(threads as number[]).length} threads, nice ${[...new Set(threads)].join(', ')}`);
-      expect((threads as number[]).every((n) => n >= JOB_PRIORITY)).toBe(true);
+      console.log(`job process ${pid}: ${threads.length} threads, nice ${[...new Set(threads)].join(', ')}`);
+      expect(threads.every((n) => n >= JOB_PRIORITY)).toBe(true);
     }
     expect(await waitGone(pid, 5000)).toBe(true);
     expect(jobs.pid).toBeUndefined();

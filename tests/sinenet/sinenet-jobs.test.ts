@@ -12,7 +12,7 @@ import { axonErrorOf } from '../support/errors';
 import { unzip } from '../support/unzip';
 import { followJob } from '../support/follow-job';
 import { JOB_PRIORITY } from '../../src/main/job-process';
-import { gone, threadNices, waitGone } from '../reservoir/job-processes';
+import { gone, priorityProbe, waitGone } from '../reservoir/job-processes';
 
 // Batches of sine nets as the Sine nets view runs them: in a process at a lower priority, sound by
 // sound, cancellable, and exported as a pack of the sounds the performer keeps.
@@ -125,16 +125,11 @@ describe('sine-net batch jobs', () => {
     const started = jobs.start({ count: 64, seed: 5, seconds: 2 });
     const pid = jobs.pid as number;
     expect(pid).not.toBe(process.pid);
-    let nice: number | null = null;
-    let threads: number[] | null = null;
-    const seen = await follow(jobs, started.job, () => {
-      if (nice !== null) return;
-      nice = os.getPriority(pid);
-      threads = threadNices(pid);
-      process.kill(pid, 'SIGKILL');
-    });
+    const probe = priorityProbe(pid, () => process.kill(pid, 'SIGKILL'));
+    const seen = await follow(jobs, started.job, probe.onStatus);
+    const { nice, threads } = probe;
     expect(nice).toBeGreaterThanOrEqual(JOB_PRIORITY);
-    if (threads) expect((threads as number[]).every((n) => n >= JOB_PRIORITY)).toBe(true);
+    if (threads) expect(threads.every((n) => n >= JOB_PRIORITY)).toBe(true);
     const last = seen[seen.length - 1];
     expect(last).toMatchObject({ state: 'failed', detail: 'the batch process stopped (killed by SIGKILL)' });
     expect(last.error).toMatchObject({ code: 'sinenet_batch_failed', message: 'the batch of sine nets failed: the batch process stopped (killed by SIGKILL); generate it again' });
