@@ -1,5 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Backend } from '../../src/main/backend';
 import { loadMidiBinding } from '../../src/main/midi/midi-binding';
@@ -41,8 +39,6 @@ describe.skipIf(!linux)('the live rig: MIDI and OSC around the engine', () => {
   let telemetry: Telemetry | null = null;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-midi-jack.mjs')], { encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`the JACK MIDI addon did not build:\n${build.stdout}${build.stderr}`);
     jack = await ensureJackd();
     backend = await Backend.start({ seed: 1 });
     backend.on('telemetry', (w) => (telemetry = decodeTelemetry(w)));

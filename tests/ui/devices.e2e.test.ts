@@ -46,58 +46,58 @@ describe.runIf(haveJack)('the Devices menu', () => {
 
   it('moves the sound to JACK and shows its latency', async () => {
     const page = ui.page;
-    await until('the device list', async () => (await page.getByTestId('devices-output-select').locator('option').count()) > 1, 5000);
+    await until('the device list', async () => (await page.getByTestId('devices-output-select').locator('option').count()) > 1);
     const value = await page.getByTestId('devices-output-select').locator('option', { hasText: 'jack:system (audify' }).getAttribute('value');
     await page.getByTestId('devices-output-select').selectOption(value!);
-    await until('audify playing', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify', 5000);
-    await until('the summary', async () => /jack:system through audify, \d+\.\d ms to the device/.test((await page.getByTestId('devices-output').textContent()) ?? ''), 5000);
+    await until('audify playing', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify');
+    await until('the summary', async () => /jack:system through audify, \d+\.\d ms to the device/.test((await page.getByTestId('devices-output').textContent()) ?? ''));
     expect(await page.getByTestId('devices').textContent()).toContain('jack:system');
   }, 20_000);
 
   it('changes the buffer: the engine restarts at it, plays on JACK again, and the patch with it', async () => {
     const page = ui.page;
     await page.getByTestId('devices-buffer').selectOption('256');
-    await until('the patch at blocks of 256', async () => (await ui.backend.getState())?.blockSize === 256, 8000);
-    await until('audify again', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify', 8000);
+    await until('the patch at blocks of 256', async () => (await ui.backend.getState())?.blockSize === 256);
+    await until('audify again', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify');
     expect(await page.getByTestId('devices-buffer').inputValue()).toBe('256');
     expect(await page.getByTestId('devices-buffer').locator('option:checked').textContent()).toBe('256 frames (5.3 ms)');
-    await until('sound', async () => (await ui.backend.captureAudio(0.3)).rms > 0.01, 5000);
+    await until('sound', async () => (await ui.backend.captureAudio(0.3)).rms > 0.01);
     // Reopen: the same output opened afresh (what a performer tries after a driver hiccup).
     const sinks: string[] = [];
     const onNotice = (n: Notice) => n.type === 'audio' && sinks.push(n.audio.sink);
     ui.backend.on('notice', onNotice);
     await page.getByTestId('devices-output-reopen').click();
-    await until('audify reopened', () => sinks.includes('audify'), 8000);
+    await until('audify reopened', () => sinks.includes('audify'));
     ui.backend.off('notice', onNotice);
   }, 20_000);
 
   it('listens to an input: the level moves and the pitch reads A4', async () => {
     const page = ui.page;
     await page.getByTestId('devices-input-select').selectOption('jack:system');
-    await until('the input on', async () => (await ui.backend.getDevices()).audioIn.state === 'on', 5000);
+    await until('the input on', async () => (await ui.backend.getDevices()).audioIn.state === 'on');
     await metro!.connect('axon-stage-in:inport 0');
-    await until('A4 in the menu', async () => (await page.getByTestId('devices-input-pitch').textContent()) === 'A4', 8000);
+    await until('A4 in the menu', async () => (await page.getByTestId('devices-input-pitch').textContent()) === 'A4');
     expect(await page.getByTestId('devices-input').textContent()).toMatch(/^jack:system channel 1/);
   }, 20_000);
 
   it('calibrates the joystick from the menu', async () => {
     const page = ui.page;
     const row = page.getByTestId('devices-joystick');
-    await until('the joystick', async () => (await row.getAttribute('data-id')) === ID, 5000);
+    await until('the joystick', async () => (await row.getAttribute('data-id')) === ID);
     await page.getByTestId('joystick-calibrate').click();
-    await until('the rest step', async () => /Leave the stick alone/.test((await page.getByTestId('joystick-step').textContent()) ?? ''), 3000);
+    await until('the rest step', async () => /Leave the stick alone/.test((await page.getByTestId('joystick-step').textContent()) ?? ''));
     const dev = bus.device('/dev/hidraw3');
     const restEnd = Date.now() + 1300;
     while (Date.now() < restEnd) {
       dev.send(x52Report(1100, 1000));
       await new Promise((r) => setTimeout(r, 25));
     }
-    await until('the sweep step', async () => /both ends/.test((await page.getByTestId('joystick-step').textContent()) ?? ''), 3000);
+    await until('the sweep step', async () => /both ends/.test((await page.getByTestId('joystick-step').textContent()) ?? ''));
     for (const [x, y] of [[0, 0], [2047, 2047], [1100, 1000]]) dev.send(x52Report(x, y));
     await page.waitForTimeout(300);
     await page.screenshot({ path: SHOT });
     await page.getByTestId('joystick-save').click();
-    await until('calibrated', async () => (await row.textContent())?.includes('calibrated') === true && !(await row.textContent())?.includes('not calibrated'), 3000);
+    await until('calibrated', async () => (await row.textContent())?.includes('calibrated') === true && !(await row.textContent())?.includes('not calibrated'));
     expect(await page.getByTestId('joystick-warning').count()).toBeGreaterThan(0);
     expect(existsSync(path.join(ui.dataDir, 'joysticks.json'))).toBe(true);
   }, 20_000);
@@ -107,14 +107,14 @@ describe.runIf(haveJack)('the Devices menu', () => {
     await page.getByTestId('joystick-axes').click();
     const x = page.getByTestId('joystick-axis-table').locator('tr[data-axis="x"]');
     await x.getByTestId('axis-invert').check();
-    await until('x inverted', async () => (await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.invert === true, 3000);
+    await until('x inverted', async () => (await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.invert === true);
     await x.getByTestId('axis-curve').fill('2.5');
     await x.getByTestId('axis-curve').press('Enter');
-    await until('x curve 2.5', async () => (await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.curve === 2.5, 3000);
+    await until('x curve 2.5', async () => (await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.curve === 2.5);
     // Out of range: refused by the API with a message in the banner, the saved value kept.
     await x.getByTestId('axis-curve').fill('9');
     await x.getByTestId('axis-curve').press('Enter');
-    await until('the error banner', async () => /curve/.test((await page.getByTestId('error-banner').textContent().catch(() => '')) ?? ''), 3000);
+    await until('the error banner', async () => /curve/.test((await page.getByTestId('error-banner').textContent().catch(() => '')) ?? ''));
     expect((await ui.backend.getDevices()).joysticks?.[0]?.axes.find((a) => a.key === 'x')?.curve).toBe(2.5);
     expect(ui.consoleErrors).toEqual([]);
   }, 20_000);

@@ -61,7 +61,7 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     await page.goto(ui.bridge.url);
     await until('the patch picker to show neuron-mixer', async () => (await page.getByTestId('patch-picker').inputValue()) === 'neuron-mixer');
     const panel = page.getByTestId('mappings-panel');
-    await panel.waitFor({ state: 'visible', timeout: 3000 });
+    await panel.waitFor({ state: 'visible' });
     expect(await page.getByTestId('mappings-count').textContent()).toBe('1');
     // The line fits the side column of a 1280 x 800 screen, below the other panels.
     const bar = await panel.boundingBox();
@@ -70,7 +70,7 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     await page.screenshot({ path: CLOSED_SHOT });
 
     await page.getByTestId('mappings-edit').click();
-    await page.getByTestId('mappings-sheet').waitFor({ state: 'visible', timeout: 2000 });
+    await page.getByTestId('mappings-sheet').waitFor({ state: 'visible' });
     expect(await rows().count()).toBe(1);
     const r = rows().first();
     expect(await r.getByTestId('mapping-source').inputValue()).toBe('joystick.y');
@@ -116,7 +116,7 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     // Leaving the max field sends it; the curve field, still focused, sends once typing rests.
     await r.getByTestId('mapping-max').fill('5000');
     await r.getByTestId('mapping-curve').fill('2');
-    await until('the edit to reach the backend', async () => (await mappings())[1]?.max === 5000 && (await mappings())[1]?.curve === 2, 3000);
+    await until('the edit to reach the backend', async () => (await mappings())[1]?.max === 5000 && (await mappings())[1]?.curve === 2);
     expect((await mappings())[1]).toEqual({ from: 'pad.x', to: 'voice.cutoff', max: 5000, curve: 2 });
     // Centre: position 0.5, curved to 0.25 of the way from 20 Hz to 5 kHz (geometric): 20 * 250^0.25 = 79.5 Hz.
     const expected = () => 20 * 250 ** (((latest().inputs[PAD_X] + 1) / 2) ** 2);
@@ -130,7 +130,7 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     await until('the LFO mapping', async () => (await mappings()).some((m) => m.to === 'reverb.mix'));
     expect((await mappings())[2]).toEqual({ from: 'lfo', to: 'reverb.mix', lfo: { shape: 'sine' } });
     const r = row('reverb.mix');
-    await r.getByTestId('mapping-lfo-shape').waitFor({ state: 'visible', timeout: 2000 });
+    await r.getByTestId('mapping-lfo-shape').waitFor({ state: 'visible' });
     await r.getByTestId('mapping-lfo-shape').selectOption('triangle');
     await until('the shape to reach the backend', async () => (await mappings())[2]?.lfo?.shape === 'triangle');
     await r.getByTestId('mapping-lfo-rate').fill('0.5');
@@ -143,13 +143,13 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     await page.getByTestId('mapping-new-dest').selectOption('voice.resonance');
     await page.getByTestId('mapping-new-learn').click();
     const status = page.getByTestId('learn-status');
-    await status.waitFor({ state: 'visible', timeout: 2000 });
+    await status.waitFor({ state: 'visible' });
     expect(await status.textContent()).toBe('move a control…');
     expect((await state()).learning).toBe('voice.resonance');
     const before = await mappings();
     // The pad stands in for the joystick and sends joystick.x first: that is the control learned.
     await dragPad(-1);
-    await status.waitFor({ state: 'detached', timeout: 3000 });
+    await status.waitFor({ state: 'detached' });
     await until('the learned mapping', async () => (await mappings()).length === before.length + 1);
     expect(await mappings()).toEqual([...before, { from: 'joystick.x', to: 'voice.resonance' }]);
     expect((await state()).learning).toBeNull();
@@ -160,12 +160,12 @@ describe('editing the mappings of the neuron-mixer patch', () => {
   it('arms Learn on a row and cancels it', async () => {
     const before = await mappings();
     await row('neurons.relu.bias').getByTestId('mapping-learn').click();
-    await page.getByTestId('learn-status').waitFor({ state: 'visible', timeout: 2000 });
+    await page.getByTestId('learn-status').waitFor({ state: 'visible' });
     expect((await state()).learning).toBe('neurons.relu.bias');
     expect(await row('neurons.relu.bias').getByTestId('mapping-learn').getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: SHOT });
     await page.getByTestId('learn-cancel').click();
-    await page.getByTestId('learn-status').waitFor({ state: 'detached', timeout: 2000 });
+    await page.getByTestId('learn-status').waitFor({ state: 'detached' });
     expect((await state()).learning).toBeNull();
     expect(await mappings()).toEqual(before);
   });
@@ -176,7 +176,7 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     await min.fill('5');
     await min.press('Enter');
     const banner = page.getByTestId('error-banner');
-    await banner.waitFor({ state: 'visible', timeout: 3000 });
+    await banner.waitFor({ state: 'visible' });
     const text = (await banner.textContent()) ?? '';
     expect(text).toContain('Could not change the mappings: the mappings are not valid (1 problem); the patch keeps its mappings');
     expect(text).toContain('mappings[0].min: 5 is outside the range of "neurons.relu.bias" (-4.00 .. 4.00)');
@@ -184,14 +184,14 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     // The field shows the backend's value again.
     await until('the field to show -0.45 again', async () => (await min.inputValue()) === '-0.45');
     await page.getByTestId('error-dismiss').click();
-    await banner.waitFor({ state: 'detached', timeout: 2000 });
+    await banner.waitFor({ state: 'detached' });
 
     // Text that is no number is never sent: the field is marked instead.
     await min.fill('abc');
     await min.press('Enter');
     await until('the field to be marked', async () => (await min.getAttribute('aria-invalid')) === 'true');
     expect(await page.getByTestId('mappings-sheet').textContent()).toContain('Min "abc" is not a number');
-    expect(await page.getByTestId('error-banner').count()).toBe(0);
+    expect(await page.getByTestId('error-banner').allTextContents()).toEqual([]);
     await min.fill('-0.45');
     await min.press('Enter');
     await until('the mark to go', async () => (await min.getAttribute('aria-invalid')) === 'false');
@@ -208,7 +208,7 @@ describe('editing the mappings of the neuron-mixer patch', () => {
     expect(await page.getByTestId('mappings-count').textContent()).toBe(String(before.length - 1));
     // Esc closes the sheet, and is the panic key too: the header offers Resume.
     await page.keyboard.press('Escape');
-    await page.getByTestId('mappings-sheet').waitFor({ state: 'detached', timeout: 2000 });
+    await page.getByTestId('mappings-sheet').waitFor({ state: 'detached' });
     await until('panic', async () => (await page.getByTestId('panic').textContent()) === 'Resume');
     await page.getByTestId('panic').click();
     await until('resumed', async () => (await ui.backend.getState())?.panicked === false);

@@ -35,13 +35,13 @@ describe('the Record view', () => {
     const page = ui.page;
     await page.keyboard.press('o');
     await page.getByTestId('record-view').waitFor();
-    await until('the free space', async () => /free: about \d+ (h|min) of recording/.test((await page.getByTestId('record-space').textContent()) ?? ''), 5000);
+    await until('the free space', async () => /free: about \d+ (h|min) of recording/.test((await page.getByTestId('record-space').textContent()) ?? ''));
     await page.getByTestId('record-title').fill('soundcheck');
     await page.getByTestId('record-start').click();
-    await until('recording', async () => (await page.getByTestId('record-status').textContent())?.includes('Recording') === true, 5000);
+    await until('recording', async () => (await page.getByTestId('record-status').textContent())?.includes('Recording') === true);
     // The header light shows in every view.
     await page.keyboard.press('p');
-    await until('the header light', async () => /^● REC 0:0\d$/.test((await page.getByTestId('rec-light').textContent()) ?? ''), 5000);
+    await until('the header light', async () => /^● REC 0:0\d$/.test((await page.getByTestId('rec-light').textContent()) ?? ''));
     await page.keyboard.press('o');
     await until('3 s on the clock', async () => (await secondsShown()) >= 3, 10_000);
     expect(await page.getByTestId('record-size').textContent()).toMatch(/^\d+(\.\d+)? MB$/);
@@ -52,7 +52,7 @@ describe('the Record view', () => {
     expect(await page.getByTestId('rec-light').count()).toBe(0);
 
     const row = page.getByTestId('recorded-set').first();
-    await until('the closed set in the list', async () => (await row.getAttribute('data-status')) === 'closed', 5000);
+    await until('the closed set in the list', async () => (await row.getAttribute('data-status')) === 'closed');
     const name = (await row.getAttribute('data-name'))!;
     expect(name).toMatch(/_soundcheck$/);
     const cells = await row.locator('td').allTextContents();
@@ -80,16 +80,16 @@ describe('the Record view', () => {
   it('armed in silence, starts by itself when the sound comes back', async () => {
     const page = ui.page;
     await page.keyboard.press('Escape');
-    await until('panicked', async () => (await ui.backend.getState())?.panicked === true, 3000);
+    await until('panicked', async () => (await ui.backend.getState())?.panicked === true);
     // Panic ramps the output down: let it reach silence before arming.
     await page.waitForTimeout(300);
     await page.getByTestId('record-arm').click();
-    await until('armed', async () => (await page.getByTestId('rec-light').textContent()) === 'REC armed', 5000);
+    await until('armed', async () => (await page.getByTestId('rec-light').textContent()) === 'REC armed');
     await page.waitForTimeout(700);
     expect((await ui.backend.getRecording()).state).toBe('armed');
     await page.getByTestId('panic').click();
-    await until('recording by itself', async () => (await ui.backend.getRecording()).state === 'recording', 5000);
-    await until('a second', async () => (await secondsShown()) >= 1, 5000);
+    await until('recording by itself', async () => (await ui.backend.getRecording()).state === 'recording');
+    await until('a second', async () => (await secondsShown()) >= 1);
     await page.getByTestId('record-stop').click();
     await until('stopped', async () => (await ui.backend.getRecording()).state === 'idle', 10_000);
     const sets = await ui.backend.listSets();

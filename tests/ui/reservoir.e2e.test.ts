@@ -57,17 +57,17 @@ describe('the Reservoir view', () => {
     const { page } = ui;
     await page.goto(ui.bridge.url);
     await page.getByTestId('view-reservoir').click();
-    await page.getByTestId('reservoir-view').waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByTestId('reservoir-view').waitFor({ state: 'visible' });
     before = await layout();
 
     // A file the browser holds (a browser has no paths): the pluck, under a name to clean up.
     const wav = encodeWavFloat32(pluckTone(0.08, 1), 1, 48000);
     await page.getByTestId('sound-file').setInputFiles({ name: 'my pluck!.wav', mimeType: 'audio/wav', buffer: wav });
-    await until('the upload to be picked', async () => (await page.getByTestId('sound-picker').inputValue()) === UPLOADED, 5000);
+    await until('the upload to be picked', async () => (await page.getByTestId('sound-picker').inputValue()) === UPLOADED);
     expect(readFileSync(path.join(ui.dataDir, 'sounds', UPLOADED)).equals(wav)).toBe(true);
 
     // Grains: 21 in the sound, the first 16 kept (the view's default), drawn as marks.
-    await until('16 grains drawn', async () => (await attr('waveform', 'data-grains')) === '16', 5000);
+    await until('16 grains drawn', async () => (await attr('waveform', 'data-grains')) === '16');
     expect(await page.getByTestId('sound-info').innerText()).toContain('0.08 s · 48.0 kHz float32 mono · 21 grains, training takes 16');
     const marks = JSON.parse(await attr('waveform', 'data-marks')) as number[];
     expect(marks).toHaveLength(17);
@@ -90,11 +90,11 @@ describe('the Reservoir view', () => {
     const { page } = ui;
     await page.getByTestId('sound-file').setInputFiles({ name: 'notes.wav', mimeType: 'audio/wav', buffer: Buffer.from('These are my notes, not a sound.') });
     const banner = page.getByTestId('error-banner');
-    await banner.waitFor({ state: 'visible', timeout: 5000 });
+    await banner.waitFor({ state: 'visible' });
     expect(await banner.textContent()).toContain('Could not upload notes.wav: notes.wav is not a WAV file (it starts with "Thes")');
     expect(existsSync(path.join(ui.dataDir, 'sounds', 'notes.wav'))).toBe(false);
     await page.getByTestId('error-dismiss').click();
-    await banner.waitFor({ state: 'detached', timeout: 2000 });
+    await banner.waitFor({ state: 'detached' });
   });
 
   it('trains a small model with a progress bar, then shows each grain’s NRMSE', async () => {
@@ -119,7 +119,7 @@ describe('the Reservoir view', () => {
     const model = await ui.backend.getModel('ui-pluck');
     expect(model.info).toMatchObject({ neurons: 64, grains: 16, origin: 'user' });
     const rows = page.getByTestId('grain-row');
-    await until('16 grain rows', async () => (await rows.count()) === 16, 5000);
+    await until('16 grain rows', async () => (await rows.count()) === 16);
     const shown = await page.getByTestId('grain-nrmse').allTextContents();
     expect(shown).toEqual(model.grains.map((g) => (g.nrmse === null ? '\u2014' : g.nrmse.toFixed(3))));
     const nrmse = model.grains.map((g) => g.nrmse ?? Infinity).sort((a, b) => a - b);
@@ -129,17 +129,17 @@ describe('the Reservoir view', () => {
   it('plays the model; the morph pad and the sliders move the engine and change the sound', async () => {
     const { page } = ui;
     await page.getByTestId('model-play').click();
-    await until('the model to play', async () => (await ui.backend.getState())?.patchName === 'reservoir: ui-pluck', 5000);
+    await until('the model to play', async () => (await ui.backend.getState())?.patchName === 'reservoir: ui-pluck');
     expect(await page.getByTestId('reservoir-playing').textContent()).toContain('Playing ui-pluck');
 
     // x = morph into the morph set (first grain to last), y = position along it.
     await padTo(1, -1);
-    await until('morph 1, position 0', async () => (await paramValue('sources.res.morph')) === 1 && (await paramValue('sources.res.position')) === 0, 3000);
+    await until('morph 1, position 0', async () => (await paramValue('sources.res.morph')) === 1 && (await paramValue('sources.res.position')) === 0);
     expect(await attr('morph-pad', 'data-x')).toBe('1.000');
     await sleep(500); // smoothing (20 ms) and a capture window after the move
     const first: AudioCapture = await ui.backend.captureAudio(0.4);
     await padTo(1, 1);
-    await until('position 1', async () => (await paramValue('sources.res.position')) === 1, 3000);
+    await until('position 1', async () => (await paramValue('sources.res.position')) === 1);
     await sleep(500);
     const last: AudioCapture = await ui.backend.captureAudio(0.4);
     console.log(
@@ -156,11 +156,11 @@ describe('the Reservoir view', () => {
     // Sliders send the registry's parameters and show their values from the spec.
     await page.getByTestId('control-leak').focus();
     await page.keyboard.press('Home');
-    await until('leak at its minimum', async () => (await paramValue('sources.res.leak')) === 0.25, 3000);
+    await until('leak at its minimum', async () => (await paramValue('sources.res.leak')) === 0.25);
     expect(await page.getByTestId('control-leak-value').textContent()).toBe('0.250');
     await page.getByTestId('control-speed').focus();
     await page.keyboard.press('End');
-    await until('speed at its maximum', async () => (await paramValue('sources.res.speed')) === 4, 3000);
+    await until('speed at its maximum', async () => (await paramValue('sources.res.speed')) === 4);
     expect(await page.getByTestId('control-speed-value').textContent()).toBe('4.00');
   });
 

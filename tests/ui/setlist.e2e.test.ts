@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,8 +26,6 @@ describe.runIf(haveJack)('patches and scenes', () => {
   let midi: MidiPorts;
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-midi-jack.mjs')], { encoding: 'utf8' });
-    if (build.status !== 0) throw new Error(`the JACK MIDI addon did not build:\n${build.stdout}${build.stderr}`);
     ui = await startUi({
       prepare: async (backend) => {
         rig = await LiveRig.start(backend, { midi: { input: null, ports: { pollMs: 100, virtualName: VIRTUAL } } });
@@ -70,14 +67,14 @@ describe.runIf(haveJack)('patches and scenes', () => {
     await page.getByTestId('add-scene').click();
     await page.getByTestId('scene-1').waitFor();
     await page.getByTestId('patch-list').locator('li', { hasText: 'Neural MIDI' }).getByRole('button', { name: 'Load' }).click();
-    await until('neural-midi playing', async () => (await playing()) === 'neural-midi', 5000);
+    await until('neural-midi playing', async () => (await playing()) === 'neural-midi');
     await page.getByTestId('add-scene').click();
     await page.getByLabel('Scene 2 name').fill('Drums in');
     await page.getByLabel('Scene 2 name').press('Tab');
     await until('the set list saved', () => {
       const file = path.join(ui.dataDir, 'setlist.json');
       return existsSync(file) && JSON.parse(readFileSync(file, 'utf8')).scenes[1]?.name === 'Drums in';
-    }, 5000);
+    });
     const scenes = JSON.parse(readFileSync(path.join(ui.dataDir, 'setlist.json'), 'utf8')).scenes;
     expect(scenes).toEqual([
       { name: 'Night Duo #2', patch: 'night-duo-2' },
@@ -89,16 +86,16 @@ describe.runIf(haveJack)('patches and scenes', () => {
     const page = ui.page;
     await page.evaluate('document.activeElement && document.activeElement.blur()');
     await page.keyboard.press('1');
-    await until('scene 1 playing', async () => (await playing()) === 'night-duo-2' && (await sceneNow())?.includes('1/2 Night Duo #2') === true, 5000);
+    await until('scene 1 playing', async () => (await playing()) === 'night-duo-2' && (await sceneNow())?.includes('1/2 Night Duo #2') === true);
     expect(await page.getByTestId('scene-1').getAttribute('class')).toContain('playing');
     await page.keyboard.press('PageDown');
-    await until('scene 2 by pedal', async () => (await playing()) === 'neural-midi' && (await sceneNow())?.includes('2/2 Drums in') === true, 5000);
+    await until('scene 2 by pedal', async () => (await playing()) === 'neural-midi' && (await sceneNow())?.includes('2/2 Drums in') === true);
     await page.keyboard.press('PageUp');
-    await until('scene 1 by pedal', async () => (await playing()) === 'night-duo-2', 5000);
+    await until('scene 1 by pedal', async () => (await playing()) === 'night-duo-2');
 
     // Another program's MIDI output, through JACK, into our virtual input.
     const out = midi.openOutput(`${VIRTUAL} in`);
-    await until('our MIDI input port', () => out.isOpen, 5000);
+    await until('our MIDI input port', () => out.isOpen);
     const end = Date.now() + 8000;
     // Sent again until heard: JACK connects a newly seen port on its own schedule.
     while ((await playing()) !== 'neural-midi') {
@@ -106,11 +103,11 @@ describe.runIf(haveJack)('patches and scenes', () => {
       out.send([0xc4, 1]);
       await new Promise((r) => setTimeout(r, 300));
     }
-    await until('the strip to follow', async () => (await sceneNow())?.includes('2/2 Drums in') === true, 5000);
+    await until('the strip to follow', async () => (await sceneNow())?.includes('2/2 Drums in') === true);
     expect(await page.getByTestId('patch-picker').inputValue()).toBe('neural-midi');
     // A program with no scene says so, and the scene plays on.
     out.send([0xc0, 40]);
-    await page.getByTestId('error-banner').getByText('there is no scene 41: the set list has 2').waitFor({ timeout: 5000 });
+    await page.getByTestId('error-banner').getByText('there is no scene 41: the set list has 2').waitFor();
     expect(await playing()).toBe('neural-midi');
     await page.screenshot({ path: SHOT });
   }, 30_000);
@@ -121,10 +118,10 @@ describe.runIf(haveJack)('patches and scenes', () => {
     const pedal = midi.openVirtualOutput();
     await page.getByTestId('devices').click();
     const select = page.getByTestId('devices-midi-input');
-    await until('the pedal in the list', async () => (await select.locator('option', { hasText: 'SetList pedal out' }).count()) > 0, 8000);
+    await until('the pedal in the list', async () => (await select.locator('option', { hasText: 'SetList pedal out' }).count()) > 0);
     const value = (await select.locator('option', { hasText: 'SetList pedal out' }).first().getAttribute('value'))!;
     await select.selectOption(value);
-    await until('the input open', async () => (await ui.backend.getDevices()).midi.inputOpen, 5000);
+    await until('the input open', async () => (await ui.backend.getDevices()).midi.inputOpen);
     expect(await page.getByTestId('devices-midi').textContent()).toContain(`in from ${value}`);
     expect(JSON.parse(readFileSync(path.join(ui.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ midiIn: value });
     await page.getByTestId('devices').click();
@@ -135,10 +132,10 @@ describe.runIf(haveJack)('patches and scenes', () => {
       pedal.send([0xc0, 0]);
       await new Promise((r) => setTimeout(r, 300));
     }
-    await until('scene 1', async () => (await sceneNow())?.includes('1/2 Night Duo #2') === true, 5000);
+    await until('scene 1', async () => (await sceneNow())?.includes('1/2 Night Duo #2') === true);
     // Back to scene 2 for the tests after this one.
     pedal.send([0xc0, 1]);
-    await until('scene 2 again', async () => (await playing()) === 'neural-midi', 5000);
+    await until('scene 2 again', async () => (await playing()) === 'neural-midi');
     pedal.close();
   }, 30_000);
 
@@ -161,9 +158,9 @@ describe.runIf(haveJack)('patches and scenes', () => {
     expect(await page.locator('html').getAttribute('data-theme')).toBe('stage');
     expect(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor')).toBe('rgb(0, 0, 0)');
     await page.getByTestId('scope-1').selectOption('c');
-    await until('the engine showing neuron c on scope 1', () => ui.seen.at(-1)?.scope.neurons[0].neuron === 2, 5000);
+    await until('the engine showing neuron c on scope 1', () => ui.seen.at(-1)?.scope.neurons[0].neuron === 2);
     await page.getByTestId('scope-time').selectOption({ label: '85 ms' });
-    await until('the longer time base', () => ui.seen.at(-1)?.scope.timeBase === 16, 5000);
+    await until('the longer time base', () => ui.seen.at(-1)?.scope.timeBase === 16);
     // Lit pixels in each third of the scope canvas: the master, then each neuron trace.
     // Traces are bright; the centre lines (#2a3340) are not. (A string: this runs in the page.)
     const lit = (await page.evaluate(`(() => {

@@ -36,7 +36,7 @@ describe('the Sine nets view', () => {
     const { page } = ui;
     await page.goto(ui.bridge.url);
     await page.getByTestId('view-sinenets').click();
-    await page.getByTestId('sinenets-view').waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByTestId('sinenets-view').waitFor({ state: 'visible' });
     await page.getByTestId('sinenet-count').fill('8');
     await page.getByTestId('sinenet-seed').fill('1');
     const fractions = new Set<string>();
@@ -74,13 +74,13 @@ describe('the Sine nets view', () => {
     const design = batch?.sounds.find((s) => s.index === kept)?.design;
     if (!design) throw new Error('no design');
     await row.getByTestId('sinenet-audition').click();
-    await until('the sine net to play', async () => (await ui.backend.getState())?.patchName === `sine net: ${design.seed}`, 5000);
+    await until('the sine net to play', async () => (await ui.backend.getState())?.patchName === `sine net: ${design.seed}`);
     expect((await ui.backend.getState())?.patch.sources?.[0]).toMatchObject({ type: 'sinenet', ...design });
-    await until('sound in the telemetry', () => (ui.seen.at(-1)?.levels.peakL ?? 0) > 0.02, 5000);
+    await until('sound in the telemetry', () => (ui.seen.at(-1)?.levels.peakL ?? 0) > 0.02);
     const capture = await ui.backend.captureAudio(0.3);
     console.log(`audition of sound ${kept} (seed ${design.seed}): peak ${capture.peak.toFixed(3)}, rms ${capture.rms.toFixed(3)}, ${capture.crossingsPerSecond.toFixed(0)} crossings/s`);
     expect(capture.peak).toBeGreaterThan(0.02);
-    await until('the view to show it playing and its level', async () => (await row.getAttribute('class'))?.includes('playing') === true && Number(await attr('sinenet-level', 'data-peak-db')) > -40, 5000);
+    await until('the view to show it playing and its level', async () => (await row.getAttribute('class'))?.includes('playing') === true && Number(await attr('sinenet-level', 'data-peak-db')) > -40);
   });
 
   it('keeps one, discards one, and exports a pack that opens as a pack', async () => {

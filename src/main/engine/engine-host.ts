@@ -54,6 +54,11 @@ export interface EngineHostEvents {
 const RING_BLOCKS = 16;
 
 const REPLY_TIMEOUT_MS = 5000;
+/**
+ * Replies that open a sound device (init, output): PortAudio probes every ALSA device as it
+ * starts, and a JACK client waits for the server; on a busy machine that took over 5 s.
+ */
+const DEVICE_TIMEOUT_MS = 20_000;
 
 /**
  * Main's handle on the engine worker. Owns the shared memory: it is the only producer of the
@@ -137,7 +142,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     this.worker = this.spawn();
     await old.terminate();
     try {
-      await this.request({ type: 'init', memory, output: this.output }, 'ready');
+      await this.request({ type: 'init', memory, output: this.output }, 'ready', DEVICE_TIMEOUT_MS);
     } catch (err) {
       this.fail(err instanceof Error ? err.message : String(err));
       throw err;
@@ -146,7 +151,13 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
 
   static async start(opts: EngineHostOptions = {}): Promise<EngineHost> {
     const host = new EngineHost({ sampleRate: opts.sampleRate ?? DEFAULT_SAMPLE_RATE, blockSize: opts.blockSize ?? DEFAULT_BLOCK, output: opts.output ?? { kind: 'none' } });
-    await host.request({ type: 'init', memory: host.memory, output: opts.output ?? { kind: 'none' } }, 'ready');
+    try {
+      await host.request({ type: 'init', memory: host.memory, output: opts.output ?? { kind: 'none' } }, 'ready', DEVICE_TIMEOUT_MS);
+    } catch (err) {
+      host.stopped = true;
+      await host.worker.terminate();
+      throw err;
+    }
     return host;
   }
 
@@ -157,13 +168,13 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   async setOutput(output: AudioOutputChoice): Promise<SinkInfo> {
     this.output = output;
     const next = new Promise<SinkInfo>((resolve, reject) => {
-      const timer = setTimeout(() => reject(axonError('engine_timeout', 'output')), REPLY_TIMEOUT_MS);
+      const timer = setTimeout(() => reject(axonError('engine_timeout', 'output')), DEVICE_TIMEOUT_MS);
       this.once('sink', (s) => {
         clearTimeout(timer);
         resolve(s);
       });
     });
-    await this.request({ type: 'output', output }, 'switched');
+    await this.request({ type: 'output', output }, 'switched', DEVICE_TIMEOUT_MS);
     return next;
   }
 
@@ -182,13 +193,13 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     this.emit('failed', axonError('engine_failed', reason));
   }
 
-  private request(m: HostMessage, reply: WorkerMessage['type']): Promise<WorkerMessage> {
+  private request(m: HostMessage, reply: WorkerMessage['type'], timeoutMs = REPLY_TIMEOUT_MS): Promise<WorkerMessage> {
     if (this.stopped) return Promise.reject(axonError('engine_not_running'));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
         reject(axonError('engine_timeout', m.type));
-      }, REPLY_TIMEOUT_MS);
+      }, timeoutMs);
       const waiter = (w: WorkerMessage) => {
         if (w.type === 'error' && w.request === m.type) {
           clearTimeout(timer);
