@@ -33,11 +33,13 @@ import type { DrumCalibrationRequest, DrumCalibrationStatus, DrumLiveStatus, Dru
 import type { StrikeTable } from '../shared/drum-table';
 import { listAudioDevices } from './audio-devices';
 import { readDeviceSettings, saveDeviceSettings, type DeviceSettings } from './settings/device-settings';
-import { Recorder, type SetContext } from './record/recorder';
+import { EventJournal, SET_EVENTS_FILE } from './record/event-journal';
+import { Recorder, type SetCompanion, type SetContext } from './record/recorder';
 import { listRecordedSets } from './record/recorded-sets';
 import type { RecordedSet, RecordingState } from '../shared/recording';
-import { appVersion, setsDir } from './paths';
+import { appVersion, journalDir, setsDir } from './paths';
 import type { Frames, Hertz } from '../shared/units';
+import { frameDelta } from '../shared/engine-memory';
 import { isValidBlockSize, SAMPLE_RATES } from '../shared/engine-config';
 
 /** What the live rig (LiveRig attaches itself) adds to the API; without one those devices read as off. */
@@ -92,6 +94,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   /** The set list's scene last switched to. */
   private scene: number | null = null;
   readonly recorder: Recorder;
+  /** The engine's event log since it started: what recorded sets replay from. */
+  private readonly journal: EventJournal;
   /** The scopes as last set (null: the engine's default), sent again when the engine restarts. */
   private readonly scopes: (string | null)[] = [];
   private scopeTime: (typeof SCOPE_TIME_BASES)[number] = SCOPE_TIME_BASES[0];
@@ -120,7 +124,19 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       this.emit('notice', { type: 'audio', audio });
       this.devicesChanged();
     });
-    this.recorder = new Recorder(engine, { folder: setsDir(), context: () => this.setContext() });
+    this.journal = new EventJournal(journalDir(), (err) => this.emit('notice', { type: 'error', error: toErrorPayload(axonError('file_write', this.journal.file, err.message)) }));
+    this.journal.begin(engine.sampleRate, engine.memory.blockSize);
+    const events: SetCompanion = {
+      name: SET_EVENTS_FILE,
+      kind: 'events',
+      start: (file, startFrame) => this.journal.attach(file, this.unwrapFrame(startFrame)),
+      stop: () => {
+        // Events of the frames recorded may still wait in the log ring.
+        this.drainLog();
+        return this.journal.detach();
+      },
+    };
+    this.recorder = new Recorder(engine, { folder: setsDir(), context: () => this.setContext(), companions: [events] });
     this.recorder.on('state', (state) => {
       this.emit('notice', { type: 'recording', state });
       if (state.state === 'idle' && state.lastError && state.set) this.emit('notice', { type: 'error', error: state.lastError });
@@ -134,7 +150,18 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return new Backend(await EngineHost.start(opts), opts.seed, opts.drums);
   }
 
+  private drainLog(): void {
+    this.engine.drainLog((words) => this.journal.applied(words));
+  }
+
+  /** The engine frame of monitor position `pos` (both count from the engine's start; the monitor's modulo 2^30). */
+  private unwrapFrame(pos: number): Frames {
+    const now = Math.max(0, this.lastTelemetryFrame);
+    return now + frameDelta(pos, now);
+  }
+
   private tick(): void {
+    this.drainLog();
     this.engine.pollOutEvents();
     const dropped = this.engine.droppedOut;
     if (dropped > this.reportedDrops) {
@@ -181,7 +208,8 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async loadValidated(patch: Patch, name: string, assets: PatchAssets = loadPatchAssets(patch, name)): Promise<EngineState> {
     const layout = layoutPatch(patch);
     const seed = this.seedOverride ?? patch.seed ?? 1;
-    await this.engine.load(layout, name, seed, assets);
+    const frame = await this.engine.load(layout, name, seed, assets);
+    this.journal.load(frame, this.engine.patchGeneration, name, seed, layout);
     // A new patch ends learning; its own notice (below) says so.
     this.learner.cancel();
     this.layout = layout;
@@ -541,7 +569,9 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     const state = this.state;
     const assets = this.assets;
     const patch = layout ? patchWithValues(layout, this.values) : null;
+    this.drainLog();
     await this.engine.reconfigure(sampleRate, blockSize);
+    this.journal.begin(sampleRate, blockSize);
     this.lastTelemetryFrame = -1;
     if (patch && state) await this.loadValidated(patch, state.patchName, assets ?? undefined);
     // What the engine kept besides the patch: panic, the scopes.
@@ -804,5 +834,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     await this.drumBench?.close();
     await this.drums.disconnect();
     await this.engine.stop();
+    this.drainLog();
+    await this.journal.close();
   }
 }

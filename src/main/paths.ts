@@ -27,6 +27,9 @@ export function dataDir(): string {
 /** Where recorded sets are kept: one folder per set. */
 export const setsDir = (): string => path.join(dataDir(), 'sets');
 
+/** Where the engine's event journal is kept (the run now, and the one before). */
+export const journalDir = (): string => path.join(dataDir(), 'journal');
+
 let version: string | null = null;
 /** This app's version, from its package.json. */
 export function appVersion(): string {

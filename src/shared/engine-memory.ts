@@ -7,6 +7,7 @@ import type { Frames, Hertz } from './units';
 //   control   ring of control events     main writes (single producer), engine reads
 //   audio     ring of interleaved stereo engine writes, the audio sink reads
 //   out       ring of output events      engine writes, main reads
+//   log       ring of applied control events, on the frame each applied   engine writes, main reads
 //   telemetry seqlocked snapshot         engine writes, main reads (retries on a torn read)
 //   monitor   last MONITOR_SECONDS of what the sink consumed, overwritten in a circle
 //   status    counters (STATUS_*)        each word has exactly one writer, named below
@@ -15,6 +16,8 @@ import type { Frames, Hertz } from './units';
 export const CHANNELS = 2;
 export const CONTROL_CAPACITY_EVENTS = 4096;
 export const OUT_CAPACITY_EVENTS = 4096;
+/** Applied events main has not logged yet: 16384 is over a second of a 1 kHz joystick's three axes, with room. */
+export const LOG_CAPACITY_EVENTS = 16384;
 export const MONITOR_SECONDS = 2;
 
 /** Int32 words of the status block. */
@@ -25,6 +28,7 @@ export const STATUS_TELEMETRY_READ = 3; // main: sequence number of the last sna
 export const STATUS_EVENTS_APPLIED = 4; // engine: control events applied so far
 export const STATUS_EVENT_FRAME = 5; // engine: frame (mod 2^30) at which the latest one applied
 export const STATUS_OUTPUT_LATENCY = 6; // worker loop: the sink's reported latency after the ring, in frames
+export const STATUS_LOG_DROPPED = 7; // engine: applied events lost to a full log ring (the event log is then incomplete)
 export const STATUS_WORDS = 8;
 
 export interface EngineMemory {
@@ -33,6 +37,7 @@ export interface EngineMemory {
   readonly control: SharedArrayBuffer;
   readonly audio: SharedArrayBuffer;
   readonly out: SharedArrayBuffer;
+  readonly log: SharedArrayBuffer;
   readonly telemetry: SharedArrayBuffer;
   readonly monitor: SharedArrayBuffer;
   readonly status: SharedArrayBuffer;
@@ -45,6 +50,12 @@ export const PROBE_LEFT_AT = 1;
 export const PROBE_WORDS = 2;
 /** Frame counters shared between threads count modulo this. */
 export const FRAME_MODULO = 2 ** 30;
+
+/** `to - from` for frame counters modulo FRAME_MODULO: the nearest difference, either sign. */
+export function frameDelta(to: number, from: number): number {
+  const d = (((to - from) % FRAME_MODULO) + FRAME_MODULO) % FRAME_MODULO;
+  return d > FRAME_MODULO / 2 ? d - FRAME_MODULO : d;
+}
 
 /**
  * Frames the monitor holds: at least MONITOR_SECONDS, a power of two so that its ring index stays
@@ -64,6 +75,7 @@ export function createEngineMemory(sampleRate: Hertz, blockSize: Frames, ringBlo
     control: RingBuffer.getStorageForCapacity(CONTROL_CAPACITY_EVENTS * EVENT_WORDS, Float64Array),
     audio: RingBuffer.getStorageForCapacity(ringBlocks * blockSize * CHANNELS, Float32Array),
     out: RingBuffer.getStorageForCapacity(OUT_CAPACITY_EVENTS * OUT_WORDS, Float64Array),
+    log: RingBuffer.getStorageForCapacity(LOG_CAPACITY_EVENTS * EVENT_WORDS, Float64Array),
     telemetry: new SharedArrayBuffer(TELEMETRY_HEADER_BYTES + TELEMETRY_WORDS * 8),
     monitor: new SharedArrayBuffer(monitorFrames(sampleRate) * CHANNELS * 4),
     status: new SharedArrayBuffer(STATUS_WORDS * 4),

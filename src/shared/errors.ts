@@ -170,6 +170,9 @@ export const ERRORS = {
   recording_write_failed: (file: string, reason: string, at: string) =>
     `recording stopped at ${at}: cannot write ${file} (${reason}); the set is kept up to there, the sound plays on`,
   recording_engine_stopped: (at: string) => `recording stopped at ${at}: the engine stopped; the set is kept up to there`,
+  set_not_found: (where: string) => `no recorded set at ${where} (give the set's folder, or its name in the sets folder)`,
+  set_unrepairable: (dir: string, why: string) => `cannot repair ${dir}: ${why}; nothing was changed`,
+  set_replay: (dir: string, why: string) => `cannot replay ${dir}: ${why}`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

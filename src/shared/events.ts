@@ -190,6 +190,47 @@ export function encodeEvent(e: ControlEvent, layout: PatchLayout, frame: number,
   }
 }
 
+/**
+ * An applied control event as the event log writes it (the inverse of encodeEvent): `layout` is
+ * the patch of the event's generation. Display events and names the patch lacks give null.
+ */
+export function decodeEvent(w: ArrayLike<number>, layout: PatchLayout | null): LoggedEvent | null {
+  const frame = w[0];
+  const a = w[2];
+  const b = w[3];
+  switch (eventType(w[1])) {
+    case EV_PARAM: {
+      const id = layout?.params[a]?.id;
+      return id === undefined ? null : { frame, type: 'param', id, value: b };
+    }
+    case EV_INPUT: {
+      const input = CONTROL_INPUTS[a]?.id;
+      return input === undefined ? null : { frame, type: 'input', input, value: b };
+    }
+    case EV_NOTE_ON:
+      return { frame, type: 'noteOn', note: a, velocity: b };
+    case EV_NOTE_OFF:
+      return { frame, type: 'noteOff', note: a };
+    case EV_CC:
+      return { frame, type: 'cc', cc: a, value: b };
+    case EV_PITCHBEND:
+      return { frame, type: 'pitchbend', value: a };
+    case EV_LEARN: {
+      const neuron = layout?.neurons[a]?.id;
+      const command = LEARN_COMMANDS[b];
+      return neuron === undefined || command === undefined ? null : { frame, type: 'learn', neuron, command };
+    }
+    case EV_DRUM:
+      return { frame, type: 'drum', drum: a, velocity: b };
+    case EV_VIRTUAL_DRUMS:
+      return { frame, type: 'virtualDrums', on: a !== 0 };
+    case EV_PANIC:
+      return { frame, type: 'panic', on: a !== 0 };
+    default:
+      return null;
+  }
+}
+
 export function eventFrame(e: LoggedEvent, sampleRate: Hertz): Frames {
   if (e.frame !== undefined) return e.frame;
   if (e.time !== undefined) return Math.round(e.time * sampleRate);

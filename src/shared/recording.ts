@@ -5,7 +5,8 @@ import type { Hertz, Seconds } from './units';
 // manifest.json and master.wav (more files come with issue 7's stems, MIDI and event log).
 
 /** Why a recording ended. */
-export type RecordingStop = 'user' | 'disk_full' | 'write_failed' | 'app_closed' | 'engine_stopped';
+/** interrupted: the app stopped while it recorded, and `axon repair` closed the set. */
+export type RecordingStop = 'user' | 'disk_full' | 'write_failed' | 'app_closed' | 'engine_stopped' | 'interrupted';
 
 /** Free space below this much recording time warns before and while recording. */
 export const LOW_SPACE_SECONDS: Seconds = 15 * 60;

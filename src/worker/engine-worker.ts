@@ -12,6 +12,7 @@ import { NaudiodonSink } from './audio-out/naudiodon-sink';
 import { initialPlan, SinkSupervisor, type OpenSink } from './audio-out/sink-supervisor';
 import { WavetableBank } from './dsp/wavetable';
 import { Engine } from './engine';
+import { EventLogWriter } from './rings/event-log-writer';
 import { RingEventSource } from './rings/ring-event-source';
 import { RingOutSink } from './rings/ring-out-sink';
 import { TelemetryWriter } from './rings/telemetry-writer';
@@ -48,10 +49,12 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   const block = mem.blockSize;
   const buf = new Float32Array(block * CHANNELS);
   const blockSeconds = block / mem.sampleRate;
+  const log = new EventLogWriter(mem.log, status);
   const eventProbe = {
-    applied(frame: number): void {
+    applied(frame: number, event: Float64Array): void {
       Atomics.store(status, STATUS_EVENT_FRAME, frame % FRAME_MODULO);
       Atomics.add(status, STATUS_EVENTS_APPLIED, 1);
+      log.write(frame, event);
     },
   };
   const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status), eventProbe });

@@ -57,12 +57,13 @@ export interface EngineOptions {
   out: OutEventSink;
   /** Play the patch's drum outputs on the virtual kit from the start (EV_VIRTUAL_DRUMS changes it). */
   virtualDrums?: boolean;
-  /** Told the frame of every control event applied (latency measurement). */
+  /** Told every control event applied and its frame (latency measurement, the event log). */
   eventProbe?: EventProbe;
 }
 
 export interface EventProbe {
-  applied(frame: Frames): void;
+  /** `event` holds the event's EVENT_WORDS words as queued (its frame may be ASAP); valid during the call. */
+  applied(frame: Frames, event: Float64Array): void;
 }
 
 
@@ -199,14 +200,14 @@ export class Engine {
       const gen = eventGeneration(word);
       if (rt === null || gen > rt.generation) return false;
       events.next(this.event);
-      this.eventProbe?.applied(this.frame);
       if (gen < rt.generation) return true; // meant for a patch that is gone
+      this.eventProbe?.applied(this.frame, this.event);
       if (type === EV_PARAM) rt.bank.set(this.event[2], this.event[3]);
       else rt.network.learnCommand(this.event[2], this.event[3], rt.bank);
       return true;
     }
     events.next(this.event);
-    this.eventProbe?.applied(this.frame);
+    this.eventProbe?.applied(this.frame, this.event);
     const a = this.event[2];
     const b = this.event[3];
     switch (type) {

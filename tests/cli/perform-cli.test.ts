@@ -17,6 +17,9 @@ describe('axon perform', () => {
     [['perform', '--patch', 'dual-neuron', '--hid', 'maybe'], '--hid must be one of auto, none'],
     [['perform', '--patch', 'dual-neuron', '--osc', 'localhost:99999'], '--osc: bad OSC address'],
     [['perform', '--patch', 'no-such-patch', '--audio', 'none', '--seconds', '1'], 'no patch named "no-such-patch"'],
+    [['perform', '--patch', 'dual-neuron', '--title', 'x'], '--title applies with --record'],
+    [['repair'], 'missing the set to repair'],
+    [['repair', 'no-such-set'], 'no recorded set at'],
   ])('%j is refused: %s', async (args, message) => {
     const r = await runAxon(DATA, ...args);
     expect(r.code).toBe(2);

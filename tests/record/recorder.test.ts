@@ -204,7 +204,7 @@ describe('recording a set', () => {
     await playFor(mon, 24000);
     await until('half a second on disk', () => listRecordedSets(folder)[0]?.seconds >= 0.4, 3000);
     const open = listRecordedSets(folder)[0];
-    expect(open).toMatchObject({ name: set, status: 'open', stoppedBy: null, problem: 'not closed: the app stopped while it recorded' });
+    expect(open).toMatchObject({ name: set, status: 'open', stoppedBy: null, problem: `not closed: the app stopped while it recorded (npx axon repair ${set} closes it)` });
     await rec.stop();
     expect(listRecordedSets(folder)[0]).toMatchObject({ status: 'closed', seconds: 0.5 });
   });

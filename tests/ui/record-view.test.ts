@@ -43,7 +43,7 @@ describe('the Record view text', () => {
     expect(setStatusText({ ...set, droppedFrames: 480 })).toBe('complete, 480 frames lost');
     expect(setStatusText({ ...set, stoppedBy: 'disk_full' })).toBe('stopped: disk full');
     expect(setStatusText({ ...set, stoppedBy: 'app_closed' })).toBe('stopped when the app closed');
-    expect(setStatusText({ ...set, status: 'open', stoppedBy: null })).toBe('not closed (the app stopped while recording)');
+    expect(setStatusText({ ...set, status: 'open', stoppedBy: null })).toBe('not closed (the app stopped while recording): npx axon repair closes it');
     expect(setStatusText({ ...set, status: 'damaged' })).toBe('damaged manifest');
   });
 });

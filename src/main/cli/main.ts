@@ -8,13 +8,15 @@ import { drums } from './commands/drums';
 import { patches } from './commands/patches';
 import { perform } from './commands/perform';
 import { render } from './commands/render';
+import { repair } from './commands/repair';
+import { replay } from './commands/replay';
 import { serve } from './commands/serve';
 import { sinenet } from './commands/sinenet';
 import { validate } from './commands/validate';
 
-const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform, devices];
+const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform, devices, repair, replay];
 /** Errors in what was typed (exit 2) rather than failures of the work (exit 1). */
-const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found']);
+const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found', 'set_not_found']);
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -9,9 +9,10 @@ import {
   MONITOR_SECONDS,
   readTelemetry,
   STATUS_DROPPED_OUT,
+  STATUS_LOG_DROPPED,
   STATUS_MONITOR_POS,
   STATUS_EVENTS_APPLIED,
-  FRAME_MODULO,
+  frameDelta,
   PROBE_EVENT,
   PROBE_LEFT_AT,
   STATUS_OUTPUT_LATENCY,
@@ -71,6 +72,8 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   private worker: Worker;
   private control: RingBuffer;
   private outRing: RingBuffer;
+  private logRing: RingBuffer;
+  private readonly logRecord = new Float64Array(EVENT_WORDS);
   private status: Int32Array;
   private probe: Float64Array;
   /** The output asked for last: a restarted worker opens it again. */
@@ -92,6 +95,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     this.memory = EngineHost.memoryFor(opts.sampleRate, opts.blockSize);
     this.control = new RingBuffer(this.memory.control, Float64Array);
     this.outRing = new RingBuffer(this.memory.out, Float64Array);
+    this.logRing = new RingBuffer(this.memory.log, Float64Array);
     this.status = new Int32Array(this.memory.status);
     this.probe = new Float64Array(this.memory.probe);
     this.worker = this.spawn();
@@ -134,6 +138,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     this.memory = memory;
     this.control = new RingBuffer(memory.control, Float64Array);
     this.outRing = new RingBuffer(memory.out, Float64Array);
+    this.logRing = new RingBuffer(memory.log, Float64Array);
     this.status = new Int32Array(memory.status);
     this.probe = new Float64Array(memory.probe);
     this.layout = null;
@@ -243,6 +248,30 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     return readTelemetry(this.memory, this.telemetryWords) ? this.telemetryWords : null;
   }
 
+  /** The generation of the patch loaded last (what parameter events are encoded for). */
+  get patchGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Drains the log ring: `visit` gets each applied control event's words, [frame applied, type
+   * word, a, b] (valid during the call).
+   */
+  drainLog(visit: (words: Float64Array) => void): number {
+    let n = 0;
+    while (this.logRing.availableRead() >= EVENT_WORDS) {
+      this.logRing.pop(this.logRecord, EVENT_WORDS);
+      visit(this.logRecord);
+      n++;
+    }
+    return n;
+  }
+
+  /** Applied events the log ring had no room for since the engine started (the event log misses them). */
+  get logDropped(): number {
+    return Atomics.load(this.status, STATUS_LOG_DROPPED);
+  }
+
   /** Drains the out ring, emitting each event. */
   pollOutEvents(): number {
     let n = 0;
@@ -261,10 +290,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
    */
   frameTimeUs(frame: Frames): number {
     const consumed = Atomics.load(this.status, STATUS_MONITOR_POS);
-    // Both count modulo 2^30: take the nearest difference.
-    let ahead = (((frame - consumed) % FRAME_MODULO) + FRAME_MODULO) % FRAME_MODULO;
-    if (ahead > FRAME_MODULO / 2) ahead -= FRAME_MODULO;
-    return performance.now() * 1000 + (ahead / this.sampleRate) * 1e6;
+    return performance.now() * 1000 + (frameDelta(frame, consumed) / this.sampleRate) * 1e6;
   }
 
   /**

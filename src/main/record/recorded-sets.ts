@@ -5,6 +5,13 @@ import type { RecordedSet } from '../../shared/recording';
 import { MANIFEST_FILE, MASTER_FILE, readManifest } from './set-manifest';
 import { WAV_STREAM_HEADER_BYTES } from './wav-stream';
 
+/** A set's folder as the user gave it: a path, or a set's name in `setsFolder`. */
+export function resolveSetFolder(arg: string, setsFolder: string): string {
+  if (existsSync(arg)) return path.resolve(arg);
+  const named = path.join(setsFolder, arg);
+  return existsSync(named) ? named : path.resolve(arg);
+}
+
 /** The sets in `folder`, newest first: every folder with a manifest, damaged ones included. */
 export function listRecordedSets(folder: string): RecordedSet[] {
   if (!existsSync(folder)) return [];
@@ -39,7 +46,7 @@ function describeSet(dir: string): RecordedSet {
       stoppedBy: m.stoppedBy,
       droppedFrames: m.droppedFrames,
       files,
-      problem: m.closed ? null : 'not closed: the app stopped while it recorded',
+      problem: m.closed ? null : `not closed: the app stopped while it recorded (npx axon repair ${name} closes it)`,
     };
   } catch (err) {
     return {

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stat, statfs } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -7,7 +6,8 @@ import { FRAME_MODULO } from '../../shared/engine-memory';
 import { AxonError, axonError, toErrorPayload } from '../../shared/errors';
 import { formatDuration, LOW_SPACE_SECONDS, MIN_SPACE_SECONDS, type RecordingState, type RecordingStop } from '../../shared/recording';
 import type { Frames, Hertz, Seconds } from '../../shared/units';
-import { MASTER_FILE, writeManifest, type SetManifest } from './set-manifest';
+import { sha256Of } from '../hash';
+import { MASTER_FILE, writeManifest, type SetFile, type SetFileKind, type SetManifest } from './set-manifest';
 import { WAV_STREAM_HEADER_BYTES, WavStream } from './wav-stream';
 
 // Records the master output into a set folder. The engine never waits for it: the audio sink
@@ -36,11 +36,21 @@ export interface RecorderOptions {
   freeSpace?: (folder: string) => Promise<number | null>;
   /** Data bytes past which the WAV header turns into RF64 (default: where RIFF's 32-bit sizes end). */
   rf64AboveBytes?: number;
+  /** Files written beside master.wav (the event log): started with the set, ended before its manifest closes. */
+  companions?: readonly SetCompanion[];
+}
+
+export interface SetCompanion {
+  readonly name: string;
+  readonly kind: SetFileKind;
+  /** Starts writing `file`; `startFrame` is the monitor position (mod 2^30) master.wav starts on. */
+  start(file: string, startFrame: number): Promise<void>;
+  stop(): Promise<void>;
 }
 
 const CHANNELS = 2;
 const POLL_MS = 50;
-const SYNC_MS = 1000;
+const SYNC_MS = 500;
 const SPACE_MS = 2000;
 const NOTICE_MS = 250;
 /** About 3 minutes of 48 kHz stereo float waiting for a slow disk, at most. */
@@ -51,7 +61,7 @@ const ARM_THRESHOLD = 0.001;
 /** ...this long before it. */
 const PREROLL_SECONDS: Seconds = 0.5;
 /** Kept free in each set folder while it records, and given back to write the closed manifest on a full disk. */
-const RESERVE_FILE = '.reserve';
+export const RESERVE_FILE = '.reserve';
 const RESERVE_BYTES = 256 * 1024;
 
 async function statfsFree(folder: string): Promise<number | null> {
@@ -70,10 +80,11 @@ export function setFolderName(at: Date, title: string | null): string {
   return title ? `${stamp}_${title}` : stamp;
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+/** A set's file as it stands on disk: size and checksum. */
+export async function fileEntry(dir: string, f: SetFile): Promise<SetFile> {
+  const file = path.join(dir, f.name);
+  const bytes = existsSync(file) ? (await stat(file)).size : 0;
+  return { ...f, bytes, sha256: bytes > 0 ? await sha256Of(file) : null };
 }
 
 interface Take {
@@ -198,6 +209,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     const dir = path.join(this.o.folder, name);
     const ctx = this.o.context();
     const readPos = from ?? this.source.monitorPosition();
+    const companions = this.o.companions ?? [];
     const manifest: SetManifest = {
       format: 'axon-set',
       version: 1,
@@ -208,7 +220,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
       sampleRate: this.source.sampleRate,
       channels: CHANNELS,
       startFrame: readPos,
-      files: [{ name: MASTER_FILE, kind: 'master', bytes: null, sha256: null }],
+      files: [{ name: MASTER_FILE, kind: 'master', bytes: null, sha256: null }, ...companions.map((c) => ({ name: c.name, kind: c.kind, bytes: null, sha256: null }))],
       frames: null,
       droppedFrames: null,
       stoppedBy: null,
@@ -225,7 +237,9 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
         rf64AboveBytes: this.o.rf64AboveBytes,
         onError: (err) => void this.stop(err.code === 'ENOSPC' ? 'disk_full' : 'write_failed', err),
       });
+      for (const c of companions) await c.start(path.join(dir, c.name), readPos);
     } catch (err) {
+      for (const c of companions) await c.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
       throw axonError('file_write', dir, err instanceof Error ? err.message : String(err));
     }
@@ -278,12 +292,12 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     this.timer = null;
     if (reason !== 'engine_stopped') this.drain(t);
     await t.stream.close().catch(() => undefined);
-    const file = t.stream.file;
-    const bytes = existsSync(file) ? (await stat(file)).size : 0;
+    for (const c of this.o.companions ?? []) await c.stop().catch(() => undefined);
+    const bytes = existsSync(t.stream.file) ? (await stat(t.stream.file)).size : 0;
     const manifest: SetManifest = {
       ...t.manifest,
       endedAt: new Date().toISOString(),
-      files: [{ name: MASTER_FILE, kind: 'master', bytes, sha256: bytes > 0 ? await sha256Of(file) : null }],
+      files: await Promise.all(t.manifest.files.map(async (f) => fileEntry(t.dir, f))),
       frames: Math.floor(t.stream.dataBytes / (CHANNELS * 4)),
       droppedFrames: t.lost + t.skipped,
       stoppedBy: reason,

@@ -11,10 +11,10 @@ import { writeFileAtomic } from '../files';
 export const MANIFEST_FILE = 'manifest.json';
 export const MASTER_FILE = 'master.wav';
 
-const SetFile = z.strictObject({
+const SetFileSchema = z.strictObject({
   name: z.string().min(1),
-  /** master: the stereo output as the audio device got it. */
-  kind: z.enum(['master']),
+  /** master: the stereo output as the audio device got it; events: the event log it replays from. */
+  kind: z.enum(['master', 'events']),
   bytes: z.number().int().min(0).nullable(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 });
@@ -40,13 +40,15 @@ export const SetManifestSchema = z.strictObject({
     midiIn: z.string().nullable(),
     drums: z.string().nullable(),
   }),
-  files: z.array(SetFile),
+  files: z.array(SetFileSchema),
   frames: z.number().int().min(0).nullable(),
   droppedFrames: z.number().int().min(0).nullable(),
-  stoppedBy: z.enum(['user', 'disk_full', 'write_failed', 'app_closed', 'engine_stopped']).nullable(),
+  stoppedBy: z.enum(['user', 'disk_full', 'write_failed', 'app_closed', 'engine_stopped', 'interrupted']).nullable(),
   closed: z.boolean(),
 });
 export type SetManifest = z.infer<typeof SetManifestSchema>;
+export type SetFile = SetManifest['files'][number];
+export type SetFileKind = SetFile['kind'];
 
 export function readManifest(dir: string): SetManifest {
   const file = path.join(dir, MANIFEST_FILE);

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { axonError } from '../../../shared/errors';
+import { formatDuration } from '../../../shared/recording';
 import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../shared/engine-config';
 import { decodeTelemetry, type Telemetry } from '../../../shared/telemetry';
 import type { AudioOutputChoice } from '../../../shared/worker-messages';
@@ -53,7 +55,7 @@ export const perform: Command = {
   name: 'perform',
   summary: 'run the rig without a window: engine, audio out and in, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
   usage:
-    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>]',
+    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>] [--record [--title <text>]]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
@@ -74,6 +76,8 @@ export const perform: Command = {
         rate: { type: 'string' },
         block: { type: 'string' },
         seed: { type: 'string' },
+        record: { type: 'boolean' },
+        title: { type: 'string' },
       },
       { min: 0, max: 0, names: '' },
     );
@@ -104,6 +108,8 @@ export const perform: Command = {
       ? { temperature: numberFlag('temperature', values.temperature, 1, 0, 10), density: numberFlag('density', values.density, 1, 0, 2), seed: seed ?? 1 }
       : null;
 
+    if (values.title !== undefined && !values.record) throw axonError('cli_usage', '--title applies with --record');
+
     const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     let latest: Telemetry | null = null;
     backend.on('telemetry', (words) => (latest = decodeTelemetry(words)));
@@ -126,6 +132,10 @@ export const perform: Command = {
         onProblem: (error) => stdio.err(`axon perform: ${error.message}`),
       });
       stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);
+      if (values.record) {
+        const rec = await backend.startRecording(values.title ?? null);
+        stdio.out(`recording ${path.join(rec.folder, rec.set ?? '')}`);
+      }
       statusTimer = setInterval(
         () => {
           const line = statusLine(backend, rig, latest);
@@ -142,6 +152,10 @@ export const perform: Command = {
       });
       if (tty) process.stdout.write('\n');
       stdio.out(statusLine(backend, rig, latest));
+      if (values.record) {
+        const rec = await backend.stopRecording();
+        stdio.out(`recorded ${rec.set}: ${formatDuration(rec.elapsedSeconds)}, ${(rec.bytes / 1e6).toFixed(2)} MB, ${rec.droppedFrames} frames lost`);
+      }
     } finally {
       if (statusTimer) clearInterval(statusTimer);
       // Notes off on MIDI out before the engine stops.

@@ -40,7 +40,7 @@ export function startedText(iso: string): string {
 /** What the list says about a set beside its length and size. */
 export function setStatusText(s: RecordedSet): string {
   if (s.status === 'damaged') return 'damaged manifest';
-  if (s.status === 'open') return 'not closed (the app stopped while recording)';
+  if (s.status === 'open') return 'not closed (the app stopped while recording): npx axon repair closes it';
   const lost = s.droppedFrames ? `, ${s.droppedFrames} frames lost` : '';
   switch (s.stoppedBy) {
     case 'disk_full':
@@ -51,6 +51,8 @@ export function setStatusText(s: RecordedSet): string {
       return `stopped: engine stopped${lost}`;
     case 'app_closed':
       return `stopped when the app closed${lost}`;
+    case 'interrupted':
+      return 'cut short (the app stopped), repaired';
     default:
       return lost ? `complete${lost}` : 'complete';
   }

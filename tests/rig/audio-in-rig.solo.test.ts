@@ -7,6 +7,8 @@ import { until } from '../support/until';
 
 // The audio input as the engine sees it: jack_metro's 440 Hz beeps played into the rig's JACK
 // input become the audio.* inputs, and a mapping from audio.envelope moves the voice's cutoff.
+// Alone (vitest.solo.config.mts): the input runs in real time, and on a starved machine the
+// stream's gaps read as wrong pitches.
 
 // Needs a JACK server (the test setup starts the dummy one where jackd is installed, as in CI):
 // elsewhere there is no audio device to open, and these tests are skipped.

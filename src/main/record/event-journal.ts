@@ -1,0 +1,132 @@
+import { createWriteStream, existsSync, mkdirSync, renameSync, type WriteStream } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import { decodeEvent, EV_LEARN, EV_PARAM, eventGeneration, eventType } from '../../shared/events';
+import type { PatchLayout } from '../../shared/patch/layout';
+import type { Patch } from '../../shared/patch/schema';
+import type { Frames, Hertz } from '../../shared/units';
+
+// The event log of the engine's run, from its start: the patches it loaded and every control
+// event it applied, each on its frame. A fresh engine given the same lines renders the same
+// samples (the engine is deterministic), so this is what a recorded set replays from. It is
+// written to <data>/journal/current.jsonl as the engine runs (the run before stays as
+// previous.jsonl); a set being recorded gets a copy of it so far, then every line as it comes.
+// Main-thread only; writes never block (an append stream), a failed write stops the journal.
+
+/** A line of the log (JSON, one per line). Control events are LoggedEvents with a frame. */
+export type JournalLine =
+  | { type: 'start'; frame: 0; sampleRate: Hertz; blockSize: Frames; startedAt: string }
+  | { type: 'load'; frame: Frames; gen: number; name: string; seed: number; patch: Patch }
+  /** In a set's copy: the engine frame its master.wav starts on. */
+  | { type: 'record'; frame: Frames };
+
+export const JOURNAL_FILE = 'current.jsonl';
+export const PREVIOUS_JOURNAL_FILE = 'previous.jsonl';
+/** A set's copy of the journal. */
+export const SET_EVENTS_FILE = 'events.jsonl';
+
+export class EventJournal {
+  private stream: WriteStream | null = null;
+  private set: WriteStream | null = null;
+  /** Lines held back while a set's copy is being made. */
+  private held: string[] | null = null;
+  private readonly layouts = new Map<number, PatchLayout>();
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly folder: string,
+    private readonly onError: (err: Error) => void,
+  ) {}
+
+  get file(): string {
+    return path.join(this.folder, JOURNAL_FILE);
+  }
+
+  /** Whether every line so far reached the journal. */
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  /** A new engine run: a new journal (the last one kept as previous.jsonl). */
+  begin(sampleRate: Hertz, blockSize: Frames): void {
+    this.stream?.end();
+    this.layouts.clear();
+    this.failure = null;
+    mkdirSync(this.folder, { recursive: true });
+    if (existsSync(this.file)) renameSync(this.file, path.join(this.folder, PREVIOUS_JOURNAL_FILE));
+    this.stream = this.open(this.file, 'w');
+    this.line({ type: 'start', frame: 0, sampleRate, blockSize, startedAt: new Date().toISOString() });
+  }
+
+  /** A patch the engine loaded on `frame` (the reply to its load), as generation `gen`. */
+  load(frame: Frames, gen: number, name: string, seed: number, layout: PatchLayout): void {
+    this.layouts.set(gen, layout);
+    this.line({ type: 'load', frame, gen, name, seed, patch: layout.patch });
+  }
+
+  /** An applied control event from the engine's log ring: [frame, type word, a, b]. */
+  applied(words: Float64Array): void {
+    const type = eventType(words[1]);
+    const gen = eventGeneration(words[1]);
+    const e = decodeEvent(words, this.layouts.get(gen) ?? null);
+    if (e === null) return;
+    this.line(type === EV_PARAM || type === EV_LEARN ? { ...e, gen } : e);
+  }
+
+  /**
+   * Starts a set's copy at `file`: the journal so far, the frame its audio starts on, then every
+   * new line. Lines logged meanwhile wait, so none is lost or written twice.
+   */
+  async attach(file: string, recordFrame: Frames): Promise<void> {
+    const stream = this.stream;
+    if (!stream) throw new Error('the event journal has not begun');
+    this.held = [];
+    try {
+      await new Promise<void>((resolve, reject) => stream.write('', (err) => (err ? reject(err) : resolve())));
+      await copyFile(this.file, file);
+      this.set = this.open(file, 'a');
+      this.set.write(JSON.stringify({ type: 'record', frame: recordFrame }) + '\n');
+    } finally {
+      const held = this.held;
+      this.held = null;
+      for (const text of held) this.write(text);
+    }
+  }
+
+  /** Ends the set's copy once every line is on disk. */
+  async detach(): Promise<void> {
+    const set = this.set;
+    this.set = null;
+    if (set) await new Promise<void>((resolve) => set.end(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.detach();
+    const stream = this.stream;
+    this.stream = null;
+    if (stream) await new Promise<void>((resolve) => stream.end(resolve));
+  }
+
+  private line(value: object): void {
+    this.write(JSON.stringify(value) + '\n');
+  }
+
+  private write(text: string): void {
+    if (this.held) {
+      this.held.push(text);
+      return;
+    }
+    this.stream?.write(text);
+    this.set?.write(text);
+  }
+
+  private open(file: string, flags: 'w' | 'a'): WriteStream {
+    const s = createWriteStream(file, { flags });
+    s.on('error', (err) => {
+      if (this.failure) return;
+      this.failure = err;
+      this.onError(err);
+    });
+    return s;
+  }
+}
