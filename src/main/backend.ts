@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import path from 'node:path';
 import type { AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, JoystickAxisResponse, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, withDetails, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
@@ -35,6 +36,8 @@ import { listAudioDevices } from './audio-devices';
 import { readDeviceSettings, saveDeviceSettings, type DeviceSettings } from './settings/device-settings';
 import { EventJournal, SET_EVENTS_FILE } from './record/event-journal';
 import { Recorder, type SetCompanion, type SetContext } from './record/recorder';
+import { readManifest } from './record/set-manifest';
+import { SET_MIDI_FILE, writeSetMidi } from './record/set-midi';
 import { listRecordedSets } from './record/recorded-sets';
 import type { RecordedSet, RecordingState } from '../shared/recording';
 import { appVersion, journalDir, setsDir } from './paths';
@@ -107,12 +110,15 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     drumOptions: DrumManagerOptions | undefined,
   ) {
     super();
+    this.journal = new EventJournal(journalDir(), (err) => this.emit('notice', { type: 'error', error: toErrorPayload(axonError('file_write', this.journal.file, err.message)) }));
+    this.journal.begin(engine.sampleRate, engine.memory.blockSize);
     this.drums = new DrumManager(engine, drumOptions);
     this.drums.on('state', (state) => this.emit('notice', { type: 'drums', state }));
     engine.on('out', (event) => {
       // With a board, the patch's drum outputs go to it (the engine's kit plays them otherwise),
       // timed for when their frame reaches the sink.
       if (event.type === 'drum' && this.drums.playsBoard) this.drums.hit(event.drum, event.velocity, engine.frameTimeUs(event.frame));
+      this.journal.out(event);
       this.emit('notice', { type: 'out', event });
     });
     engine.on('control', (event) => this.observeControl(event));
@@ -124,8 +130,6 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
       this.emit('notice', { type: 'audio', audio });
       this.devicesChanged();
     });
-    this.journal = new EventJournal(journalDir(), (err) => this.emit('notice', { type: 'error', error: toErrorPayload(axonError('file_write', this.journal.file, err.message)) }));
-    this.journal.begin(engine.sampleRate, engine.memory.blockSize);
     const events: SetCompanion = {
       name: SET_EVENTS_FILE,
       kind: 'events',
@@ -136,11 +140,26 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
         return this.journal.detach();
       },
     };
-    this.recorder = new Recorder(engine, { folder: setsDir(), context: () => this.setContext(), companions: [events] });
+    let midiFile: string | null = null;
+    const midi: SetCompanion = {
+      name: SET_MIDI_FILE,
+      kind: 'midi',
+      start: async (file) => {
+        midiFile = file;
+      },
+      // After the event log closes: the MIDI file is made from it.
+      stop: async () => {
+        const dir = midiFile && path.dirname(midiFile);
+        midiFile = null;
+        if (dir) writeSetMidi(dir, readManifest(dir));
+      },
+    };
+    this.recorder = new Recorder(engine, { folder: setsDir(), context: () => this.setContext(), companions: [events, midi] });
     this.recorder.on('state', (state) => {
       this.emit('notice', { type: 'recording', state });
       if (state.state === 'idle' && state.lastError && state.set) this.emit('notice', { type: 'error', error: state.lastError });
     });
+    this.on('notice', (n) => this.logNotice(n));
     this.training = new TrainingJobs(() => engine.sampleRate);
     this.training.on('status', (status) => this.emit('notice', { type: 'training', status }));
     this.timer = setInterval(() => this.tick(), 1000 / TELEMETRY_HZ);
@@ -148,6 +167,51 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   static async start(opts: EngineHostOptions & { seed?: number; drums?: DrumManagerOptions } = {}): Promise<Backend> {
     return new Backend(await EngineHost.start(opts), opts.seed, opts.drums);
+  }
+
+  /** What the event log last said of each device, so it says only what changed. */
+  private readonly loggedDevices = new Map<string, string>();
+
+  /** Scene switches, device changes and problems into the event log, in words. */
+  private logNotice(n: Notice): void {
+    const frame = Math.max(0, this.lastTelemetryFrame);
+    const device = (name: string, what: string) => {
+      if (this.loggedDevices.get(name) === what) return;
+      this.loggedDevices.set(name, what);
+      this.journal.happened('device', frame, `${name}: ${what}`);
+    };
+    switch (n.type) {
+      case 'setlist': {
+        const scene = n.state.current === null ? null : n.state.scenes[n.state.current];
+        const what = scene ? `scene ${(n.state.current ?? 0) + 1} "${scene.name}"` : 'no scene';
+        if (this.loggedDevices.get('scene') !== what) {
+          this.loggedDevices.set('scene', what);
+          this.journal.happened('scene', frame, what);
+        }
+        break;
+      }
+      case 'audio':
+        device('audio out', `${n.audio.sink} ${n.audio.device}${n.audio.detail ? ` (${n.audio.detail})` : ''}`);
+        break;
+      case 'drums':
+        device('drums', n.state.mode === 'virtual' ? 'virtual kit' : `${n.state.mode} ${n.state.port ?? ''}`.trim());
+        break;
+      case 'devices':
+        device('audio in', `${n.state.audioIn.state} ${n.state.audioIn.device}`.trim());
+        device('midi', `${n.state.midi.state}${n.state.midi.input ? `, input ${n.state.midi.input}${n.state.midi.inputOpen ? '' : ' (waiting)'}` : ''}`);
+        device('joysticks', (n.state.joysticks ?? []).filter((j) => j.connected).map((j) => j.product).join(', ') || 'none');
+        break;
+      case 'error':
+        this.journal.happened('problem', frame, `${n.error.code}: ${n.error.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** The MIDI clock's tempo changed (the rig follows it): into the event log, for the set's MIDI file. */
+  tempoChanged(bpm: number): void {
+    this.journal.tempo(Math.max(0, this.lastTelemetryFrame), bpm);
   }
 
   private drainLog(): void {

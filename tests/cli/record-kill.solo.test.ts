@@ -52,7 +52,7 @@ describe('a recording killed with SIGKILL', () => {
     expect(repaired).toBeCloseTo(report.seconds, 4);
     const m = readManifest(folder as string);
     expect(m).toMatchObject({ closed: true, stoppedBy: 'interrupted', frames: report.frames, title: 'killed' });
-    expect(readdirSync(folder as string).sort()).toEqual(['events.jsonl', 'manifest.json', 'master.wav']);
+    expect(readdirSync(folder as string).sort()).toEqual(['events.jsonl', 'manifest.json', 'master.wav', 'midi.mid']);
     expect((await runAxon(DATA, 'repair', folder as string)).stdout).toMatch(/: nothing to repair, 0:0\d \(\d+ frames\)\n$/);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseMidi } from 'midi-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src/main/backend';
 import { replaySet } from '../../src/main/record/set-replay';
@@ -34,6 +35,7 @@ describe('replaying a recorded set from its event log', () => {
       await sleep(15);
     }
     await backend.loadPatch('dual-neuron');
+    backend.devicesChanged();
     for (let i = 0; i < 20; i++) {
       await backend.setParam('neurons.a.w.b', -1 - i / 20);
       await backend.setInput('joystick.z', i / 20);
@@ -49,7 +51,7 @@ describe('replaying a recorded set from its event log', () => {
 
   it('logs the loads and every event on its frame beside master.wav', () => {
     const m = readManifest(dir);
-    expect(m.files.map((f) => f.name)).toEqual(['master.wav', 'events.jsonl']);
+    expect(m.files.map((f) => f.name)).toEqual(['master.wav', 'events.jsonl', 'midi.mid']);
     expect(m.files[1]).toMatchObject({ kind: 'events', bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const lines = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; frame: number });
     expect(lines[0]).toMatchObject({ type: 'start', frame: 0, sampleRate: 48000 });
@@ -58,6 +60,29 @@ describe('replaying a recorded set from its event log', () => {
     expect(lines.filter((l) => l.type === 'input').length).toBeGreaterThanOrEqual(101);
     expect(lines.filter((l) => l.type === 'param').length).toBeGreaterThanOrEqual(24);
     expect(lines.find((l) => l.type === 'param')).toMatchObject({ id: 'neurons.a.bias', gen: 1 });
+    // What happened around the engine, in words, once each until it changes.
+    expect(lines.filter((l) => l.type === 'device').map((l) => (l as unknown as { what: string }).what)).toEqual(['audio in: off', 'midi: off', 'joysticks: none']);
+  });
+
+  it("writes the set's notes and strikes to midi.mid, which a standard parser reads", () => {
+    const m = readManifest(dir);
+    const lines = readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; kind?: string; frame: number; channel?: number; note?: number });
+    const start = recordFrameOf(dir);
+    const inSet = (l: { frame: number }) => l.frame >= start && l.frame < start + (m.frames as number);
+    // Notes sounding when the set starts begin on its first tick.
+    const held = new Set<string>();
+    for (const l of lines.filter((x) => x.type === 'out' && x.frame < start)) {
+      const key = `${l.channel}:${l.note}`;
+      if (l.kind === 'noteOn') held.add(key);
+      else if (l.kind === 'noteOff') held.delete(key);
+    }
+    const sent = held.size + lines.filter((l) => l.type === 'out' && l.kind === 'noteOn' && inSet(l)).length;
+    const struck = lines.filter((l) => l.type === 'out' && l.kind === 'drum' && inSet(l)).length;
+    expect(sent + struck).toBeGreaterThan(0);
+    const midi = parseMidi(readFileSync(path.join(dir, 'midi.mid')));
+    expect(midi.header).toEqual({ format: 1, numTracks: 4, ticksPerBeat: 960 });
+    expect(midi.tracks[2].filter((e) => e.type === 'noteOn').length).toBe(sent);
+    expect(midi.tracks[3].filter((e) => e.type === 'noteOn').length).toBe(struck);
   });
 
   it('renders the recorded audio again, bit for bit', async () => {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseMidi } from 'midi-file';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Of } from '../../src/main/hash';
 import { repairSet } from '../../src/main/record/set-repair';
@@ -106,6 +107,25 @@ describe('repairing a set the app left open', () => {
     const dir = await killedSet('synced', 960, 0, 0);
     expect((await repairSet(dir)).fixed).toEqual(['manifest closed']);
     expect(soxFrames(path.join(dir, MASTER_FILE))).toBe(960);
+  });
+
+  it('cuts a half-written line of the event log and makes the MIDI file from it', async () => {
+    const dir = await killedSet('with-log', 4800, 0, 0);
+    writeManifest(dir, { ...openManifest(), files: [...openManifest().files, { name: 'events.jsonl', kind: 'events', bytes: null, sha256: null }, { name: 'midi.mid', kind: 'midi', bytes: null, sha256: null }] });
+    const log = ['{"type":"start","frame":0,"sampleRate":48000,"blockSize":256,"startedAt":"2026-11-21T20:00:00.000Z"}', '{"type":"record","frame":0}', '{"type":"out","frame":2400,"kind":"drum","drum":2,"velocity":99}', ''].join('\n');
+    writeFileSync(path.join(dir, 'events.jsonl'), log + '{"type":"out","frame":2500,"ki');
+    const report = await repairSet(dir);
+    expect(report.fixed).toEqual(['cut a half-written line of events.jsonl', 'midi.mid made from events.jsonl', 'manifest closed']);
+    expect(readFileSync(path.join(dir, 'events.jsonl'), 'utf8')).toBe(log);
+    const midi = parseMidi(readFileSync(path.join(dir, 'midi.mid')));
+    // 2400 frames: 50 ms, at 120 BPM 96 ticks.
+    expect(midi.tracks[3].filter((e) => e.type === 'noteOn')).toMatchObject([{ deltaTime: 96, channel: 9, noteNumber: 38, velocity: 99 }]);
+    const m = readManifest(dir);
+    expect(m.files.map((f) => [f.name, f.bytes])).toEqual([
+      ['master.wav', WAV_STREAM_HEADER_BYTES + 4800 * 8],
+      ['events.jsonl', log.length],
+      ['midi.mid', readFileSync(path.join(dir, 'midi.mid')).length],
+    ]);
   });
 
   it('reads an RF64 header and leaves a WAV that standard readers open', async () => {

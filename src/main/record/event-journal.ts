@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, mkdirSync, renameSync, type WriteStream } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeEvent, EV_LEARN, EV_PARAM, eventGeneration, eventType } from '../../shared/events';
+import { decodeEvent, EV_LEARN, EV_PARAM, eventGeneration, eventType, type OutEvent } from '../../shared/events';
 import type { PatchLayout } from '../../shared/patch/layout';
 import type { Patch } from '../../shared/patch/schema';
 import type { Frames, Hertz } from '../../shared/units';
@@ -18,7 +18,17 @@ export type JournalLine =
   | { type: 'start'; frame: 0; sampleRate: Hertz; blockSize: Frames; startedAt: string }
   | { type: 'load'; frame: Frames; gen: number; name: string; seed: number; patch: Patch }
   /** In a set's copy: the engine frame its master.wav starts on. */
-  | { type: 'record'; frame: Frames };
+  | { type: 'record'; frame: Frames }
+  /** What the engine sent out (notes, controllers, drum strikes): for the set's MIDI file, not replayed. */
+  | { type: 'out'; frame: Frames; kind: 'noteOn' | 'noteOff' | 'cc' | 'drum' }
+  /** The MIDI clock's tempo as the rig follows it, from about this frame. */
+  | { type: 'tempo'; frame: Frames; bpm: number }
+  /**
+   * What happened around the engine, for people reading the log (a scene switched, a device came
+   * or went, a problem): on the frame main had last seen, so within a telemetry period (17 ms).
+   * Their effect on the sound is in the control events and loads.
+   */
+  | { type: 'scene' | 'device' | 'problem'; frame: Frames; what: string };
 
 export const JOURNAL_FILE = 'current.jsonl';
 export const PREVIOUS_JOURNAL_FILE = 'previous.jsonl';
@@ -71,6 +81,21 @@ export class EventJournal {
     const e = decodeEvent(words, this.layouts.get(gen) ?? null);
     if (e === null) return;
     this.line(type === EV_PARAM || type === EV_LEARN ? { ...e, gen } : e);
+  }
+
+  /** An output event of the engine (NaN reports are not logged). */
+  out(e: OutEvent): void {
+    if (e.type === 'nan') return;
+    const { type, ...rest } = e;
+    this.line({ type: 'out', kind: type, ...rest });
+  }
+
+  tempo(frame: Frames, bpm: number): void {
+    this.line({ type: 'tempo', frame, bpm });
+  }
+
+  happened(type: 'scene' | 'device' | 'problem', frame: Frames, what: string): void {
+    this.line({ type, frame, what });
   }
 
   /**

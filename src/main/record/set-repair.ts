@@ -1,17 +1,20 @@
 import { existsSync, statSync } from 'node:fs';
-import { open, rm, stat, truncate } from 'node:fs/promises';
+import { open, readFile, rm, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { axonError } from '../../shared/errors';
 import type { Frames } from '../../shared/units';
 import { sha256Of } from '../hash';
 import { MASTER_FILE, readManifest, writeManifest, type SetManifest } from './set-manifest';
+import { SET_EVENTS_FILE } from './event-journal';
 import { fileEntry, RESERVE_FILE } from './recorder';
+import { SET_MIDI_FILE, writeSetMidi } from './set-midi';
 import { RIFF_DATA_LIMIT, WAV_STREAM_HEADER_BYTES, wavStreamHeader } from './wav-stream';
 
 // `axon repair <set>`: what a killed app leaves of a set, made whole. The WAV's header is
 // rewritten for every whole frame on disk (a recording syncs it twice a second, so a crash leaves
-// it up to half a second short) and the open manifest is closed with sizes and checksums. Nothing
-// recorded is removed but the bytes of a frame cut in two.
+// it up to half a second short), the event log loses a line cut in two, the MIDI file is made
+// from the log, and the open manifest is closed with sizes and checksums. Nothing recorded is
+// removed but the bytes of a frame or a line cut in two.
 
 export interface RepairReport {
   set: string;
@@ -77,6 +80,19 @@ export async function repairSet(dir: string): Promise<RepairReport> {
       await w.close();
     }
     fixed.push(`header rewritten: ${said / frameBytes} -> ${dataBytes / frameBytes} frames`);
+  }
+  const events = path.join(dir, SET_EVENTS_FILE);
+  if (existsSync(events)) {
+    const log = await readFile(events);
+    const whole = log.lastIndexOf(0x0a) + 1;
+    if (whole < log.length) {
+      await truncate(events, whole);
+      fixed.push(`cut a half-written line of ${SET_EVENTS_FILE}`);
+    }
+    if (manifest.files.some((f) => f.name === SET_MIDI_FILE)) {
+      writeSetMidi(dir, manifest);
+      fixed.push(`${SET_MIDI_FILE} made from ${SET_EVENTS_FILE}`);
+    }
   }
   await rm(path.join(dir, RESERVE_FILE), { force: true });
   const frames = dataBytes / frameBytes;

@@ -66,6 +66,9 @@ export function readEventLog(file: string): EventLog {
         return;
       }
       const type = (value as { type?: unknown } | null)?.type;
+      // What the engine sent out and the tempo are for the MIDI file (the replay makes them
+      // again); scenes, devices and problems are for people.
+      if (type === 'out' || type === 'tempo' || type === 'scene' || type === 'device' || type === 'problem') return;
       if (type === 'start' || type === 'load' || type === 'record') {
         const parsed = LINE_SCHEMA.safeParse(value);
         if (!parsed.success) {

@@ -146,6 +146,8 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
       this.play(message);
       if (message.type === 'noteOn') this.listen({ time: time / 1000, note: message.note, velocity: message.velocity, source: message.channel === DRUM_CHANNEL ? 'drum' : 'midi' });
     });
+    // The tempo map of the sets recorded.
+    this.clock.on('tempo', (bpm) => this.backend.tempoChanged(bpm));
     midi.start();
     this.midiRetryTimer = setInterval(() => midi.retry(), MIDI_RETRY_MS);
     this.clockTimer = setInterval(() => this.clock.poll(), CLOCK_POLL_MS);
