@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, JoystickAxisResponse, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, withDetails, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
 import type { Patch, PatchMapping } from '../shared/patch/schema';
-import { checkPatch } from '../shared/patch/validate';
+import { checkPatch, validatePatch } from '../shared/patch/validate';
 import type { LoggedEvent } from '../shared/events';
 import { MappingLearner } from './mapping-learner';
 import { EngineHost, type EngineHostOptions } from './engine/engine-host';
@@ -36,11 +37,13 @@ import { listAudioDevices } from './audio-devices';
 import { readDeviceSettings, saveDeviceSettings, type DeviceSettings } from './settings/device-settings';
 import { EventJournal, SET_EVENTS_FILE } from './record/event-journal';
 import { Recorder, type SetCompanion, type SetContext } from './record/recorder';
-import { readManifest } from './record/set-manifest';
+import { MASTER_FILE, readManifest } from './record/set-manifest';
+import { repairSet } from './record/set-repair';
+import { AutosaveFile, type Autosave } from './session/autosave';
 import { SET_MIDI_FILE, writeSetMidi } from './record/set-midi';
 import { listRecordedSets } from './record/recorded-sets';
-import type { RecordedSet, RecordingState } from '../shared/recording';
-import { appVersion, journalDir, setsDir } from './paths';
+import { formatDuration, type RecordedSet, type RecordingState } from '../shared/recording';
+import { appVersion, autosaveFile, journalDir, setsDir } from './paths';
 import type { Frames, Hertz } from '../shared/units';
 import { frameDelta } from '../shared/engine-memory';
 import { isValidBlockSize, SAMPLE_RATES } from '../shared/engine-config';
@@ -76,6 +79,10 @@ export interface BackendEvents {
 
 /** UI refresh rate for telemetry and output events. */
 const TELEMETRY_HZ = 60;
+/** How often what plays is saved for a start after a crash (only when it changed). */
+const AUTOSAVE_MS = 3000;
+/** An open set whose audio grew this recently is still being recorded (by another copy of the app). */
+const RECORDING_IDLE_MS = 10_000;
 
 /**
  * The app's state and the one implementation of AxonApi: every UI (Electron window, browser,
@@ -169,6 +176,75 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return new Backend(await EngineHost.start(opts), opts.seed, opts.drums);
   }
 
+  private readonly autosave = new AutosaveFile(autosaveFile());
+  /** What the last run left in autosave.json, read before this run writes its own (or why it could not be). */
+  private leftover: { saved: Autosave | null } | { error: unknown } = this.readLeftover();
+  private lastAutosave = 0;
+
+  private readLeftover(): { saved: Autosave | null } | { error: unknown } {
+    try {
+      return { saved: this.autosave.readAfterCrash() };
+    } catch (error) {
+      return { error };
+    }
+  }
+  private autosaveFailed = false;
+
+  /** Keeps what plays now in autosave.json (`closed`: the app is closing cleanly). */
+  private saveState(closed = false): void {
+    if (!this.layout || !this.state) return;
+    try {
+      this.autosave.write({ patchName: this.state.patchName, patch: patchWithValues(this.layout, this.values), scene: this.scene, drumProfile: this.drums.profileInUse?.name ?? null }, closed);
+      this.autosaveFailed = false;
+    } catch (err) {
+      // Said once, until it works again: the sound never depends on it.
+      if (!this.autosaveFailed) this.emit('notice', { type: 'error', error: toErrorPayload(axonError('file_write', this.autosave.file, err instanceof Error ? err.message : String(err))) });
+      this.autosaveFailed = true;
+    }
+  }
+
+  /**
+   * After a crash (autosave.json not closed): the sets it cut short are repaired, and the patch as
+   * it played, its scene and drum profile come back. Each step that fails says so and leaves what
+   * plays. Call once at start, after the default patch is loaded (`patch: false`: one was asked for).
+   */
+  async restoreAfterCrash(o: { patch?: boolean } = {}): Promise<void> {
+    const say = (err: unknown) => this.emit('notice', { type: 'error', error: toErrorPayload(err) });
+    const leftover = this.leftover;
+    // Once: a second call finds nothing.
+    this.leftover = { saved: null };
+    if ('error' in leftover) {
+      say(leftover.error);
+      return;
+    }
+    const saved = leftover.saved;
+    if (!saved) return;
+    for (const set of listRecordedSets(setsDir())) {
+      const dir = path.join(setsDir(), set.name);
+      // A set still growing belongs to another running copy of the app.
+      if (set.status !== 'open' || Date.now() - statSync(path.join(dir, MASTER_FILE)).mtimeMs < RECORDING_IDLE_MS) continue;
+      try {
+        const r = await repairSet(dir);
+        say(axonError('set_repaired', set.name, formatDuration(r.seconds)));
+      } catch (err) {
+        say(err);
+      }
+    }
+    if (o.patch === false) return;
+    try {
+      const patch = validatePatch(saved.patch, this.autosave.file);
+      const profile = saved.drumProfile === null ? null : readProfile(saved.drumProfile);
+      await this.loadValidated(patch, saved.patchName);
+      if (profile) this.drums.setProfile(profile);
+      const scenes = readSetList();
+      this.scene = saved.scene !== null && saved.scene < scenes.length ? saved.scene : null;
+      this.setListChanged(scenes);
+      say(axonError('session_restored', new Date(saved.savedAt).toLocaleTimeString(), saved.patchName, this.scene === null ? null : this.scene + 1));
+    } catch (err) {
+      say(err);
+    }
+  }
+
   /** What the event log last said of each device, so it says only what changed. */
   private readonly loggedDevices = new Map<string, string>();
 
@@ -225,6 +301,11 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   }
 
   private tick(): void {
+    const now = Date.now();
+    if (now - this.lastAutosave >= AUTOSAVE_MS && this.layout) {
+      this.lastAutosave = now;
+      this.saveState();
+    }
     this.drainLog();
     this.engine.pollOutEvents();
     const dropped = this.engine.droppedOut;
@@ -891,6 +972,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.saveState(true);
     await this.recorder.stop('app_closed');
     await this.training.close();
     await this.sineNetJobs?.close();

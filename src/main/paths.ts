@@ -27,6 +27,9 @@ export function dataDir(): string {
 /** Where recorded sets are kept: one folder per set. */
 export const setsDir = (): string => path.join(dataDir(), 'sets');
 
+/** What plays now, saved every few seconds for a start after a crash. */
+export const autosaveFile = (): string => path.join(dataDir(), 'autosave.json');
+
 /** Where the engine's event journal is kept (the run now, and the one before). */
 export const journalDir = (): string => path.join(dataDir(), 'journal');
 

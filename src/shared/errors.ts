@@ -173,6 +173,10 @@ export const ERRORS = {
   set_not_found: (where: string) => `no recorded set at ${where} (give the set's folder, or its name in the sets folder)`,
   set_unrepairable: (dir: string, why: string) => `cannot repair ${dir}: ${why}; nothing was changed`,
   set_replay: (dir: string, why: string) => `cannot replay ${dir}: ${why}`,
+  set_repaired: (name: string, length: string) => `the set "${name}" was cut short when the app stopped; it is repaired, with ${length} of sound kept`,
+  autosave_invalid: (file: string, aside: string) => `${file} could not be read, so nothing was restored from before the last stop; it was moved to ${aside}`,
+  session_restored: (at: string, patch: string, scene: number | null) =>
+    `Axon Stage did not close cleanly: ${patch} plays again as it was at ${at}${scene === null ? '' : `, in scene ${scene}`}`,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

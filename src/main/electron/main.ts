@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   // MIDI (virtual ports) and USB joysticks from the start; what is missing shows in the error banner.
   const rig = await LiveRig.start(backend, { midi: { input: null }, hid: {}, onProblem: (err) => backend.emit('notice', { type: 'error', error: toErrorPayload(err) }) });
   for (const err of await backend.restoreDevices()) console.error(err.message);
+  // After a crash: the sets it cut short repaired, the patch as it played back.
+  await backend.restoreAfterCrash();
 
   const devUrl = process.env.ELECTRON_RENDERER_URL;
   if (devUrl) await win.loadURL(devUrl);

@@ -79,6 +79,8 @@ export const serve: Command = {
       // the rate and buffer too, unless --rate or --block chose them.
       const audioFormat = values.rate === undefined && values.block === undefined;
       if (values.audio === undefined) for (const err of await backend.restoreDevices({ audioFormat })) stdio.err(`axon serve: ${err.message}`);
+      // After a crash: the sets it cut short repaired and, unless --patch chose one, the patch as it played.
+      await backend.restoreAfterCrash({ patch: values.patch === undefined });
       // A drum board to rehearse with: the firmware simulated, with model drums a model microphone hears.
       const simulated = values['simulate-drums'] ? await playSimulatedDrums(backend) : null;
       if (simulated) stdio.out(`drums: a simulated board on ${simulated.port}, heard by its model microphone`);
