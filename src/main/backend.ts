@@ -13,6 +13,7 @@ import { EngineHost, type EngineHostOptions } from './engine/engine-host';
 import { loadPatchAssets, readPlayablePatch } from './patches/patch-assets';
 import { listPatches, readPatch, saveUserPatch } from './patches/patch-library';
 import { readSetList, writeSetList } from './patches/set-list-store';
+import { crossfadeParams, fadeValue, type FadeParam } from './patches/scene-crossfade';
 import { patchWithValues } from '../shared/patch/patch-values';
 import type { Scene, SetListState } from '../shared/set-list';
 import { SCOPE_TIME_BASES } from '../shared/telemetry';
@@ -79,6 +80,8 @@ export interface BackendEvents {
 
 /** UI refresh rate for telemetry and output events. */
 const TELEMETRY_HZ = 60;
+/** Steps of a scene's crossfade (the engine smooths between them). */
+const CROSSFADE_STEP_MS = 20;
 /** How often what plays is saved for a start after a crash (only when it changed). */
 const AUTOSAVE_MS = 3000;
 /** An open set whose audio grew this recently is still being recorded (by another copy of the app). */
@@ -352,6 +355,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
 
   async loadValidated(patch: Patch, name: string, assets: PatchAssets = loadPatchAssets(patch, name)): Promise<EngineState> {
     const layout = layoutPatch(patch);
+    this.stopCrossfade();
     const seed = this.seedOverride ?? patch.seed ?? 1;
     const frame = await this.engine.load(layout, name, seed, assets);
     this.journal.load(frame, this.engine.patchGeneration, name, seed, layout);
@@ -447,7 +451,41 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return this.state ? this.snapshotState(this.state) : null;
   }
 
+  /** A scene's crossfade under way: its parameters glide from where they were to the scene's. */
+  private crossfade: { timer: NodeJS.Timeout; params: FadeParam[] } | null = null;
+
+  private startCrossfade(name: string, patch: Patch, layout: PatchLayout, params: FadeParam[], seconds: number): void {
+    this.stopCrossfade();
+    const t0 = performance.now();
+    const step = () => {
+      const fade = this.crossfade;
+      if (!fade) return;
+      const t = (performance.now() - t0) / 1000 / seconds;
+      for (const p of fade.params) {
+        const v = fadeValue(p, t);
+        if (v === this.values.get(p.id)) continue;
+        this.engine.send({ type: 'param', id: p.id, value: v });
+        this.values.set(p.id, v);
+      }
+      if (t < 1) return;
+      this.stopCrossfade();
+      // The scene's patch now plays: same structure, its values (and any the performer moved on the way).
+      this.layout = layout;
+      if (this.state) this.state = { ...this.state, patchName: name, patch };
+      if (this.state) this.emit('notice', { type: 'patch', state: this.snapshotState(this.state) });
+    };
+    this.crossfade = { timer: setInterval(step, CROSSFADE_STEP_MS), params };
+    step();
+  }
+
+  private stopCrossfade(): void {
+    if (this.crossfade) clearInterval(this.crossfade.timer);
+    this.crossfade = null;
+  }
+
   async setParam(id: string, value: number): Promise<void> {
+    // The performer's hand wins over a crossfade.
+    if (this.crossfade) this.crossfade.params = this.crossfade.params.filter((p) => p.id !== id);
     const layout = this.requireLayout();
     const slot = layout.slotOf.get(id);
     if (slot === undefined) throw axonError('param_unknown', id);
@@ -881,7 +919,11 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     const profile = scene.drumProfile === undefined ? undefined : readProfile(scene.drumProfile);
     // The scene cannot ask (a pedal, a program change): unsaved table edits go to a profile of their own.
     const kept = profile ? this.keepDrumEdits() : null;
-    await this.loadPatch(scene.patch);
+    const target = scene.crossfade ? readPlayablePatch(scene.patch, false) : null;
+    const targetLayout = target ? layoutPatch(target.patch) : null;
+    const fade = this.layout && targetLayout ? crossfadeParams(this.layout, this.values, targetLayout) : null;
+    if (target && targetLayout && fade && scene.crossfade) this.startCrossfade(scene.patch, target.patch, targetLayout, fade, scene.crossfade);
+    else await this.loadPatch(scene.patch);
     if (profile) this.drums.setProfile(profile);
     if (profile && kept) this.emit('notice', { type: 'error', error: toErrorPayload(axonError('drum_edits_kept', kept.drums, kept.name, profile.name)) });
     this.scene = index;
@@ -972,6 +1014,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.stopCrossfade();
     this.saveState(true);
     await this.recorder.stop('app_closed');
     await this.training.close();

@@ -8,10 +8,15 @@ import { SAVED_NAME_PATTERN, SAVED_NAME_RULE } from './names';
 /** MIDI program change numbers reach 128 scenes. */
 export const MAX_SCENES = 128;
 
+/** A scene's crossfade time: how long its parameters glide to the scene's (0: the patch loads at once). */
+export const SCENE_CROSSFADE = { label: 'Crossfade', unit: 's', min: 0, max: 30, default: 0 } as const;
+
 export const SceneSchema = z.strictObject({
   name: z.string().trim().min(1).max(60),
   patch: z.string().regex(SAVED_NAME_PATTERN, { message: `must be a patch name (${SAVED_NAME_RULE})` }),
   drumProfile: z.string().regex(SAVED_NAME_PATTERN, { message: `must be a drum profile name (${SAVED_NAME_RULE})` }).optional(),
+  /** Seconds (SCENE_CROSSFADE); only a patch that differs from the one playing in its values alone can glide. */
+  crossfade: z.number().min(SCENE_CROSSFADE.min).max(SCENE_CROSSFADE.max).optional(),
 });
 export type Scene = z.infer<typeof SceneSchema>;
 
