@@ -43,7 +43,7 @@ import { repairSet } from './record/set-repair';
 import { AutosaveFile, type Autosave } from './session/autosave';
 import { SET_MIDI_FILE, writeSetMidi } from './record/set-midi';
 import { listRecordedSets } from './record/recorded-sets';
-import { formatDuration, type RecordedSet, type RecordingState } from '../shared/recording';
+import { formatDuration, type RecordedSet, type RecordingState, type RecordOptions } from '../shared/recording';
 import { appVersion, autosaveFile, journalDir, setsDir } from './paths';
 import type { Frames, Hertz } from '../shared/units';
 import { frameDelta } from '../shared/engine-memory';
@@ -960,14 +960,14 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.scopeTime = t;
   }
 
-  async startRecording(title: string | null): Promise<RecordingState> {
+  async startRecording(title: string | null, options: RecordOptions = {}): Promise<RecordingState> {
     if (this.restarting) throw axonError('engine_restarting');
-    return this.recorder.start(title);
+    return this.recorder.start(title, options);
   }
 
-  async armRecording(title: string | null): Promise<RecordingState> {
+  async armRecording(title: string | null, options: RecordOptions = {}): Promise<RecordingState> {
     if (this.restarting) throw axonError('engine_restarting');
-    return this.recorder.arm(title);
+    return this.recorder.arm(title, options);
   }
 
   async stopRecording(): Promise<RecordingState> {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CALIBRATION_REPEATS_MAX, TABLE_POINTS, VELOCITY_MAX, VELOCITY_MIN, type StrikeTable } from './drum-table';
 import { SAVED_NAME_PATTERN, SAVED_NAME_RULE } from './names';
 import { MAX_SCENES, ScenesSchema, type Scene, type SetListState } from './set-list';
-import type { RecordedSet, RecordingState } from './recording';
+import type { RecordedSet, RecordingState, RecordOptions } from './recording';
 import { NEURON_SCOPES, SCOPE_TIME_BASES } from './telemetry';
 import { axonError, toErrorPayload, withDetails, type ErrorPayload } from './errors';
 import { DRUM_COUNT, LEARN_COMMANDS, type OutEvent } from './events';
@@ -415,6 +415,7 @@ export interface DrumPort {
 
 export const DRUM_PROFILE_NAME_PATTERN = SAVED_NAME_PATTERN;
 const SavedName = z.string().regex(SAVED_NAME_PATTERN, { message: `must be a name of ${SAVED_NAME_RULE}` });
+const RecordOptionsSchema: z.ZodType<RecordOptions> = z.strictObject({ stems: z.boolean().optional() });
 
 /** A serial port path as an OS names one (no file paths from a UI). */
 export const SERIAL_PATH_PATTERN = /^(\/dev\/[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?|COM[0-9]{1,3})$/;
@@ -656,10 +657,13 @@ export interface AxonApi {
   setScopeTime(timeBase: number): Promise<void>;
 
   // The Record view.
-  /** Starts recording a set (`title`, if given, ends its folder name); progress arrives as `recording` notices. */
-  startRecording(title: string | null): Promise<RecordingState>;
+  /**
+   * Starts recording a set (`title`, if given, ends its folder name; `stems`: the voice, reservoir
+   * and drums beside the master); progress arrives as `recording` notices.
+   */
+  startRecording(title: string | null, options?: RecordOptions): Promise<RecordingState>;
   /** Arms: the set starts by itself with the first sound (and half a second before it). */
-  armRecording(title: string | null): Promise<RecordingState>;
+  armRecording(title: string | null, options?: RecordOptions): Promise<RecordingState>;
   /** Ends the set (or the arming): what played so far is kept and its manifest completed. The sound plays on. */
   stopRecording(): Promise<RecordingState>;
   /** The recording as it is, with the free space checked now. */
@@ -743,8 +747,8 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   goToScene: z.tuple([z.number().int().min(0).max(MAX_SCENES - 1)]),
   setScope: z.tuple([z.number().int().min(0).max(NEURON_SCOPES - 1), z.string().min(1).max(64).nullable()]),
   setScopeTime: z.tuple([z.number().refine((t) => (SCOPE_TIME_BASES as readonly number[]).includes(t), `must be one of ${SCOPE_TIME_BASES.join(', ')}`)]),
-  startRecording: z.tuple([SavedName.nullable()]),
-  armRecording: z.tuple([SavedName.nullable()]),
+  startRecording: z.tuple([SavedName.nullable(), RecordOptionsSchema.optional()]),
+  armRecording: z.tuple([SavedName.nullable(), RecordOptionsSchema.optional()]),
   stopRecording: z.tuple([]),
   getRecording: z.tuple([]),
   listSets: z.tuple([]),

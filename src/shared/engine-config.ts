@@ -6,6 +6,8 @@ export const MIN_BLOCK = 64;
 export const MAX_BLOCK = 1024;
 export const DEFAULT_BLOCK = 128;
 export const DEFAULT_SAMPLE_RATE = 48000;
+/** The engine worker starts with the patch's drum outputs sounding on the virtual kit: no board plays them until one connects. */
+export const START_WITH_VIRTUAL_DRUMS = true;
 
 /**
  * Block sizes are multiples of the control chunk, so block boundaries never split a chunk and

@@ -10,6 +10,7 @@ import type { Frames, Hertz } from './units';
 //   log       ring of applied control events, on the frame each applied   engine writes, main reads
 //   telemetry seqlocked snapshot         engine writes, main reads (retries on a torn read)
 //   monitor   last MONITOR_SECONDS of what the sink consumed, overwritten in a circle
+//   stems     the stems (STEMS) of the same frames, before the master chain   engine writes, main reads
 //   status    counters (STATUS_*)        each word has exactly one writer, named below
 //   probe     the latest control event's block leaving for the device (PROBE_*)   sink writes
 
@@ -19,6 +20,13 @@ export const OUT_CAPACITY_EVENTS = 4096;
 /** Applied events main has not logged yet: 16384 is over a second of a 1 kHz joystick's three axes, with room. */
 export const LOG_CAPACITY_EVENTS = 16384;
 export const MONITOR_SECONDS = 2;
+/**
+ * The parts of the mix a set can record beside the master, before the master chain: the neuron
+ * voice (dry), what is routed straight to the master (the reservoir synths and sine networks), and
+ * the virtual drum kit. Stereo each, in this order, frame by frame in the stems block (frame f at
+ * f mod monitorFrames, like the monitor).
+ */
+export const STEMS = ['voice', 'reservoir', 'drums'] as const;
 
 /** Int32 words of the status block. */
 export const STATUS_UNDERRUNS = 0; // sink: blocks the device wanted but the ring did not have
@@ -40,6 +48,7 @@ export interface EngineMemory {
   readonly log: SharedArrayBuffer;
   readonly telemetry: SharedArrayBuffer;
   readonly monitor: SharedArrayBuffer;
+  readonly stems: SharedArrayBuffer;
   readonly status: SharedArrayBuffer;
   readonly probe: SharedArrayBuffer;
 }
@@ -78,6 +87,7 @@ export function createEngineMemory(sampleRate: Hertz, blockSize: Frames, ringBlo
     log: RingBuffer.getStorageForCapacity(LOG_CAPACITY_EVENTS * EVENT_WORDS, Float64Array),
     telemetry: new SharedArrayBuffer(TELEMETRY_HEADER_BYTES + TELEMETRY_WORDS * 8),
     monitor: new SharedArrayBuffer(monitorFrames(sampleRate) * CHANNELS * 4),
+    stems: new SharedArrayBuffer(monitorFrames(sampleRate) * STEMS.length * CHANNELS * 4),
     status: new SharedArrayBuffer(STATUS_WORDS * 4),
     probe: new SharedArrayBuffer(PROBE_WORDS * 8),
   };

@@ -8,6 +8,11 @@ import type { Hertz, Seconds } from './units';
 /** interrupted: the app stopped while it recorded, and `axon repair` closed the set. */
 export type RecordingStop = 'user' | 'disk_full' | 'write_failed' | 'app_closed' | 'engine_stopped' | 'interrupted';
 
+/** How a set records: `stems` adds voice.wav, reservoir.wav and drums.wav beside master.wav. */
+export interface RecordOptions {
+  stems?: boolean;
+}
+
 /** Free space below this much recording time warns before and while recording. */
 export const LOW_SPACE_SECONDS: Seconds = 15 * 60;
 /** Recording does not start with less free space than this much recording time. */

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
 import { CHANNELS, FRAME_MODULO, STATUS_EVENT_FRAME, STATUS_EVENTS_APPLIED, STATUS_OUTPUT_LATENCY, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
+import { START_WITH_VIRTUAL_DRUMS } from '../shared/engine-config';
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
 import { validatePatch } from '../shared/patch/validate';
@@ -13,6 +14,7 @@ import { initialPlan, SinkSupervisor, type OpenSink } from './audio-out/sink-sup
 import { WavetableBank } from './dsp/wavetable';
 import { Engine } from './engine';
 import { EventLogWriter } from './rings/event-log-writer';
+import { StemTap } from './telemetry/stem-tap';
 import { RingEventSource } from './rings/ring-event-source';
 import { RingOutSink } from './rings/ring-out-sink';
 import { TelemetryWriter } from './rings/telemetry-writer';
@@ -57,7 +59,7 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
       log.write(frame, event);
     },
   };
-  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status), eventProbe });
+  const eng = new Engine({ sampleRate: mem.sampleRate, out: new RingOutSink(mem.out, status), telemetry: new TelemetryWriter(mem.telemetry, status), eventProbe, stems: new StemTap(mem.stems), virtualDrums: START_WITH_VIRTUAL_DRUMS });
   engine = eng;
   // Built on first use otherwise: inside the first patch load, which then stalls the loop for
   // ~70 ms and the device queue (16 ms) runs dry. Done before any device opens.

@@ -26,6 +26,7 @@ import { MasterChain } from './dsp/master-chain';
 import { VirtualKit } from './drums/virtual-kit';
 import type { OutEventSink } from './outputs/out-event-sink';
 import { ScopeCapture } from './telemetry/scope-capture';
+import type { StemTap } from './telemetry/stem-tap';
 import { CHUNK } from './kernels/network-layout';
 import { NO_ASSETS, type PatchAssets } from './patch-assets';
 import { PatchRuntime } from './patch-runtime';
@@ -59,6 +60,8 @@ export interface EngineOptions {
   virtualDrums?: boolean;
   /** Told every control event applied and its frame (latency measurement, the event log). */
   eventProbe?: EventProbe;
+  /** Gets the stems of every chunk (the worker's shared stems block). */
+  stems?: StemTap;
 }
 
 export interface EventProbe {
@@ -113,6 +116,10 @@ export class Engine {
   private readonly out: OutEventSink;
   private readonly drumTap: OutEventSink;
   private readonly kit: VirtualKit;
+  /** The kit's chunk, kept apart for its stem before it joins the mix. */
+  private readonly kitL = new Float64Array(CHUNK);
+  private readonly kitR = new Float64Array(CHUNK);
+  private readonly stems: StemTap | null;
   /** Whether the patch's drum outputs also sound on the virtual kit (no board plays them). */
   private virtualDrums: boolean;
   private readonly eventProbe: EventProbe | null;
@@ -134,6 +141,7 @@ export class Engine {
     this.kit = new VirtualKit(opts.sampleRate);
     this.virtualDrums = opts.virtualDrums ?? false;
     this.eventProbe = opts.eventProbe ?? null;
+    this.stems = opts.stems ?? null;
     // The patch's drum outputs pass through here: on to main (and the board), and into the
     // virtual kit on their exact frame while no board plays them.
     this.drumTap = {
@@ -309,7 +317,16 @@ export class Engine {
       rt.outputsMuted = this.panicked;
       rt.renderChunk(this.frame, len, this.drumTap);
       if (rt.fault !== 0) this.recover(rt, rt.fault);
-      this.kit.process(master.inL, master.inR, len);
+      const kitL = this.kitL;
+      const kitR = this.kitR;
+      kitL.fill(0, 0, len);
+      kitR.fill(0, 0, len);
+      this.kit.process(kitL, kitR, len);
+      for (let s = 0; s < len; s++) {
+        master.inL[s] += kitL[s];
+        master.inR[s] += kitR[s];
+      }
+      this.stems?.write(this.frame, len, rt.synth.voiceOut, rt.direct, kitL, kitR);
       const p = rt.bank.value;
       const ceiling = p[rt.layout.master.ceiling];
       if (ceiling !== this.ceilingDb) {
@@ -334,6 +351,9 @@ export class Engine {
     } else {
       master.inL.fill(0, 0, len);
       master.inR.fill(0, 0, len);
+      this.kitL.fill(0, 0, len);
+      this.kitR.fill(0, 0, len);
+      this.stems?.write(this.frame, len, null, null, this.kitL, this.kitR);
     }
     master.process(len, g0, dg, this.fadeDir > 0 ? this.fadeStep : -this.fadeStep);
     this.lastGain = this.masterGain;

@@ -121,7 +121,8 @@ export class PatchRuntime {
   private readonly voiceIn: Routes;
   private readonly reverbIn: Routes;
   private readonly masterIn: Routes;
-  private readonly direct = buffer();
+  /** What the routes to the master carry this chunk (mono): the reservoir synths, sine networks, any column sent there. */
+  readonly direct = buffer();
   private lastDecay = -1;
   private lastTone = -1;
   private lastDispersion = -1;

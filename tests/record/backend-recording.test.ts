@@ -42,6 +42,35 @@ describe('recording through the API', () => {
     expect(m.frames! / 48000).toBeCloseTo(stopped.elapsedSeconds, 5);
   });
 
+  it('records the stems beside the master when asked: voice, reservoir, drums, frame for frame', async () => {
+    const other = await Backend.start({ seed: 4 });
+    try {
+      for (const [patch, routed] of [
+        ['neural-midi', false],
+        ['reservoir-pluck', true],
+      ] as const) {
+        await other.loadPatch(patch);
+        expect(await answer(other, 'startRecording', [null, { stems: 'yes' }])).toMatchObject({ ok: false, error: { code: 'request_invalid' } });
+        const { set } = await other.startRecording(null, { stems: true });
+        await until('a second', async () => (await other.getRecording()).elapsedSeconds > 1, 5000);
+        await other.stopRecording();
+        const dir = path.join(dataDir, 'sets', set!);
+        const m = readManifest(dir);
+        expect(m.files.filter((f) => f.kind === 'stem').map((f) => f.name)).toEqual(['voice.wav', 'reservoir.wav', 'drums.wav']);
+        const read = (name: string) => decodeWav(readFileSync(path.join(dir, name)), name);
+        const peak = (name: string) => read(name).data[0].reduce((p, x) => Math.max(p, Math.abs(x)), 0);
+        for (const name of ['voice.wav', 'reservoir.wav', 'drums.wav']) expect(read(name).frames, name).toBe(m.frames);
+        expect(peak('voice.wav')).toBeGreaterThan(0.001);
+        // Only a patch that routes a source to the master has a reservoir stem.
+        if (routed) expect(peak('reservoir.wav')).toBeGreaterThan(0.001);
+        else expect(peak('reservoir.wav')).toBe(0);
+        console.log(`${patch} stems, peak: voice ${peak('voice.wav').toFixed(3)}, reservoir ${peak('reservoir.wav').toFixed(3)}, drums ${peak('drums.wav').toFixed(3)}`);
+      }
+    } finally {
+      await other.close();
+    }
+  }, 30_000);
+
   it('closes the set when the app closes while recording', async () => {
     const other = await Backend.start({ seed: 3 });
     await other.loadPatch('dual-neuron');

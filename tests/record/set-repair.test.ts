@@ -82,7 +82,7 @@ describe('repairing a set the app left open', () => {
       set: 'killed',
       frames: 7200,
       seconds: 0.15,
-      fixed: ['cut 5 bytes of a half-written frame', 'header rewritten: 4800 -> 7200 frames', 'manifest closed'],
+      fixed: ['master.wav: cut 5 bytes of a half-written frame', 'master.wav: header rewritten, 4800 -> 7200 frames', 'manifest closed'],
     });
     expect(soxFrames(wav)).toBe(7200);
     const audio = decodeWav(readFileSync(wav), wav);
@@ -112,7 +112,7 @@ describe('repairing a set the app left open', () => {
   it('cuts a half-written line of the event log and makes the MIDI file from it', async () => {
     const dir = await killedSet('with-log', 4800, 0, 0);
     writeManifest(dir, { ...openManifest(), files: [...openManifest().files, { name: 'events.jsonl', kind: 'events', bytes: null, sha256: null }, { name: 'midi.mid', kind: 'midi', bytes: null, sha256: null }] });
-    const log = ['{"type":"start","frame":0,"sampleRate":48000,"blockSize":256,"startedAt":"2026-11-21T20:00:00.000Z"}', '{"type":"record","frame":0}', '{"type":"out","frame":2400,"kind":"drum","drum":2,"velocity":99}', ''].join('\n');
+    const log = ['{"type":"start","frame":0,"sampleRate":48000,"blockSize":256,"virtualDrums":true,"startedAt":"2026-11-21T20:00:00.000Z"}', '{"type":"record","frame":0}', '{"type":"out","frame":2400,"kind":"drum","drum":2,"velocity":99}', ''].join('\n');
     writeFileSync(path.join(dir, 'events.jsonl'), log + '{"type":"out","frame":2500,"ki');
     const report = await repairSet(dir);
     expect(report.fixed).toEqual(['cut a half-written line of events.jsonl', 'midi.mid made from events.jsonl', 'manifest closed']);
@@ -128,12 +128,32 @@ describe('repairing a set the app left open', () => {
     ]);
   });
 
+  it('repairs the stems as the master, each to its own whole frames', async () => {
+    const dir = await killedSet('with-stems', 960, 480, 0);
+    const voice = path.join(dir, 'voice.wav');
+    const stem = await WavStream.create(voice, { channels: 2, sampleRate: RATE, onError: (e) => expect.fail(e.message) });
+    stem.append(frames(0, 1400));
+    await stem.close();
+    const bytes = readFileSync(voice);
+    wavStreamHeader(2, RATE, 960 * 8).copy(bytes, 0);
+    writeFileSync(voice, Buffer.concat([bytes, Buffer.alloc(3)]));
+    writeManifest(dir, { ...openManifest(), files: [...openManifest().files, { name: 'voice.wav', kind: 'stem', bytes: null, sha256: null }] });
+    expect((await repairSet(dir)).fixed).toEqual([
+      'master.wav: header rewritten, 960 -> 1440 frames',
+      'voice.wav: cut 3 bytes of a half-written frame',
+      'voice.wav: header rewritten, 960 -> 1400 frames',
+      'manifest closed',
+    ]);
+    expect(soxFrames(voice)).toBe(1400);
+    expect(readManifest(dir).files.map((f) => f.name)).toEqual(['master.wav', 'voice.wav']);
+  });
+
   it('reads an RF64 header and leaves a WAV that standard readers open', async () => {
     // RF64 from 64 KiB on, as past 4 GiB in a real set.
     const dir = await killedSet('rf64', 9000, 1000, 0, 64 * 1024);
     const wav = path.join(dir, MASTER_FILE);
     expect(readFileSync(wav).toString('latin1', 0, 4)).toBe('RF64');
-    expect((await repairSet(dir)).fixed).toEqual(['header rewritten: 9000 -> 10000 frames', 'manifest closed']);
+    expect((await repairSet(dir)).fixed).toEqual(['master.wav: header rewritten, 9000 -> 10000 frames', 'manifest closed']);
     // Under 4 GiB the plain RIFF header holds it.
     expect(readFileSync(wav).toString('latin1', 0, 4)).toBe('RIFF');
     expect(soxFrames(wav)).toBe(10000);

@@ -151,7 +151,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     try {
       this.engine.send({ type: 'virtualDrums', on });
     } catch {
-      // No engine running yet: it starts in virtual mode by default.
+      // No engine running yet: it starts with the kit on (START_WITH_VIRTUAL_DRUMS).
     }
   }
 

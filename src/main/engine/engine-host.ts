@@ -17,6 +17,7 @@ import {
   PROBE_LEFT_AT,
   STATUS_OUTPUT_LATENCY,
   STATUS_UNDERRUNS,
+  STEMS,
   type EngineMemory,
 } from '../../shared/engine-memory';
 import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, isDisplayEvent, type ControlEvent, type LoggedEvent, type OutEvent } from '../../shared/events';
@@ -345,6 +346,20 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
       const f = (((end - frames + i) % size) + size) % size;
       into[2 * i] = mon[2 * f];
       into[2 * i + 1] = mon[2 * f + 1];
+    }
+  }
+
+  /** The stems (STEMS order, interleaved stereo each) of the `frames` frames before monitor position `end`. */
+  readStems(end: number, frames: Frames, into: readonly Float32Array[]): void {
+    const stems = new Float32Array(this.memory.stems);
+    const width = STEMS.length * CHANNELS;
+    const size = stems.length / width;
+    for (let i = 0; i < frames; i++) {
+      const at = ((((end - frames + i) % size) + size) % size) * width;
+      for (let k = 0; k < into.length; k++) {
+        into[k][2 * i] = stems[at + 2 * k];
+        into[k][2 * i + 1] = stems[at + 2 * k + 1];
+      }
     }
   }
 

@@ -2,6 +2,7 @@ import { createWriteStream, existsSync, mkdirSync, renameSync, type WriteStream 
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeEvent, EV_LEARN, EV_PARAM, eventGeneration, eventType, type OutEvent } from '../../shared/events';
+import { START_WITH_VIRTUAL_DRUMS } from '../../shared/engine-config';
 import type { PatchLayout } from '../../shared/patch/layout';
 import type { Patch } from '../../shared/patch/schema';
 import type { Frames, Hertz } from '../../shared/units';
@@ -15,7 +16,7 @@ import type { Frames, Hertz } from '../../shared/units';
 
 /** A line of the log (JSON, one per line). Control events are LoggedEvents with a frame. */
 export type JournalLine =
-  | { type: 'start'; frame: 0; sampleRate: Hertz; blockSize: Frames; startedAt: string }
+  | { type: 'start'; frame: 0; sampleRate: Hertz; blockSize: Frames; virtualDrums: boolean; startedAt: string }
   | { type: 'load'; frame: Frames; gen: number; name: string; seed: number; patch: Patch }
   /** In a set's copy: the engine frame its master.wav starts on. */
   | { type: 'record'; frame: Frames }
@@ -65,7 +66,7 @@ export class EventJournal {
     mkdirSync(this.folder, { recursive: true });
     if (existsSync(this.file)) renameSync(this.file, path.join(this.folder, PREVIOUS_JOURNAL_FILE));
     this.stream = this.open(this.file, 'w');
-    this.line({ type: 'start', frame: 0, sampleRate, blockSize, startedAt: new Date().toISOString() });
+    this.line({ type: 'start', frame: 0, sampleRate, blockSize, virtualDrums: START_WITH_VIRTUAL_DRUMS, startedAt: new Date().toISOString() });
   }
 
   /** A patch the engine loaded on `frame` (the reply to its load), as generation `gen`. */

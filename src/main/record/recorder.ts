@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { stat, statfs } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { FRAME_MODULO } from '../../shared/engine-memory';
+import { FRAME_MODULO, STEMS } from '../../shared/engine-memory';
 import { AxonError, axonError, toErrorPayload } from '../../shared/errors';
-import { formatDuration, LOW_SPACE_SECONDS, MIN_SPACE_SECONDS, type RecordingState, type RecordingStop } from '../../shared/recording';
+import { formatDuration, LOW_SPACE_SECONDS, MIN_SPACE_SECONDS, type RecordingState, type RecordingStop, type RecordOptions } from '../../shared/recording';
 import type { Frames, Hertz, Seconds } from '../../shared/units';
 import { sha256Of } from '../hash';
 import { MASTER_FILE, writeManifest, type SetFile, type SetFileKind, type SetManifest } from './set-manifest';
@@ -23,7 +23,12 @@ export interface MonitorSource {
   readonly monitorFrames: Frames;
   monitorPosition(): number;
   readMonitor(end: number, frames: Frames, into: Float32Array): void;
+  /** The stems (STEMS order, interleaved stereo) of the same frames; a source without them records none. */
+  readStems?(end: number, frames: Frames, into: readonly Float32Array[]): void;
 }
+
+/** A stem's file in a set. */
+export const stemFile = (stem: (typeof STEMS)[number]) => `${stem}.wav`;
 
 /** What a set's manifest says about the rig, asked for when recording starts. */
 export type SetContext = Pick<SetManifest, 'patch' | 'blockSize' | 'devices' | 'firmware' | 'app'>;
@@ -53,7 +58,7 @@ const POLL_MS = 50;
 const SYNC_MS = 500;
 const SPACE_MS = 2000;
 const NOTICE_MS = 250;
-/** About 3 minutes of 48 kHz stereo float waiting for a slow disk, at most. */
+/** About 3 minutes of 48 kHz stereo float waiting for a slow disk, at most (45 s with the stems). */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const READ_CHUNK_FRAMES = 8192;
 /** An armed recording starts at the first sample above this (−60 dBFS)... */
@@ -92,6 +97,8 @@ interface Take {
   name: string;
   manifest: SetManifest;
   stream: WavStream;
+  /** The stems' streams (STEMS order), or none. */
+  stems: WavStream[];
   /** The next monitor position to read. */
   readPos: number;
   framesWritten: number;
@@ -107,7 +114,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
   private take: Take | null = null;
   private stopping: Promise<RecordingState> | null = null;
   private starting = false;
-  private armed: { title: string | null; scanPos: number } | null = null;
+  private armed: { title: string | null; scanPos: number; o: RecordOptions } | null = null;
   private last: { set: string; startedAt: string; elapsed: Seconds; bytes: number; dropped: number } | null = null;
   private lastError: AxonError | null = null;
   private freeBytes: number | null = null;
@@ -127,8 +134,10 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     return this.take !== null;
   }
 
+  /** What a second of the set takes on disk: the master, and the stems when they record. */
   private get bytesPerSecond(): number {
-    return this.source.sampleRate * CHANNELS * 4;
+    const files = 1 + (this.take ? this.take.stems.length : this.armed?.o.stems ? STEMS.length : 0);
+    return this.source.sampleRate * CHANNELS * 4 * files;
   }
 
   /** Checks the free space now (the Record view asks when it opens). */
@@ -152,7 +161,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
       set: t?.name ?? this.last?.set ?? null,
       startedAt: t?.manifest.startedAt ?? this.last?.startedAt ?? null,
       elapsedSeconds: elapsed,
-      bytes: t ? WAV_STREAM_HEADER_BYTES + t.stream.dataBytes : (this.last?.bytes ?? 0),
+      bytes: t ? [t.stream, ...t.stems].reduce((sum, s) => sum + WAV_STREAM_HEADER_BYTES + s.dataBytes, 0) : (this.last?.bytes ?? 0),
       droppedFrames: dropped,
       freeBytes: this.freeBytes,
       freeSeconds,
@@ -163,12 +172,12 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
   }
 
   /** Starts a set now (an armed one too); refused while one records or when the disk holds under MIN_SPACE_SECONDS of it. */
-  async start(title: string | null): Promise<RecordingState> {
+  async start(title: string | null, o: RecordOptions = {}): Promise<RecordingState> {
     if (this.take || this.stopping || this.starting) throw axonError('recording_busy', this.take?.name ?? this.last?.set ?? 'starting');
     this.armed = null;
     this.starting = true;
     try {
-      return await this.begin(title);
+      return await this.begin(title, o);
     } finally {
       this.starting = false;
     }
@@ -178,7 +187,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
    * Arms: the set starts by itself with the first sound above ARM_THRESHOLD (with PREROLL_SECONDS
    * before it), so the performer can arm, walk on and play. The same checks as start.
    */
-  async arm(title: string | null): Promise<RecordingState> {
+  async arm(title: string | null, o: RecordOptions = {}): Promise<RecordingState> {
     if (this.take || this.stopping || this.starting || this.armed) throw axonError('recording_busy', this.take?.name ?? (this.armed ? 'armed' : 'starting'));
     this.starting = true;
     try {
@@ -186,7 +195,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     } finally {
       this.starting = false;
     }
-    this.armed = { title, scanPos: this.source.monitorPosition() };
+    this.armed = { title, scanPos: this.source.monitorPosition(), o };
     this.lastError = null;
     this.timer ??= setInterval(() => this.tick(), POLL_MS);
     const state = this.state();
@@ -201,7 +210,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     }
   }
 
-  private async begin(title: string | null, from?: number): Promise<RecordingState> {
+  private async begin(title: string | null, o: RecordOptions, from?: number): Promise<RecordingState> {
     await this.checkSpace();
     const at = new Date();
     let name = setFolderName(at, title);
@@ -210,6 +219,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     const ctx = this.o.context();
     const readPos = from ?? this.source.monitorPosition();
     const companions = this.o.companions ?? [];
+    const stems = o.stems && this.source.readStems ? STEMS : [];
     const manifest: SetManifest = {
       format: 'axon-set',
       version: 1,
@@ -220,30 +230,38 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
       sampleRate: this.source.sampleRate,
       channels: CHANNELS,
       startFrame: readPos,
-      files: [{ name: MASTER_FILE, kind: 'master', bytes: null, sha256: null }, ...companions.map((c) => ({ name: c.name, kind: c.kind, bytes: null, sha256: null }))],
+      files: [
+        { name: MASTER_FILE, kind: 'master', bytes: null, sha256: null },
+        ...stems.map((s) => ({ name: stemFile(s), kind: 'stem' as const, bytes: null, sha256: null })),
+        ...companions.map((c) => ({ name: c.name, kind: c.kind, bytes: null, sha256: null }))],
       frames: null,
       droppedFrames: null,
       stoppedBy: null,
       closed: false,
     };
     let stream: WavStream;
+    const stemStreams: WavStream[] = [];
     try {
       mkdirSync(dir);
       writeManifest(dir, manifest);
       writeFileSync(path.join(dir, RESERVE_FILE), Buffer.alloc(RESERVE_BYTES));
-      stream = await WavStream.create(path.join(dir, MASTER_FILE), {
-        channels: CHANNELS,
-        sampleRate: this.source.sampleRate,
-        rf64AboveBytes: this.o.rf64AboveBytes,
-        onError: (err) => void this.stop(err.code === 'ENOSPC' ? 'disk_full' : 'write_failed', err),
-      });
+      const wav = (name: string) =>
+        WavStream.create(path.join(dir, name), {
+          channels: CHANNELS,
+          sampleRate: this.source.sampleRate,
+          rf64AboveBytes: this.o.rf64AboveBytes,
+          onError: (err) => void this.stop(err.code === 'ENOSPC' ? 'disk_full' : 'write_failed', err),
+        });
+      stream = await wav(MASTER_FILE);
+      for (const s of stems) stemStreams.push(await wav(stemFile(s)));
       for (const c of companions) await c.start(path.join(dir, c.name), readPos);
     } catch (err) {
+      for (const s of stemStreams) await s.close().catch(() => undefined);
       for (const c of companions) await c.stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
       throw axonError('file_write', dir, err instanceof Error ? err.message : String(err));
     }
-    this.take = { dir, name, manifest, stream, readPos, framesWritten: 0, lost: 0, skipped: 0, lastSync: Date.now(), lastNotice: 0 };
+    this.take = { dir, name, manifest, stream, stems: stemStreams, readPos, framesWritten: 0, lost: 0, skipped: 0, lastSync: Date.now(), lastNotice: 0 };
     this.lastError = null;
     this.timer ??= setInterval(() => this.tick(), POLL_MS);
     const state = this.state();
@@ -292,6 +310,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     this.timer = null;
     if (reason !== 'engine_stopped') this.drain(t);
     await t.stream.close().catch(() => undefined);
+    for (const s of t.stems) await s.close().catch(() => undefined);
     for (const c of this.o.companions ?? []) await c.stop().catch(() => undefined);
     const bytes = existsSync(t.stream.file) ? (await stat(t.stream.file)).size : 0;
     const manifest: SetManifest = {
@@ -324,6 +343,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     if (now - t.lastSync >= SYNC_MS) {
       t.lastSync = now;
       void t.stream.sync();
+      for (const s of t.stems) void s.sync();
     }
     if (now - this.lastSpace >= SPACE_MS) {
       this.lastSpace = now;
@@ -338,7 +358,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
   }
 
   /** While armed: looks for the first sound in what played since the last look, and starts the set just before it. */
-  private listen(armed: { title: string | null; scanPos: number }): void {
+  private listen(armed: { title: string | null; scanPos: number; o: RecordOptions }): void {
     const pos = this.source.monitorPosition();
     const safe = this.safeFrames;
     const ahead = Math.min((pos - armed.scanPos + FRAME_MODULO) % FRAME_MODULO, safe);
@@ -354,7 +374,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     const start = (from + Math.floor(loud / CHANNELS) - Math.max(0, back) + FRAME_MODULO) % FRAME_MODULO;
     this.armed = null;
     this.starting = true;
-    this.begin(armed.title, start)
+    this.begin(armed.title, armed.o, start)
       .catch((err: unknown) => {
         this.lastError = err instanceof AxonError ? err : axonError('file_write', this.o.folder, String(err));
         if (!this.take && this.timer) {
@@ -373,7 +393,7 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     return Math.floor((this.source.monitorFrames * 3) / 4);
   }
 
-  /** Moves every frame the sink played since the last read into the stream. */
+  /** Moves every frame the sink played since the last read into the streams. */
   private drain(t: Take): void {
     const pos = this.source.monitorPosition();
     let ahead = (pos - t.readPos + FRAME_MODULO) % FRAME_MODULO;
@@ -382,7 +402,8 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
       const lost = ahead - safe;
       for (let done = 0; done < lost; done += READ_CHUNK_FRAMES) {
         const n = Math.min(READ_CHUNK_FRAMES, lost - done);
-        if (this.append(t, new Float32Array(n * CHANNELS), n)) t.lost += n;
+        const silence = () => new Float32Array(n * CHANNELS);
+        if (this.append(t, silence(), t.stems.map(silence), n)) t.lost += n;
       }
       t.readPos = (t.readPos + lost) % FRAME_MODULO;
       ahead = safe;
@@ -390,20 +411,24 @@ export class Recorder extends EventEmitter<{ state: [RecordingState] }> {
     while (ahead > 0) {
       const n = Math.min(ahead, READ_CHUNK_FRAMES);
       const chunk = new Float32Array(n * CHANNELS);
+      const stems = t.stems.map(() => new Float32Array(n * CHANNELS));
       t.readPos = (t.readPos + n) % FRAME_MODULO;
       this.source.readMonitor(t.readPos, n, chunk);
-      this.append(t, chunk, n);
+      if (stems.length > 0) this.source.readStems?.(t.readPos, n, stems);
+      this.append(t, chunk, stems, n);
       ahead -= n;
     }
   }
 
-  /** Queues frames for the disk, or counts them skipped when it is too far behind; true when queued. */
-  private append(t: Take, samples: Float32Array, frames: number): boolean {
-    if (t.stream.queuedBytes + samples.byteLength > MAX_QUEUED_BYTES) {
+  /** Queues frames for the disk (the master and each stem), or counts them skipped when it is too far behind; true when queued. */
+  private append(t: Take, samples: Float32Array, stems: Float32Array[], frames: number): boolean {
+    const queued = t.stems.reduce((sum, s) => sum + s.queuedBytes, t.stream.queuedBytes);
+    if (queued + samples.byteLength * (1 + stems.length) > MAX_QUEUED_BYTES) {
       t.skipped += frames;
       return false;
     }
     t.stream.append(samples);
+    stems.forEach((s, k) => t.stems[k].append(s));
     t.framesWritten += frames;
     return true;
   }

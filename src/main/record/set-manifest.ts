@@ -13,8 +13,12 @@ export const MASTER_FILE = 'master.wav';
 
 const SetFileSchema = z.strictObject({
   name: z.string().min(1),
-  /** master: the stereo output as the audio device got it; events: the event log it replays from; midi: its notes and strikes. */
-  kind: z.enum(['master', 'events', 'midi']),
+  /**
+   * master: the stereo output as the audio device got it; stem: a part of the mix before the
+   * master chain (voice, reservoir, drums); events: the event log it replays from; midi: its notes
+   * and strikes.
+   */
+  kind: z.enum(['master', 'stem', 'events', 'midi']),
   bytes: z.number().int().min(0).nullable(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
 });

@@ -38,16 +38,23 @@ function headerDataBytes(head: Buffer): number | null {
 /** The header a file of `dataBytes` samples needs: RIFF, or RF64 past 4 GiB. */
 const headerFor = (m: SetManifest, dataBytes: number) => wavStreamHeader(m.channels, m.sampleRate, dataBytes, RIFF_DATA_LIMIT);
 
-export async function repairSet(dir: string): Promise<RepairReport> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw axonError('set_not_found', dir);
-  const manifest = readManifest(dir);
-  const wav = path.join(dir, MASTER_FILE);
-  if (!existsSync(wav)) throw axonError('set_unrepairable', dir, `${MASTER_FILE} is missing`);
-  const fixed: string[] = [];
-  const frameBytes = manifest.channels * 4;
-  const size = (await stat(wav)).size;
-  if (size < WAV_STREAM_HEADER_BYTES) throw axonError('set_unrepairable', dir, `${MASTER_FILE} is shorter than its header (${size} bytes)`);
-  const fh = await open(wav, 'r');
+/** A WAV of the set as it stands: what its header says and what the file holds. */
+interface WavOnDisk {
+  name: string;
+  file: string;
+  /** Sample bytes the header says. */
+  said: number;
+  onDisk: number;
+  /** Sample bytes in whole frames. */
+  dataBytes: number;
+}
+
+async function inspectWav(dir: string, name: string, frameBytes: number): Promise<WavOnDisk> {
+  const file = path.join(dir, name);
+  if (!existsSync(file)) throw axonError('set_unrepairable', dir, `${name} is missing`);
+  const size = (await stat(file)).size;
+  if (size < WAV_STREAM_HEADER_BYTES) throw axonError('set_unrepairable', dir, `${name} is shorter than its header (${size} bytes)`);
+  const fh = await open(file, 'r');
   const head = Buffer.alloc(WAV_STREAM_HEADER_BYTES);
   try {
     await fh.read(head, 0, WAV_STREAM_HEADER_BYTES, 0);
@@ -55,32 +62,52 @@ export async function repairSet(dir: string): Promise<RepairReport> {
     await fh.close();
   }
   const said = headerDataBytes(head);
-  if (said === null) throw axonError('set_unrepairable', dir, `${MASTER_FILE} does not have the header Axon Stage writes`);
+  if (said === null) throw axonError('set_unrepairable', dir, `${name} does not have the header Axon Stage writes`);
   const onDisk = size - WAV_STREAM_HEADER_BYTES;
-  const dataBytes = onDisk - (onDisk % frameBytes);
+  return { name, file, said, onDisk, dataBytes: onDisk - (onDisk % frameBytes) };
+}
+
+/** Cuts a half-written frame and rewrites the header for the whole frames; says what it did in `fixed`. */
+async function fixWav(w: WavOnDisk, m: SetManifest, fixed: string[]): Promise<void> {
+  const frameBytes = m.channels * 4;
+  if (w.onDisk !== w.dataBytes) {
+    await truncate(w.file, WAV_STREAM_HEADER_BYTES + w.dataBytes);
+    fixed.push(`${w.name}: cut ${w.onDisk - w.dataBytes} bytes of a half-written frame`);
+  }
+  if (w.said === w.dataBytes) return;
+  const fh = await open(w.file, 'r+');
+  try {
+    await fh.write(headerFor(m, w.dataBytes), 0, WAV_STREAM_HEADER_BYTES, 0);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  fixed.push(`${w.name}: header rewritten, ${w.said / frameBytes} -> ${w.dataBytes / frameBytes} frames`);
+}
+
+export async function repairSet(dir: string): Promise<RepairReport> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw axonError('set_not_found', dir);
+  const manifest = readManifest(dir);
+  const fixed: string[] = [];
+  const frameBytes = manifest.channels * 4;
+  // The master first: without it there is no set to repair.
+  const wavs = [MASTER_FILE, ...manifest.files.filter((f) => f.kind === 'stem').map((f) => f.name)];
+  const found: WavOnDisk[] = [];
+  for (const name of wavs) found.push(await inspectWav(dir, name, frameBytes));
+  const master = found[0];
+  const report = (): RepairReport => ({ set: path.basename(dir), frames: master.dataBytes / frameBytes, seconds: master.dataBytes / frameBytes / manifest.sampleRate, fixed });
 
   if (manifest.closed) {
     // A closed set was complete: it is checked, never rewritten (a changed file is not ours to bless).
-    const entry = manifest.files.find((f) => f.name === MASTER_FILE);
-    if (entry?.sha256 && (await sha256Of(wav)) !== entry.sha256) throw axonError('set_unrepairable', dir, `${MASTER_FILE} does not match the checksum in its manifest: it changed after it was recorded`);
-    if (said !== dataBytes) throw axonError('set_unrepairable', dir, `${MASTER_FILE}'s header says ${said} bytes of samples, the file holds ${onDisk}`);
-    return { set: path.basename(dir), frames: dataBytes / frameBytes, seconds: dataBytes / frameBytes / manifest.sampleRate, fixed };
+    for (const w of found) {
+      const entry = manifest.files.find((f) => f.name === w.name);
+      if (entry?.sha256 && (await sha256Of(w.file)) !== entry.sha256) throw axonError('set_unrepairable', dir, `${w.name} does not match the checksum in its manifest: it changed after it was recorded`);
+      if (w.said !== w.dataBytes) throw axonError('set_unrepairable', dir, `${w.name}'s header says ${w.said} bytes of samples, the file holds ${w.onDisk}`);
+    }
+    return report();
   }
 
-  if (onDisk !== dataBytes) {
-    await truncate(wav, WAV_STREAM_HEADER_BYTES + dataBytes);
-    fixed.push(`cut ${onDisk - dataBytes} bytes of a half-written frame`);
-  }
-  if (said !== dataBytes) {
-    const w = await open(wav, 'r+');
-    try {
-      await w.write(headerFor(manifest, dataBytes), 0, WAV_STREAM_HEADER_BYTES, 0);
-      await w.datasync();
-    } finally {
-      await w.close();
-    }
-    fixed.push(`header rewritten: ${said / frameBytes} -> ${dataBytes / frameBytes} frames`);
-  }
+  for (const w of found) await fixWav(w, manifest, fixed);
   const events = path.join(dir, SET_EVENTS_FILE);
   if (existsSync(events)) {
     const log = await readFile(events);
@@ -95,11 +122,11 @@ export async function repairSet(dir: string): Promise<RepairReport> {
     }
   }
   await rm(path.join(dir, RESERVE_FILE), { force: true });
-  const frames = dataBytes / frameBytes;
+  const frames = master.dataBytes / frameBytes;
   const files = await Promise.all(manifest.files.map((f) => fileEntry(dir, f)));
   writeManifest(dir, {
     ...manifest,
-    endedAt: (await stat(wav)).mtime.toISOString(),
+    endedAt: (await stat(master.file)).mtime.toISOString(),
     files,
     frames,
     // What the app lost before it died is not known.
@@ -108,5 +135,5 @@ export async function repairSet(dir: string): Promise<RepairReport> {
     closed: true,
   });
   fixed.push('manifest closed');
-  return { set: path.basename(dir), frames, seconds: frames / manifest.sampleRate, fixed };
+  return report();
 }

@@ -22,7 +22,7 @@ import { WAV_STREAM_HEADER_BYTES, WavStream } from './wav-stream';
 // come out bit for bit (drums on a board excepted: they are not in the audio). `--compare` checks.
 
 const LINE_SCHEMA = z.union([
-  z.strictObject({ type: z.literal('start'), frame: z.literal(0), sampleRate: z.number().int().positive(), blockSize: z.number().int().positive(), startedAt: z.string() }),
+  z.strictObject({ type: z.literal('start'), frame: z.literal(0), sampleRate: z.number().int().positive(), blockSize: z.number().int().positive(), virtualDrums: z.boolean(), startedAt: z.string() }),
   z.strictObject({ type: z.literal('load'), frame: z.number().int().min(0), gen: z.number().int().min(0), name: z.string(), seed: z.number().int(), patch: z.unknown() }),
   z.strictObject({ type: z.literal('record'), frame: z.number().int().min(0) }),
 ]);
@@ -38,6 +38,8 @@ interface Load {
 interface EventLog {
   sampleRate: Hertz;
   blockSize: Frames;
+  /** Whether the engine started with the drum outputs on the virtual kit. */
+  virtualDrums: boolean;
   /** The engine frame master.wav starts on. */
   recordFrame: Frames;
   loads: Load[];
@@ -49,7 +51,7 @@ interface EventLog {
 export function readEventLog(file: string): EventLog {
   const where = path.basename(path.dirname(file)) + '/' + path.basename(file);
   const problems: string[] = [];
-  let start: { sampleRate: Hertz; blockSize: Frames } | null = null;
+  let start: { sampleRate: Hertz; blockSize: Frames; virtualDrums: boolean } | null = null;
   let recordFrame: Frames | null = null;
   const loads: Load[] = [];
   const pending: { line: number; frame: Frames; gen: number; event: LoggedEvent }[] = [];
@@ -115,8 +117,8 @@ export function readEventLog(file: string): EventLog {
     }
   });
   if (problems.length > 0 || !start || recordFrame === null) throw withDetails(axonError('event_log_invalid', where, problems.length), problems);
-  const s: { sampleRate: Hertz; blockSize: Frames } = start;
-  return { sampleRate: s.sampleRate, blockSize: s.blockSize, recordFrame, loads: loads.sort((a, b) => a.frame - b.frame), events: words };
+  const s: { sampleRate: Hertz; blockSize: Frames; virtualDrums: boolean } = start;
+  return { sampleRate: s.sampleRate, blockSize: s.blockSize, virtualDrums: s.virtualDrums, recordFrame, loads: loads.sort((a, b) => a.frame - b.frame), events: words };
 }
 
 export interface ReplayReport {
@@ -145,7 +147,7 @@ export async function replaySet(dir: string, o: { out?: string; compare?: boolea
   const t0 = performance.now();
   const frames = manifest.frames;
   const end = log.recordFrame + frames;
-  const engine = new Engine({ sampleRate: log.sampleRate, out: { emit: () => undefined } });
+  const engine = new Engine({ sampleRate: log.sampleRate, out: { emit: () => undefined }, virtualDrums: log.virtualDrums });
   const events = new ArrayEventSource(log.events);
   const block = log.blockSize;
   const buf = new Float32Array(block * CHANNELS);

@@ -35,7 +35,7 @@ describe('RecordView', () => {
     expect(screen.getByTestId('record-status').textContent?.trim()).toBe('Not recording');
   });
 
-  it('starts with the name given, refuses a name that cannot be a folder, and arms', async () => {
+  it('starts with the name given, refuses a name that cannot be a folder, and arms with the stems ticked', async () => {
     const b = backend();
     render(RecordView, { client: b.client, recording: null, onerror });
     await userEvent.type(screen.getByTestId('record-title'), 'club night');
@@ -44,10 +44,11 @@ describe('RecordView', () => {
     await userEvent.clear(screen.getByTestId('record-title'));
     await userEvent.type(screen.getByTestId('record-title'), 'club-night');
     await userEvent.click(screen.getByTestId('record-start'));
-    expect(b.argsOf('startRecording')).toEqual([['club-night']]);
+    expect(b.argsOf('startRecording')).toEqual([['club-night', { stems: false }]]);
     await userEvent.clear(screen.getByTestId('record-title'));
+    await userEvent.click(screen.getByTestId('record-stems'));
     await userEvent.click(screen.getByTestId('record-arm'));
-    expect(b.argsOf('armRecording')).toEqual([[null]]);
+    expect(b.argsOf('armRecording')).toEqual([[null, { stems: true }]]);
   });
 
   it('follows the notices: elapsed, size, the set growing in the list, warnings; Stop, then the list reloads', async () => {

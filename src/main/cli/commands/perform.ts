@@ -55,7 +55,7 @@ export const perform: Command = {
   name: 'perform',
   summary: 'run the rig without a window: engine, audio out and in, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
   usage:
-    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>] [--record [--title <text>]]',
+    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>] [--record [--title <text>] [--stems]]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
@@ -78,6 +78,7 @@ export const perform: Command = {
         seed: { type: 'string' },
         record: { type: 'boolean' },
         title: { type: 'string' },
+        stems: { type: 'boolean' },
       },
       { min: 0, max: 0, names: '' },
     );
@@ -108,7 +109,7 @@ export const perform: Command = {
       ? { temperature: numberFlag('temperature', values.temperature, 1, 0, 10), density: numberFlag('density', values.density, 1, 0, 2), seed: seed ?? 1 }
       : null;
 
-    if (values.title !== undefined && !values.record) throw axonError('cli_usage', '--title applies with --record');
+    if ((values.title !== undefined || values.stems) && !values.record) throw axonError('cli_usage', `--${values.title !== undefined ? 'title' : 'stems'} applies with --record`);
 
     const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     let latest: Telemetry | null = null;
@@ -133,7 +134,7 @@ export const perform: Command = {
       });
       stdio.out(`performing ${values.patch} (${seconds === undefined ? 'Ctrl-C to stop' : `for ${seconds} s`})`);
       if (values.record) {
-        const rec = await backend.startRecording(values.title ?? null);
+        const rec = await backend.startRecording(values.title ?? null, { stems: values.stems === true });
         stdio.out(`recording ${path.join(rec.folder, rec.set ?? '')}`);
       }
       statusTimer = setInterval(
