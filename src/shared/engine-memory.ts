@@ -74,6 +74,16 @@ export function monitorFrames(sampleRate: Hertz): Frames {
   return 2 ** Math.ceil(Math.log2(MONITOR_SECONDS * sampleRate));
 }
 
+/** Copies the `frames` stereo frames before position `end` out of a monitor circle (`mon`, interleaved) into `into`. */
+export function readMonitorFrames(mon: Float32Array, end: number, frames: Frames, into: Float32Array): void {
+  const size = mon.length / CHANNELS;
+  for (let i = 0; i < frames; i++) {
+    const f = (((end - frames + i) % size) + size) % size;
+    into[2 * i] = mon[2 * f];
+    into[2 * i + 1] = mon[2 * f + 1];
+  }
+}
+
 /** The seqlock word sits before the snapshot: odd while the engine is writing. */
 export const TELEMETRY_HEADER_BYTES = 8;
 

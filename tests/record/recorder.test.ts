@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FRAME_MODULO } from '../../src/shared/engine-memory';
+import { FRAME_MODULO, readMonitorFrames } from '../../src/shared/engine-memory';
 import type { RecordingState } from '../../src/shared/recording';
 import { Recorder, type MonitorSource, type SetContext } from '../../src/main/record/recorder';
 import { listRecordedSets } from '../../src/main/record/recorded-sets';
@@ -59,11 +59,7 @@ class Monitor implements MonitorSource {
   }
 
   readMonitor(end: number, frames: number, into: Float32Array): void {
-    for (let i = 0; i < frames; i++) {
-      const f = (((end - frames + i) % this.monitorFrames) + this.monitorFrames) % this.monitorFrames;
-      into[2 * i] = this.buf[2 * f];
-      into[2 * i + 1] = this.buf[2 * f + 1];
-    }
+    readMonitorFrames(this.buf, end, frames, into);
   }
 }
 

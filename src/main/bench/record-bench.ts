@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHANNELS, FRAME_MODULO, monitorFrames } from '../../shared/engine-memory';
+import { CHANNELS, FRAME_MODULO, monitorFrames, readMonitorFrames } from '../../shared/engine-memory';
 import { DEFAULT_BLOCK } from '../../shared/engine-config';
 import { layoutPatch } from '../../shared/patch/layout';
 import type { Frames, Hertz } from '../../shared/units';
@@ -47,11 +47,7 @@ class BenchMonitor implements MonitorSource {
   }
 
   readMonitor(end: number, frames: Frames, into: Float32Array): void {
-    for (let i = 0; i < frames; i++) {
-      const f = (((end - frames + i) % this.monitorFrames) + this.monitorFrames) % this.monitorFrames;
-      into[2 * i] = this.buf[2 * f];
-      into[2 * i + 1] = this.buf[2 * f + 1];
-    }
+    readMonitorFrames(this.buf, end, frames, into);
     // Reads come in order: how far behind the producer this one ends.
     const behind = (this.pos - end + FRAME_MODULO) % FRAME_MODULO;
     this.readEnd = this.produced - behind;

@@ -7,6 +7,7 @@ import {
   CHANNELS,
   createEngineMemory,
   MONITOR_SECONDS,
+  readMonitorFrames,
   readTelemetry,
   STATUS_DROPPED_OUT,
   STATUS_LOG_DROPPED,
@@ -340,13 +341,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
    * keeps `frames` well under monitorFrames.
    */
   readMonitor(end: number, frames: Frames, into: Float32Array): void {
-    const mon = new Float32Array(this.memory.monitor);
-    const size = mon.length / CHANNELS;
-    for (let i = 0; i < frames; i++) {
-      const f = (((end - frames + i) % size) + size) % size;
-      into[2 * i] = mon[2 * f];
-      into[2 * i + 1] = mon[2 * f + 1];
-    }
+    readMonitorFrames(new Float32Array(this.memory.monitor), end, frames, into);
   }
 
   /** The stems (STEMS order, interleaved stereo each) of the `frames` frames before monitor position `end`. */

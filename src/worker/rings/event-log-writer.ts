@@ -2,6 +2,7 @@ import { RingBuffer } from 'ringbuf.js';
 import { EV_SCOPE, EV_SCOPE_TIME, EVENT_WORDS, eventType } from '../../shared/events';
 import { STATUS_LOG_DROPPED } from '../../shared/engine-memory';
 import type { Frames } from '../../shared/units';
+import { pushOrCount } from './ring-out-sink';
 
 /**
  * Applied control events into the log ring, each on the frame it applied, for main's event log
@@ -22,15 +23,11 @@ export class EventLogWriter {
   write(frame: Frames, event: Float64Array): void {
     const type = eventType(event[1]);
     if (type === EV_SCOPE || type === EV_SCOPE_TIME) return;
-    if (this.ring.availableWrite() < EVENT_WORDS) {
-      Atomics.add(this.status, STATUS_LOG_DROPPED, 1);
-      return;
-    }
     const r = this.record;
     r[0] = frame;
     r[1] = event[1];
     r[2] = event[2];
     r[3] = event[3];
-    this.ring.push(r, EVENT_WORDS);
+    pushOrCount(this.ring, r, this.status, STATUS_LOG_DROPPED);
   }
 }

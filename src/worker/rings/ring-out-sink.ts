@@ -16,16 +16,21 @@ export class RingOutSink implements OutEventSink {
   }
 
   emit(frame: number, type: number, a: number, b: number, c: number): void {
-    if (this.ring.availableWrite() < OUT_WORDS) {
-      Atomics.add(this.status, STATUS_DROPPED_OUT, 1);
-      return;
-    }
     const r = this.record;
     r[0] = frame;
     r[1] = type;
     r[2] = a;
     r[3] = b;
     r[4] = c;
-    this.ring.push(r, OUT_WORDS);
+    pushOrCount(this.ring, r, this.status, STATUS_DROPPED_OUT);
   }
+}
+
+/** Pushes one record, or counts it in `status[dropped]` when the ring has no room (the reader fell behind). */
+export function pushOrCount(ring: RingBuffer, record: Float64Array, status: Int32Array, dropped: number): void {
+  if (ring.availableWrite() < record.length) {
+    Atomics.add(status, dropped, 1);
+    return;
+  }
+  ring.push(record, record.length);
 }
