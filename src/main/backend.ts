@@ -10,7 +10,7 @@ import { checkPatch, validatePatch } from '../shared/patch/validate';
 import type { LoggedEvent } from '../shared/events';
 import { MappingLearner } from './mapping-learner';
 import { EngineHost, type EngineHostOptions } from './engine/engine-host';
-import { loadPatchAssets, readPlayablePatch } from './patches/patch-assets';
+import { loadPatchAssets, modelHashes, readPlayablePatch } from './patches/patch-assets';
 import { listPatches, readPatch, saveUserPatch } from './patches/patch-library';
 import { readSetList, writeSetList } from './patches/set-list-store';
 import { crossfadeParams, fadeValue, type FadeParam } from './patches/scene-crossfade';
@@ -124,10 +124,11 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.journal.begin(engine.sampleRate, engine.memory.blockSize);
     this.drums = new DrumManager(engine, drumOptions);
     this.drums.on('state', (state) => this.emit('notice', { type: 'drums', state }));
+    this.drums.on('strike', (s) => this.journal.out({ type: 'drum', frame: this.frameAtUs(s.atUs), drum: s.drum, velocity: s.velocity }));
     engine.on('out', (event) => {
       // With a board, the patch's drum outputs go to it (the engine's kit plays them otherwise),
       // timed for when their frame reaches the sink.
-      if (event.type === 'drum' && this.drums.playsBoard) this.drums.hit(event.drum, event.velocity, engine.frameTimeUs(event.frame));
+      if (event.type === 'drum' && this.drums.playsBoard) this.drums.hit(event.drum, event.velocity, engine.frameTimeUs(event.frame), 'engine');
       this.journal.out(event);
       this.emit('notice', { type: 'out', event });
     });
@@ -288,6 +289,18 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     }
   }
 
+  /** The engine frame about to sound at `atUs` (performance.now() µs), from the last telemetry (within 17 ms). */
+  private frameAtUs(atUs: number): Frames {
+    return Math.max(0, Math.round(this.lastTelemetryFrame + ((atUs - performance.now() * 1000) / 1e6) * this.engine.sampleRate));
+  }
+
+  /** A note the rig sent to MIDI out itself (call and response): into the event log, for the set's MIDI file. */
+  rigNoteOut(channel: number, note: number, velocity: number, seconds: number): void {
+    const frame = this.frameAtUs(performance.now() * 1000);
+    this.journal.out({ type: 'noteOn', frame, channel, note, velocity });
+    this.journal.out({ type: 'noteOff', frame: frame + Math.round(seconds * this.engine.sampleRate), channel, note });
+  }
+
   /** The MIDI clock's tempo changed (the rig follows it): into the event log, for the set's MIDI file. */
   tempoChanged(bpm: number): void {
     this.journal.tempo(Math.max(0, this.lastTelemetryFrame), bpm);
@@ -358,7 +371,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     this.stopCrossfade();
     const seed = this.seedOverride ?? patch.seed ?? 1;
     const frame = await this.engine.load(layout, name, seed, assets);
-    this.journal.load(frame, this.engine.patchGeneration, name, seed, layout);
+    this.journal.load(frame, this.engine.patchGeneration, name, seed, layout, modelHashes(patch));
     // A new patch ends learning; its own notice (below) says so.
     this.learner.cancel();
     this.layout = layout;

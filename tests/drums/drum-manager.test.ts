@@ -113,6 +113,18 @@ describe('drum manager', () => {
     expect(manager.state.late).toBe(0);
   });
 
+  it("tells the event log of the board's strikes the engine did not make, when they are to sound", () => {
+    const { link, manager } = setup();
+    manager.connect('p');
+    link.emit('state', { state: 'connected', board, resetCauses: null });
+    const strikes: unknown[] = [];
+    manager.on('strike', (s) => strikes.push(s));
+    const at = link.host + 100_000;
+    manager.hit(0, 127, at);
+    manager.hit(0, 90, at, 'engine');
+    expect(strikes).toEqual([{ drum: 0, velocity: 127, atUs: at }]);
+  });
+
   it('a hit asked for too soon goes out at once and is counted late; drums the board lacks use the kit', () => {
     const { events, link, manager } = setup();
     manager.connect('p');

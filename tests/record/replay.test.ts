@@ -131,6 +131,13 @@ describe('replaying a recorded set from its event log', () => {
       writeFileSync(file, original);
     }
     await expect(replaySet(dir, { out: path.join(dataDir, 'again.wav') })).rejects.toThrow('again.wav exists: give a new file for --out');
+    // A model the log says played must still be the one in the data folder.
+    writeFileSync(file, original.replace('"models":{}', '"models":{"pluck":"0000000000000000000000000000000000000000000000000000000000000000"}'));
+    try {
+      await expect(replaySet(dir, { compare: true })).rejects.toMatchObject({ details: [expect.stringMatching(/^line 2: the model "pluck" is gone since the set was recorded$/)] });
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 });
 

@@ -47,7 +47,15 @@ const SEND_MARGIN_MS = 3;
  * the engine's virtual kit otherwise. Each board hit is scheduled ahead by the drum's
  * velocity-dependent latency (from the profile), so the stick lands at the time asked for.
  */
-export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
+/** A strike sent to the board that the engine did not make (MIDI in, an answer, a test): for the event log. */
+export interface BoardStrike {
+  drum: number;
+  velocity: number;
+  /** When it is meant to sound, µs on performance.now()'s clock. */
+  atUs: number;
+}
+
+export class DrumManager extends EventEmitter<{ state: [DrumsState]; strike: [BoardStrike] }> {
   private link: BoardLink | null = null;
   private profile: DrumProfile | null = null;
   private readonly stateNow: DrumsState = { mode: 'virtual', port: null, board: null, profile: null, lastError: null, late: 0 };
@@ -176,7 +184,7 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
    * clock, which the link uses; omitted: as soon as it can). A drum the board does not play
    * sounds on the virtual kit, at `atUs` by a timer (a few ms of jitter).
    */
-  hit(drum: number, velocity: number, atUs?: number): void {
+  hit(drum: number, velocity: number, atUs?: number, from: 'engine' | 'rig' = 'rig'): void {
     const link = this.link;
     if (!link || !this.onBoard(drum) || drum === this.reservedDrum) {
       const nowUs = link ? link.now() : performance.now() * 1000;
@@ -197,6 +205,8 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
     const earliest = now + this.sendMarginUs;
     if (wanted < earliest && atUs !== undefined) this.update({ late: this.stateNow.late + 1 });
     link.strikeAt(drum, velocity, link.toDeviceTime(Math.max(wanted, earliest))).catch((err: unknown) => this.update({ lastError: toErrorPayload(err) }));
+    // The engine's own strikes are in its event log already (on their frame).
+    if (from === 'rig') this.emit('strike', { drum, velocity, atUs: Math.max(wanted, earliest) + lead });
   }
 
   private kit(drum: number, velocity: number): void {
@@ -223,8 +233,10 @@ export class DrumManager extends EventEmitter<{ state: [DrumsState] }> {
   /** A test strike from calibration or the UI: right now, no compensation. */
   async testStrike(drum: number, velocity: number): Promise<void> {
     if (drum === this.reservedDrum) throw axonError('drum_calibration_busy', drum);
-    if (this.link && this.onBoard(drum)) await this.link.strike(drum, velocity);
-    else this.engine.send({ type: 'drum', drum, velocity });
+    if (this.link && this.onBoard(drum)) {
+      this.emit('strike', { drum, velocity, atUs: performance.now() * 1000 });
+      await this.link.strike(drum, velocity);
+    } else this.engine.send({ type: 'drum', drum, velocity });
   }
 
   // ---- tables as they play, for the Drums view and calibration

@@ -18,6 +18,8 @@ export interface MidiBackend {
   openVirtualInput(name: string, onMessage: InputHandler): MidiInputPort;
   openOutput(name: string): MidiOutputPort;
   openVirtualOutput(name: string): MidiOutputPort;
+  /** Lets go of what the backend holds for itself (its port-listing clients); its ports close on their own. */
+  close?(): void;
 }
 
 /** One message's bytes and when it arrived, host time in ms (the backend's `now()` clock). */

@@ -203,6 +203,7 @@ export class MidiPorts extends EventEmitter<MidiPortsEvents> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const w of [...this.wanted]) this.release(w);
+    this.backend?.close?.();
     this.backend = null;
     this.setStatus({ state: 'stopped' });
   }
@@ -239,6 +240,7 @@ export class MidiPorts extends EventEmitter<MidiPortsEvents> {
         // The MIDI system itself went away (jackd stopped): every port is dead. Drop them all and
         // wait for retry() to find it again; wanted ports reopen then.
         for (const w of this.wanted) if (w.port) this.drop(w, axonError('midi_port_lost', w.kind, w.name ?? w.query));
+        backend.close?.();
         this.backend = null;
         this.setStatus({ state: 'unavailable', error: axonError('midi_unavailable', reason) });
         return;

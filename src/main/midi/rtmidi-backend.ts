@@ -21,6 +21,11 @@ const DEAD_CLIENTS: (NativeMidiInput | NativeMidiOutput)[] = [];
 /** Whether ports died with their JACK server (the process should then end with process.exit(), which runs no finalizers). */
 export const deadMidiClients = (): number => DEAD_CLIENTS.length;
 
+function names(port: NativeMidiInput | NativeMidiOutput): string[] {
+  const count = port.getPortCount();
+  return Array.from({ length: count }, (_, i) => port.getPortName(i));
+}
+
 function indexOf(port: NativeMidiInput | NativeMidiOutput, name: string): number {
   const count = port.getPortCount();
   for (let i = 0; i < count; i++) if (port.getPortName(i) === name) return i;
@@ -64,14 +69,37 @@ export class RtMidiBackend implements MidiBackend {
     if (!this.alive) throw new Error('the JACK server stopped');
   }
 
-  inputNames(): string[] {
+  /**
+   * One client each to list the ports, kept for the backend's life: the binding's own listing
+   * opens and closes a client every call, and polled a few times a second by every MIDI user that
+   * churned the JACK server (each client's arrival and departure is a graph change all clients are
+   * told of) until its requests queued for tens of seconds on a busy machine.
+   */
+  private listers: { input: NativeMidiInput; output: NativeMidiOutput } | null = null;
+
+  private lister(): { input: NativeMidiInput; output: NativeMidiOutput } {
     this.check();
-    return this.loaded.binding.getInputPortNames();
+    this.listers ??= { input: new this.loaded.binding.Input(() => undefined), output: new this.loaded.binding.Output() };
+    return this.listers;
+  }
+
+  inputNames(): string[] {
+    return names(this.lister().input);
   }
 
   outputNames(): string[] {
-    this.check();
-    return this.loaded.binding.getOutputPortNames();
+    return names(this.lister().output);
+  }
+
+  close(): void {
+    const l = this.listers;
+    this.listers = null;
+    if (!l) return;
+    if (!this.alive) DEAD_CLIENTS.push(l.input, l.output);
+    else {
+      l.input.destroy();
+      l.output.destroy();
+    }
   }
 
   openInput(name: string, onMessage: InputHandler): MidiInputPort {

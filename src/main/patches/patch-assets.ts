@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Matrix } from 'ml-matrix';
 import { axonError, withDetails } from '../../shared/errors';
@@ -26,6 +28,17 @@ function derive(model: ReservoirModel, op: PatchDerivedConceptor, get: (i: numbe
   const a = m(op.a);
   const c = op.op === 'not' ? not(a) : op.op === 'aperture' ? adaptAperture(symmetrize(a), op.factor) : op.op === 'and' ? and(symmetrize(a), symmetrize(m(op.b))) : or(symmetrize(a), symmetrize(m(op.b)));
   return Float32Array.from(c.to1DArray());
+}
+
+/** The SHA-256 of each model file a patch's reservoir sources name, by model name (a missing one is left out). */
+export function modelHashes(patch: Patch): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of patch.sources ?? []) {
+    if (s.type !== 'reservoir' || s.model in out) continue;
+    const file = findModel(s.model);
+    if (file !== null) out[s.model] = createHash('sha256').update(readFileSync(file)).digest('hex');
+  }
+  return out;
 }
 
 /**

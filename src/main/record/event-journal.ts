@@ -17,7 +17,8 @@ import type { Frames, Hertz } from '../../shared/units';
 /** A line of the log (JSON, one per line). Control events are LoggedEvents with a frame. */
 export type JournalLine =
   | { type: 'start'; frame: 0; sampleRate: Hertz; blockSize: Frames; virtualDrums: boolean; startedAt: string }
-  | { type: 'load'; frame: Frames; gen: number; name: string; seed: number; patch: Patch }
+  /** `models`: the SHA-256 of each model file the patch plays (a replay checks it still has those). */
+  | { type: 'load'; frame: Frames; gen: number; name: string; seed: number; patch: Patch; models: Record<string, string> }
   /** In a set's copy: the engine frame its master.wav starts on. */
   | { type: 'record'; frame: Frames }
   /** What the engine sent out (notes, controllers, drum strikes): for the set's MIDI file, not replayed. */
@@ -70,9 +71,9 @@ export class EventJournal {
   }
 
   /** A patch the engine loaded on `frame` (the reply to its load), as generation `gen`. */
-  load(frame: Frames, gen: number, name: string, seed: number, layout: PatchLayout): void {
+  load(frame: Frames, gen: number, name: string, seed: number, layout: PatchLayout, models: Record<string, string>): void {
     this.layouts.set(gen, layout);
-    this.line({ type: 'load', frame, gen, name, seed, patch: layout.patch });
+    this.line({ type: 'load', frame, gen, name, seed, patch: layout.patch, models });
   }
 
   /** An applied control event from the engine's log ring: [frame, type word, a, b]. */

@@ -11,7 +11,7 @@ import type { Frames, Hertz } from '../../shared/units';
 import { Engine } from '../../worker/engine';
 import type { PatchAssets } from '../../worker/patch-assets';
 import { ArrayEventSource } from '../../worker/rings/array-event-source';
-import { loadPatchAssets } from '../patches/patch-assets';
+import { loadPatchAssets, modelHashes } from '../patches/patch-assets';
 import { SET_EVENTS_FILE } from './event-journal';
 import { MASTER_FILE, readManifest } from './set-manifest';
 import { WAV_STREAM_HEADER_BYTES, WavStream } from './wav-stream';
@@ -23,7 +23,7 @@ import { WAV_STREAM_HEADER_BYTES, WavStream } from './wav-stream';
 
 const LINE_SCHEMA = z.union([
   z.strictObject({ type: z.literal('start'), frame: z.literal(0), sampleRate: z.number().int().positive(), blockSize: z.number().int().positive(), virtualDrums: z.boolean(), startedAt: z.string() }),
-  z.strictObject({ type: z.literal('load'), frame: z.number().int().min(0), gen: z.number().int().min(0), name: z.string(), seed: z.number().int(), patch: z.unknown() }),
+  z.strictObject({ type: z.literal('load'), frame: z.number().int().min(0), gen: z.number().int().min(0), name: z.string(), seed: z.number().int(), patch: z.unknown(), models: z.record(z.string(), z.string()) }),
   z.strictObject({ type: z.literal('record'), frame: z.number().int().min(0) }),
 ]);
 
@@ -85,6 +85,11 @@ export function readEventLog(file: string): EventLog {
         else {
           try {
             const patch = validatePatch(l.patch, `${where} ${at}`);
+            // The models are read from the data folder again: they must be the ones that played.
+            const now = modelHashes(patch);
+            for (const [model, sha] of Object.entries(l.models)) {
+              if (now[model] !== sha) problems.push(`${at}: the model "${model}" ${now[model] ? 'changed' : 'is gone'} since the set was recorded`);
+            }
             loads.push({ frame: l.frame, gen: l.gen, layout: layoutPatch(patch), seed: l.seed, assets: loadPatchAssets(patch, l.name) });
           } catch (err) {
             problems.push(`${at}: ${err instanceof Error ? err.message : String(err)}`);

@@ -250,6 +250,7 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
       const timer = setTimeout(() => {
         this.answerTimers.delete(timer);
         this.midiOut?.noteOn(ANSWER_CHANNEL, e.note, e.velocity, e.duration * 1000);
+        this.backend.rigNoteOut(ANSWER_CHANNEL, e.note, e.velocity, e.duration);
       }, Math.max(0, (e.time - now) * 1000));
       this.answerTimers.add(timer);
     }
