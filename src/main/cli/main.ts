@@ -11,10 +11,11 @@ import { render } from './commands/render';
 import { repair } from './commands/repair';
 import { replay } from './commands/replay';
 import { serve } from './commands/serve';
+import { soak } from './commands/soak';
 import { sinenet } from './commands/sinenet';
 import { validate } from './commands/validate';
 
-const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform, devices, repair, replay];
+const COMMANDS: readonly Command[] = [render, bench, serve, validate, patches, docs, conceptor, sinenet, drums, perform, devices, repair, replay, soak];
 /** Errors in what was typed (exit 2) rather than failures of the work (exit 1). */
 const USAGE_ERRORS = new Set<ErrorCode>(['cli_usage', 'cli_unknown_command', 'patch_not_found', 'set_not_found']);
 

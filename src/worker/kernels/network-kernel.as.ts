@@ -56,6 +56,12 @@ const LEARNING: i32 = 1;
 const FROZEN: i32 = 2;
 
 const TANH_EDGE: f64 = 4.971786858527683;
+/**
+ * Where a ReLU saturates, as an analog rectifier does at its supply rail. Unbounded, a ReLU in a
+ * loop with gain above one grew until the network's health check reset it, over and over (the
+ * soak found neuron-mixer stuttering so with weights dragged within their ranges).
+ */
+const RELU_RAIL: f64 = 10;
 const NLC_VOLTS: f64 = 5;
 const INV_NLC_VOLTS: f64 = 0.2;
 const LIMIT: f64 = 1e6;
@@ -86,7 +92,7 @@ function paramPtr(which: i32): usize {
 function slope(act: i32, u: f64, a: f64, sense: f64): f64 {
   if (act == TANH) return 1 - a * a + 1e-3;
   if (act == SIGMOID) return a * (1 - a) + 1e-3;
-  if (act == RELU) return u > 0 ? 1 : 0.01;
+  if (act == RELU) return u > 0 && u < RELU_RAIL ? 1 : 0.01;
   if (act == SINE) return Math.cos(u);
   if (act == HARDCLIP) return u > -1 && u < 1 ? 1 : 0.01;
   if (act == NLC) {
@@ -195,7 +201,7 @@ export function run(n: i32, c: i32, len: i32, moving: i32, ramps: i32, learners:
           a = 0.5 + 0.5 * tanh(0.5 * u);
           break;
         case RELU:
-          a = u > 0 ? u : 0;
+          a = u > 0 ? (u < RELU_RAIL ? u : RELU_RAIL) : 0;
           break;
         case SINE:
           a = Math.sin(u);

@@ -1,0 +1,219 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { CHANNELS } from '../../shared/engine-memory';
+import { DEFAULT_BLOCK, START_WITH_VIRTUAL_DRUMS } from '../../shared/engine-config';
+import { encodeEvent, EVENT_WORDS, type LoggedEvent } from '../../shared/events';
+import { layoutPatch, type PatchLayout } from '../../shared/patch/layout';
+import type { Frames, Hertz } from '../../shared/units';
+import { Engine } from '../../worker/engine';
+import type { PatchAssets } from '../../worker/patch-assets';
+import { ArrayEventSource } from '../../worker/rings/array-event-source';
+import { readPlayablePatch } from '../patches/patch-assets';
+
+// `axon soak`: a seeded, randomised performance rendered offline, faster than real time, by the
+// engine as the worker runs it: joystick random walks, MIDI notes, weights and knobs dragged,
+// reservoir morphs, virtual drum hits, and a scene change every few minutes through the example
+// patches. It reports what would hurt on stage: non-finite values, peaks above the limiter's
+// ceiling, DC, memory that keeps growing, and the slowest block.
+
+/** The scenes a soak goes through, in a seeded order. */
+const SCENES = ['dual-neuron', 'neural-midi', 'reservoir-pluck', 'learning-neuron', 'sinenet-drift', 'neuron-mixer'];
+const INPUTS = ['joystick.x', 'joystick.y', 'joystick.z', 'mouse.x', 'mouse.y'];
+/** Control events come about this often (a 100 Hz joystick). */
+const EVENT_PERIOD_S = 0.01;
+/** Heap growth is measured from here on (the JIT and every scene's first load settle first). */
+const WARMUP_S = 60;
+
+export interface SoakResult {
+  minutes: number;
+  seed: number;
+  sampleRate: Hertz;
+  blockSize: Frames;
+  scenes: number;
+  events: number;
+  /** The engine's NaN/Inf recoveries, and samples out of it that were not finite (target 0 both). */
+  nanEvents: number;
+  nonFiniteSamples: number;
+  /** The loudest sample, and the limiter's ceiling it must stay under. */
+  peakDbfs: number;
+  ceilingDbfs: number;
+  /** The largest mean of any channel over one second. */
+  dcMax: number;
+  /** Heap after warm-up and at the end, each after a full collection; growth between (target under 5 %). */
+  heapStartMb: number;
+  heapEndMb: number;
+  heapGrowthPct: number;
+  worstBlockMs: number;
+  p99BlockMs: number;
+  /** How much faster than real time it ran. */
+  realtimeFactor: number;
+}
+
+/** A seeded generator (mulberry32): the same seed, the same hour. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A full collection, where this process allows one (node's flag is set at run time). */
+function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as (() => void) | undefined;
+  return typeof gc === 'function' ? gc : () => undefined;
+}
+
+interface Scene {
+  name: string;
+  layout: PatchLayout;
+  assets: PatchAssets;
+  /** Parameters a hand may drag: weights, biases, morphs (not a mapping's destination). */
+  params: { id: string; min: number; max: number }[];
+}
+
+function scene(name: string): Scene {
+  const { patch, assets } = readPlayablePatch(name, false);
+  const layout = layoutPatch(patch);
+  const mapped = new Set((patch.mappings ?? []).map((m) => m.to));
+  const params = layout.params
+    .filter((p) => !mapped.has(p.id) && !p.spec.integer && /\.(w\.[^.]+|bias|morph|position|speed)$/.test(p.id))
+    .map((p) => ({ id: p.id, min: p.spec.min, max: p.spec.max }));
+  return { name, layout, assets, params };
+}
+
+/** The upper edge of the bin holding fraction `q` of `count` counted values. */
+function binPercentile(bins: Int32Array, count: number, q: number): number {
+  let seen = 0;
+  for (let i = 0; i < bins.length; i++) {
+    seen += bins[i];
+    if (seen >= q * count) return i + 1;
+  }
+  return bins.length;
+}
+
+export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; onProgress?: (done: number) => void }): SoakResult {
+  const seed = o.seed ?? 1;
+  const sampleRate = o.sampleRate ?? 48000;
+  const block = DEFAULT_BLOCK;
+  const rand = random(seed);
+  const gc = collector();
+  const scenes = SCENES.map(scene);
+  const engine = new Engine({ sampleRate, out: { emit: () => undefined }, virtualDrums: START_WITH_VIRTUAL_DRUMS });
+  const total = Math.round(o.minutes * 60 * sampleRate);
+  const buf = new Float32Array(block * CHANNELS);
+  const eventEvery = Math.round(EVENT_PERIOD_S * sampleRate);
+  const words = new Float64Array(16 * EVENT_WORDS);
+  const walk = INPUTS.map(() => 0);
+  const held: number[] = [];
+  let current = scenes[0];
+  let gen = 0;
+  let nextScene = 0;
+  let nextEvent = 0;
+  let events = 0;
+  let sceneCount = 0;
+  let peak = 0;
+  let nonFinite = 0;
+  let dcMax = 0;
+  const dc = [0, 0];
+  let dcFrames = 0;
+  // Block times in 10 µs bins up to 100 ms (the hour's 1.35 million blocks are not kept).
+  const bins = new Int32Array(10_000);
+  let worst = 0;
+  let blocks = 0;
+  let heapStart = 0;
+  const t0 = performance.now();
+
+  for (let frame = 0; frame < total; frame += block) {
+    if (frame >= nextScene) {
+      current = scenes[Math.floor(rand() * scenes.length)];
+      engine.load(current.layout, current.layout.patch.seed ?? 1, ++gen, current.assets);
+      sceneCount++;
+      nextScene = frame + Math.round((120 + rand() * 180) * sampleRate);
+    }
+    let n = 0;
+    const add = (e: LoggedEvent) => {
+      if (n < 16) encodeEvent(e, current.layout, frame + Math.floor(rand() * block), words, n++ * EVENT_WORDS, gen);
+    };
+    if (frame >= nextEvent) {
+      nextEvent = frame + eventEvery;
+      // The stick and the mouse wander; now and then a note, a strike, a dragged parameter.
+      walk.forEach((v, k) => {
+        walk[k] = Math.max(-1, Math.min(1, v + (rand() - 0.5) * 0.1));
+        add({ type: 'input', input: INPUTS[k], value: k >= 3 ? (walk[k] + 1) / 2 : walk[k] });
+      });
+      const r = rand();
+      if (r < 0.02 && held.length < 8) {
+        const note = 36 + Math.floor(rand() * 48);
+        held.push(note);
+        add({ type: 'noteOn', note, velocity: 1 + Math.floor(rand() * 127) });
+      } else if (r < 0.04 && held.length > 0) add({ type: 'noteOff', note: held.shift() as number });
+      else if (r < 0.05) add({ type: 'drum', drum: Math.floor(rand() * 4), velocity: 1 + Math.floor(rand() * 127) });
+      else if (r < 0.07 && current.params.length > 0) {
+        const p = current.params[Math.floor(rand() * current.params.length)];
+        add({ type: 'param', id: p.id, value: p.min + rand() * (p.max - p.min) });
+      }
+    }
+    // Sorted by frame, as the engine takes them.
+    const list = Array.from({ length: n }, (_, k) => words.subarray(k * EVENT_WORDS, (k + 1) * EVENT_WORDS)).sort((a, b) => a[0] - b[0]);
+    const sorted = new Float64Array(n * EVENT_WORDS);
+    list.forEach((w, k) => sorted.set(w, k * EVENT_WORDS));
+    events += n;
+    const len = Math.min(block, total - frame);
+    const b0 = performance.now();
+    engine.render(buf, len, new ArrayEventSource(sorted));
+    const ms = performance.now() - b0;
+    worst = Math.max(worst, ms);
+    bins[Math.min(bins.length - 1, Math.floor(ms * 100))]++;
+    blocks++;
+    for (let i = 0; i < len * CHANNELS; i++) {
+      const x = buf[i];
+      if (!Number.isFinite(x)) {
+        nonFinite++;
+        continue;
+      }
+      if (Math.abs(x) > peak) peak = Math.abs(x);
+      dc[i & 1] += x;
+    }
+    dcFrames += len;
+    if (dcFrames >= sampleRate) {
+      dcMax = Math.max(dcMax, Math.abs(dc[0] / dcFrames), Math.abs(dc[1] / dcFrames));
+      dc[0] = dc[1] = 0;
+      dcFrames = 0;
+    }
+    if (heapStart === 0 && frame >= WARMUP_S * sampleRate) {
+      gc();
+      heapStart = process.memoryUsage().heapUsed;
+    }
+    if (frame % (60 * sampleRate) < block) o.onProgress?.(frame / total);
+  }
+  const wall = (performance.now() - t0) / 1000;
+  gc();
+  const heapEnd = process.memoryUsage().heapUsed;
+  // A soak shorter than the warm-up measures from its end's collection: no growth to speak of.
+  const start = heapStart || heapEnd;
+  const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+  return {
+    minutes: o.minutes,
+    seed,
+    sampleRate,
+    blockSize: block,
+    scenes: sceneCount,
+    events,
+    nanEvents: engine.nanEvents,
+    nonFiniteSamples: nonFinite,
+    peakDbfs: round(20 * Math.log10(Math.max(peak, 1e-12))),
+    ceilingDbfs: Math.max(...scenes.map((s) => s.layout.params[s.layout.master.ceiling].initial)),
+    dcMax: round(dcMax, 6),
+    heapStartMb: round(start / 1e6),
+    heapEndMb: round(heapEnd / 1e6),
+    heapGrowthPct: round(((heapEnd - start) / start) * 100),
+    worstBlockMs: round(worst, 3),
+    p99BlockMs: round(binPercentile(bins, blocks, 0.99) / 100, 3),
+    realtimeFactor: round(total / sampleRate / wall),
+  };
+}
