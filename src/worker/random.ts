@@ -27,3 +27,18 @@ export function bipolar(state: Int32Array, i: number): number {
   state[i] = x;
   return x * (1 / 2147483648);
 }
+
+/**
+ * A seeded generator uniform in [0, 1) (mulberry32), for drivers outside the render loop (a soak's
+ * gestures, tests' noise): it keeps its state in a closure, so it is not for the engine itself.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,17 +1,8 @@
 // Shared measuring helpers for the DSP tests: deterministic noise, sine fitting, spectra, RT60.
 import FFT from 'fft.js';
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG, uniform in [0, 1): the project's own. */
+export { mulberry32 } from '../../src/worker/random';
 
 export const toDb = (x: number): number => 20 * Math.log10(x);
 

@@ -32,8 +32,8 @@ export type JournalLine =
    */
   | { type: 'scene' | 'device' | 'problem'; frame: Frames; what: string };
 
-export const JOURNAL_FILE = 'current.jsonl';
-export const PREVIOUS_JOURNAL_FILE = 'previous.jsonl';
+const JOURNAL_FILE = 'current.jsonl';
+const PREVIOUS_JOURNAL_FILE = 'previous.jsonl';
 /** A set's copy of the journal. */
 export const SET_EVENTS_FILE = 'events.jsonl';
 
@@ -52,11 +52,6 @@ export class EventJournal {
 
   get file(): string {
     return path.join(this.folder, JOURNAL_FILE);
-  }
-
-  /** Whether every line so far reached the journal. */
-  get failed(): Error | null {
-    return this.failure;
   }
 
   /** A new engine run: a new journal (the last one kept as previous.jsonl). */

@@ -8,6 +8,7 @@ import type { Frames, Hertz } from '../../shared/units';
 import { Engine } from '../../worker/engine';
 import type { PatchAssets } from '../../worker/patch-assets';
 import { ArrayEventSource } from '../../worker/rings/array-event-source';
+import { mulberry32 } from '../../worker/random';
 import { readPlayablePatch } from '../patches/patch-assets';
 
 // `axon soak`: a seeded, randomised performance rendered offline, faster than real time, by the
@@ -49,18 +50,6 @@ export interface SoakResult {
   realtimeFactor: number;
 }
 
-/** A seeded generator (mulberry32): the same seed, the same hour. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A full collection, where this process allows one (node's flag is set at run time). */
 function collector(): () => void {
   setFlagsFromString('--expose-gc');
@@ -100,7 +89,8 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
   const seed = o.seed ?? 1;
   const sampleRate = o.sampleRate ?? 48000;
   const block = DEFAULT_BLOCK;
-  const rand = random(seed);
+  // The same seed, the same hour.
+  const rand = mulberry32(seed);
   const gc = collector();
   const scenes = SCENES.map(scene);
   const engine = new Engine({ sampleRate, out: { emit: () => undefined }, virtualDrums: START_WITH_VIRTUAL_DRUMS });
