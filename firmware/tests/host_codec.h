@@ -109,6 +109,7 @@ inline std::vector<Message> parse(const Bytes& stream) {
       encoded.push_back(byte);
       continue;
     }
+    if (encoded.empty()) continue;  // a lone delimiter (the board sends one before BOOT)
     Bytes raw;
     REQUIRE(cobsDecode(encoded, raw));
     REQUIRE(raw.size() >= 4 && raw.size() <= 60);

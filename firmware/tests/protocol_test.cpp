@@ -48,6 +48,14 @@ TEST(bootReleasesEveryMotorThenSendsBoot) {
   CHECK(out[0].payload == (host::Bytes{1, 1, 0, 0, 0x0B, 1, 4}));
 }
 
+TEST(bootStartsWithALoneDelimiterSoAFrameCutByTheResetCannotSwallowIt) {
+  Rig rig;
+  rig.boot();
+  REQUIRE(!rig.out.bytes.empty());
+  CHECK_EQ(rig.out.bytes[0], 0);
+  CHECK(rig.out.bytes.size() > 1 && rig.out.bytes[1] != 0);
+}
+
 TEST(bootReportsOnlyTheFourResetCauseBits) {
   Rig rig(0, 2);
   rig.boot(0xF4);

@@ -76,6 +76,7 @@ void DrumController::begin(uint32_t now, uint8_t resetCause) {
   out.u8(resetCause & kResetCauseMask);
   out.u8(shield_);
   out.u8(kDrumCount);
+  writer_.endLine();
   writer_.send(msg::Boot, payload, out.length());
   if (load != ImageLoad::Ok) sendEvent(event::Defaults, kNoDrum, now, static_cast<uint8_t>(load));
 }

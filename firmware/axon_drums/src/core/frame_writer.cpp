@@ -27,4 +27,9 @@ bool FrameWriter::send(uint8_t type, const uint8_t* payload, uint8_t length) {
   return true;
 }
 
+void FrameWriter::endLine() {
+  const uint8_t zero = 0;
+  if (sink_.room() > 0) sink_.write(&zero, 1);
+}
+
 }  // namespace axon

@@ -14,6 +14,10 @@ class FrameWriter {
   // used, so the host sees the gap.
   bool send(uint8_t type, const uint8_t* payload, uint8_t length);
 
+  // A lone delimiter: ends whatever partial frame the host holds from before a reset cut one
+  // short, so the next frame (BOOT) is read on its own instead of failing the CRC with it.
+  void endLine();
+
  private:
   ByteSink& sink_;
   uint8_t seq_ = 0;

@@ -46,6 +46,7 @@ export async function phaseErrors(rig: SimRig, rounds: number, seed = 1): Promis
  * must cover all four: a blocking firmware plays them one after another.
  */
 export async function simultaneousSpreads(rig: SimRig, rounds: number, waitMs = 220): Promise<Microseconds[]> {
+  await rig.steady();
   const spreads: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const before = DRUMS.map((d) => rig.strikes(d).length);
@@ -68,6 +69,7 @@ export async function simultaneousSpreads(rig: SimRig, rounds: number, waitMs = 
  * the STRUCK events and the pins).
  */
 export async function scheduledErrors(rig: SimRig, count: number, seed = 2): Promise<Microseconds[]> {
+  await rig.steady();
   const rng = new SeededRandom(seed, 0);
   const asked: { drum: number; at: number; index: number }[] = [];
   for (let i = 0; i < count; i++) {

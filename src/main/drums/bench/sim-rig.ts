@@ -6,6 +6,11 @@ import type { BoardEvent } from '../protocol/messages';
 import type { StrikeTable } from '../protocol/table';
 import { AvrBoard, type Strike } from '../simulator/avr-board';
 
+/** The simulation keeps pace when its lag behind the wall clock moves less than this... */
+const STEADY_SWING_MS = 3;
+/** ...over this long before a clock measurement and during it. */
+const STEADY_CALM_MS = 100;
+
 /**
  * The real firmware in the simulator, behind a real serial port (a pty), driven by the real
  * link: what the drum tests and `axon drums bench` measure. Motor m of the shield plays drum m-1.
@@ -36,8 +41,46 @@ export class SimRig {
     const rig = new SimRig(board, link, path);
     link.start();
     await rig.connected(timeoutMs);
+    await rig.steady();
     return rig;
   }
+
+  /**
+   * Waits for the simulation to keep pace with the wall clock, then has the link measure the
+   * board's clock afresh. avr8js falls behind while it warms up and on a loaded machine, which a
+   * real board never does: round trips taken while it caught up put the host's idea of the board's
+   * clock off by the lag (150 ms was seen), and strikes scheduled from it arrived late. A steady
+   * lag is only an offset; a changing one is what breaks the timing.
+   */
+  async steady(timeoutMs = 10_000): Promise<void> {
+    // Behind the wall clock since start(), counting the time the pacing gave up on.
+    const lagMs = (): number => {
+      const p = this.board.pacingInfo();
+      if (!p) throw new Error('the simulated board is not running in real time');
+      return p.wallMs - p.simMicros / 1000 + this.board.stats().lagDroppedMicros / 1000;
+    };
+    const deadline = performance.now() + timeoutMs;
+    let swing = 0;
+    while (performance.now() < deadline) {
+      let low = lagMs();
+      let high = low;
+      const watch = setInterval(() => {
+        const lag = lagMs();
+        low = Math.min(low, lag);
+        high = Math.max(high, lag);
+      }, 2);
+      try {
+        await sleep(STEADY_CALM_MS);
+        if (high - low < STEADY_SWING_MS) await this.link.resyncClock();
+      } finally {
+        clearInterval(watch);
+      }
+      swing = Math.max(high, lagMs()) - low;
+      if (swing < STEADY_SWING_MS) return;
+    }
+    throw new Error(`the simulated board did not keep pace with the wall clock for ${timeoutMs} ms (its lag swung ${swing.toFixed(1)} ms)`);
+  }
+
 
   /** Resolves when the link is (again) connected. */
   connected(timeoutMs = 10_000): Promise<void> {

@@ -253,6 +253,16 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
     return this.sync(false);
   }
 
+  /**
+   * Forgets the clock estimate and measures it again with a burst of round trips: for a board
+   * whose clock is known to have stepped (a simulated one that fell behind the wall clock).
+   */
+  async resyncClock(): Promise<ClockEstimate> {
+    this.clockSync.reset();
+    for (let i = 0; i < SYNC_BURST; i++) await this.sync(false);
+    return this.clockSync.estimate as ClockEstimate;
+  }
+
   /** The board's micros() (u32) at host time `hostUs` (on `now()`'s clock). Throws `drum_not_synced` before the first sync. */
   toDeviceTime(hostUs: number): number {
     return this.clockSync.toDeviceTime(hostUs);
