@@ -59,7 +59,7 @@ describe.runIf(haveJack)('the Devices menu', () => {
     await page.getByTestId('devices-buffer').selectOption('256');
     await until('the patch at blocks of 256', async () => (await ui.backend.getState())?.blockSize === 256);
     await until('audify again', async () => (await ui.backend.getDevices()).audioOut.sink === 'audify');
-    expect(await page.getByTestId('devices-buffer').inputValue()).toBe('256');
+    await until('the view to show the buffer', async () => (await page.getByTestId('devices-buffer').inputValue()) === '256');
     expect(await page.getByTestId('devices-buffer').locator('option:checked').textContent()).toBe('256 frames (5.3 ms)');
     await until('sound', async () => (await ui.backend.captureAudio(0.3)).rms > 0.01);
     // Reopen: the same output opened afresh (what a performer tries after a driver hiccup).

@@ -130,7 +130,8 @@ describe('the Reservoir view', () => {
     const { page } = ui;
     await page.getByTestId('model-play').click();
     await until('the model to play', async () => (await ui.backend.getState())?.patchName === 'reservoir: ui-pluck');
-    expect(await page.getByTestId('reservoir-playing').textContent()).toContain('Playing ui-pluck');
+    // The page hears of it over the bridge, after the backend.
+    await until('the view to say it plays', async () => (await page.getByTestId('reservoir-playing').textContent())?.includes('Playing ui-pluck'));
 
     // x = morph into the morph set (first grain to last), y = position along it.
     await padTo(1, -1);

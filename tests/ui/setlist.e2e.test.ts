@@ -122,7 +122,7 @@ describe.runIf(haveJack)('patches and scenes', () => {
     const value = (await select.locator('option', { hasText: 'SetList pedal out' }).first().getAttribute('value'))!;
     await select.selectOption(value);
     await until('the input open', async () => (await ui.backend.getDevices()).midi.inputOpen);
-    expect(await page.getByTestId('devices-midi').textContent()).toContain(`in from ${value}`);
+    await until('the view to show the input', async () => (await page.getByTestId('devices-midi').textContent())?.includes(`in from ${value}`));
     expect(JSON.parse(readFileSync(path.join(ui.dataDir, 'settings.json'), 'utf8'))).toMatchObject({ midiIn: value });
     await page.getByTestId('devices').click();
     await page.getByTestId('devices-menu').waitFor({ state: 'detached' });
