@@ -32,3 +32,24 @@ export const WINDOW_WEB_PREFERENCES = Object.freeze({
   webviewTag: false,
   spellcheck: false,
 });
+
+/** What hardenWebContents needs of Electron's WebContents (kept free of Electron's types, so plain Node can test it). */
+export interface GuardedContents {
+  on(event: 'will-navigate', listener: (e: { preventDefault(): void }) => void): unknown;
+  on(event: 'will-redirect', listener: (e: { preventDefault(): void }) => void): unknown;
+  on(event: 'will-attach-webview', listener: (e: { preventDefault(): void }) => void): unknown;
+  setWindowOpenHandler(handler: () => { action: 'deny' }): void;
+}
+
+/** Every web contents of the app: no navigation away from it, no new windows, no webviews. */
+export function hardenWebContents(contents: GuardedContents): void {
+  contents.on('will-navigate', (e) => e.preventDefault());
+  contents.on('will-redirect', (e) => e.preventDefault());
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The window asks for no permission (camera, microphone, notifications, ...) and gets none. */
+export function denyPermission(_contents: unknown, _permission: string, callback: (granted: boolean) => void): void {
+  callback(false);
+}

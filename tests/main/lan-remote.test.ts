@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { Backend } from '../../src/main/backend';
 import { lanAddresses, parseTokenFlag } from '../../src/main/cli/commands/serve';
@@ -167,6 +167,35 @@ describe('a bridge with a token', () => {
       const r = await dial(port, socketPath(TOKEN), { address, origin: `http://${address}:${port}` });
       expect(r.opened, address).toBe(true);
       if (r.opened) expect((await call(r.ws, 'getState')).ok).toBe(true);
+    }
+  });
+
+  it('keeps the token, and wrong guesses at it, out of logs, journals and refusals', async () => {
+    const WRONG = 'd3JvbmctZ3Vlc3MtMDEyMzQ1Njc4';
+    const printed: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...a: unknown[]) => void printed.push(a.map(String).join(' '))));
+    try {
+      const refused = await dial(portOf(guarded), socketPath(WRONG));
+      expect(refused.opened).toBe(false);
+      if (!refused.opened) expect(refused.body).not.toContain(WRONG);
+      const why = await get(portOf(guarded), socketPath(WRONG));
+      expect(why.body).not.toContain(WRONG);
+      const r = await dial(portOf(guarded), socketPath(TOKEN));
+      if (!r.opened) throw new Error('the right token was refused');
+      // A failing call and a patch load: both reach the journal and the notices.
+      expect((await call(r.ws, 'setParam', [TOKEN, 1])).ok).toBe(false);
+      expect((await call(r.ws, 'loadPatch', ['dual-neuron'])).ok).toBe(true);
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+    for (const line of printed) expect(line).not.toMatch(new RegExp(`${TOKEN}|${WRONG}`));
+    const files = readdirSync(path.join(TMP, 'data'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const text = readFileSync(path.join(f.parentPath, f.name), 'latin1');
+      expect(text, f.name).not.toContain(WRONG);
+      // The token given as a parameter id is refused by name; the journal keeps only what was applied.
+      expect(text, f.name).not.toContain(TOKEN);
     }
   });
 });

@@ -5,23 +5,18 @@ import { toErrorPayload } from '../../shared/errors';
 import { Backend } from '../backend';
 import { LiveRig } from '../rig/live-rig';
 import { packTelemetry } from '../server/web-bridge';
-import { WINDOW_WEB_PREFERENCES } from '../security';
+import { denyPermission, hardenWebContents, WINDOW_WEB_PREFERENCES } from '../security';
 
 // The thin Electron shell: one window, one client of the same Backend the web bridge serves.
 // Everything it does besides windowing lives in plain-Node code under src/main.
 
 const DEFAULT_PATCH = 'dual-neuron';
 
-app.on('web-contents-created', (_e, contents) => {
-  // No navigation away from the app, no new windows, no webviews.
-  contents.on('will-navigate', (e) => e.preventDefault());
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+app.on('web-contents-created', (_e, contents) => hardenWebContents(contents));
 
 async function main(): Promise<void> {
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler(denyPermission);
   const backend = await Backend.start({ output: { kind: 'auto' } });
   ipcMain.handle('axon:call', (_e, method: unknown, args: unknown) => answer(backend, typeof method === 'string' ? method : '', args));
 
