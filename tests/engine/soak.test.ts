@@ -10,12 +10,17 @@ const DATA = useTempDataDir('soak');
 
 describe('axon soak', () => {
   // Seed 7 went through neuron-mixer, whose ReLU ran away and was reset 12,556 times before it saturated at a rail.
-  it('plays three minutes of scenes and gestures: no NaN, never above the ceiling, little DC, the same figures for the same seed', () => {
+  it('plays three minutes of scenes, gestures and answered phrases: no NaN, never above the ceiling, little DC, the same figures for the same seed', () => {
     const a = soak({ minutes: 3, seed: 7 });
     console.log(`[soak] ${JSON.stringify(a)}`);
     expect(a.scenes).toBeGreaterThanOrEqual(1);
     // Five inputs about every 10 ms (every fourth block of 128).
     expect(a.events).toBeGreaterThan(3 * 60 * 90 * 5);
+    // A phrase and a rest every few seconds; call-and-response answers them, on notes and on the drums.
+    expect(a.calls).toBeGreaterThan(20);
+    expect(a.answers).toBeGreaterThan(a.calls / 2);
+    expect(a.answerNotes).toBeGreaterThan(0);
+    expect(a.answerStrikes).toBeGreaterThan(0);
     expect(a.nanEvents).toBe(0);
     expect(a.nonFiniteSamples).toBe(0);
     expect(a.peakDbfs).toBeLessThanOrEqual(a.ceilingDbfs + 0.01);

@@ -10,11 +10,14 @@ import type { PatchAssets } from '../../worker/patch-assets';
 import { ArrayEventSource } from '../../worker/rings/array-event-source';
 import { mulberry32 } from '../../worker/random';
 import { readPlayablePatch } from '../patches/patch-assets';
+import { CallAndResponse } from '../phrase/call-and-response';
+import type { AnswerEvent, OnsetSource } from '../phrase/phrase';
 
 // `axon soak`: a seeded, randomised performance rendered offline, faster than real time, by the
-// engine as the worker runs it: joystick random walks, MIDI notes, weights and knobs dragged,
-// reservoir morphs, virtual drum hits, and a scene change every few minutes through the example
-// patches. It reports what would hurt on stage: non-finite values, peaks above the limiter's
+// engine as the worker runs it: joystick random walks, weights and knobs dragged, reservoir
+// morphs, phrases played on MIDI notes and on the virtual drums and answered by call-and-response
+// (its drum answers strike the kit, its notes go out as MIDI), and a scene change every few
+// minutes through the example patches. It reports what would hurt on stage: non-finite values, peaks above the limiter's
 // ceiling, DC, memory that keeps growing, and the slowest block.
 
 /** The scenes a soak goes through, in a seeded order. */
@@ -32,6 +35,11 @@ export interface SoakResult {
   blockSize: Frames;
   scenes: number;
   events: number;
+  /** Phrases played to call-and-response, the answers it gave, and what they held. */
+  calls: number;
+  answers: number;
+  answerNotes: number;
+  answerStrikes: number;
   /** The engine's NaN/Inf recoveries, and samples out of it that were not finite (target 0 both). */
   nanEvents: number;
   nonFiniteSamples: number;
@@ -99,7 +107,19 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
   const eventEvery = Math.round(EVENT_PERIOD_S * sampleRate);
   const words = new Float64Array(16 * EVENT_WORDS);
   const walk = INPUTS.map(() => 0);
-  const held: number[] = [];
+  // The performer plays phrases (a few onsets on a grid, then a rest); the responder answers in the rests.
+  const responder = new CallAndResponse({ seed });
+  const pending: AnswerEvent[] = [];
+  let answers = 0;
+  let answerNotes = 0;
+  let answerStrikes = 0;
+  responder.on('answer', (a) => {
+    answers++;
+    pending.push(...a.events);
+    pending.sort((x, y) => x.time - y.time);
+  });
+  const call = { source: 'midi' as OnsetSource, left: 0, step: 0.2, next: 0, note: 60, calls: 0 };
+  const noteOffs: { time: number; note: number }[] = [];
   let current = scenes[0];
   let gen = 0;
   let nextScene = 0;
@@ -126,27 +146,50 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
       nextScene = frame + Math.round((120 + rand() * 180) * sampleRate);
     }
     let n = 0;
-    const add = (e: LoggedEvent) => {
-      if (n < 16) encodeEvent(e, current.layout, frame + Math.floor(rand() * block), words, n++ * EVENT_WORDS, gen);
+    const add = (e: LoggedEvent, at = frame + Math.floor(rand() * block)) => {
+      if (n < 16) encodeEvent(e, current.layout, at, words, n++ * EVENT_WORDS, gen);
     };
+    const now = frame / sampleRate;
+    const blockEnd = (frame + block) / sampleRate;
     if (frame >= nextEvent) {
       nextEvent = frame + eventEvery;
-      // The stick and the mouse wander; now and then a note, a strike, a dragged parameter.
+      // The stick and the mouse wander; now and then a dragged parameter.
       walk.forEach((v, k) => {
         walk[k] = Math.max(-1, Math.min(1, v + (rand() - 0.5) * 0.1));
         add({ type: 'input', input: INPUTS[k], value: k >= 3 ? (walk[k] + 1) / 2 : walk[k] });
       });
-      const r = rand();
-      if (r < 0.02 && held.length < 8) {
-        const note = 36 + Math.floor(rand() * 48);
-        held.push(note);
-        add({ type: 'noteOn', note, velocity: 1 + Math.floor(rand() * 127) });
-      } else if (r < 0.04 && held.length > 0) add({ type: 'noteOff', note: held.shift() as number });
-      else if (r < 0.05) add({ type: 'drum', drum: Math.floor(rand() * 4), velocity: 1 + Math.floor(rand() * 127) });
-      else if (r < 0.07 && current.params.length > 0) {
+      if (rand() < 0.02 && current.params.length > 0) {
         const p = current.params[Math.floor(rand() * current.params.length)];
         add({ type: 'param', id: p.id, value: p.min + rand() * (p.max - p.min) });
       }
+      responder.tick(now);
+    }
+    if (now >= call.next) {
+      if (call.left === 0) {
+        // A new phrase after a rest: on notes or on the drums, 3-10 onsets, 0.12-0.3 s apart.
+        call.source = rand() < 0.5 ? 'midi' : 'drum';
+        call.left = 3 + Math.floor(rand() * 8);
+        call.step = 0.12 + rand() * 0.18;
+        call.note = 48 + Math.floor(rand() * 24);
+        call.calls++;
+      }
+      const velocity = 40 + Math.floor(rand() * 88);
+      const note = call.source === 'midi' ? call.note + Math.floor(rand() * 12) : Math.floor(rand() * 4);
+      if (call.source === 'midi') {
+        add({ type: 'noteOn', note, velocity }, frame);
+        noteOffs.push({ time: now + call.step * 0.8, note });
+      } else add({ type: 'drum', drum: note, velocity }, frame);
+      responder.onset({ time: now, note, velocity, source: call.source });
+      call.left--;
+      call.next = call.left > 0 ? now + call.step * (0.9 + rand() * 0.2) : now + 2 + rand() * 3;
+    }
+    while (noteOffs.length > 0 && noteOffs[0].time < blockEnd) add({ type: 'noteOff', note: (noteOffs.shift() as { note: number }).note });
+    while (pending.length > 0 && pending[0].time < blockEnd) {
+      const e = pending.shift() as AnswerEvent;
+      if (e.kind === 'drum') {
+        answerStrikes++;
+        add({ type: 'drum', drum: e.drum, velocity: e.velocity }, Math.max(frame, Math.round(e.time * sampleRate)));
+      } else answerNotes++;
     }
     // Sorted by frame, as the engine takes them.
     const list = Array.from({ length: n }, (_, k) => words.subarray(k * EVENT_WORDS, (k + 1) * EVENT_WORDS)).sort((a, b) => a[0] - b[0]);
@@ -194,6 +237,10 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
     blockSize: block,
     scenes: sceneCount,
     events,
+    calls: call.calls,
+    answers,
+    answerNotes,
+    answerStrikes,
     nanEvents: engine.nanEvents,
     nonFiniteSamples: nonFinite,
     peakDbfs: round(20 * Math.log10(Math.max(peak, 1e-12))),

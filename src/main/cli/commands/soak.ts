@@ -14,6 +14,7 @@ export const soak: Command = {
     if (values.json) stdio.out(JSON.stringify(r));
     else {
       stdio.out(`soak of ${r.minutes} min (seed ${r.seed}): ${r.scenes} scenes, ${r.events} events, ${r.realtimeFactor}x real time`);
+      stdio.out(`  call and response: ${r.calls} phrases played, ${r.answers} answered (${r.answerNotes} notes out, ${r.answerStrikes} drum strikes)`);
       stdio.out(`  NaN recoveries ${r.nanEvents}, non-finite samples ${r.nonFiniteSamples}`);
       stdio.out(`  peak ${r.peakDbfs} dBFS (ceiling ${r.ceilingDbfs}), DC at most ${r.dcMax}`);
       stdio.out(`  heap ${r.heapStartMb} -> ${r.heapEndMb} MB (${r.heapGrowthPct} %)`);
