@@ -10,8 +10,7 @@ import type { PatchAssets } from '../../worker/patch-assets';
 import { ArrayEventSource } from '../../worker/rings/array-event-source';
 import { mulberry32 } from '../../worker/random';
 import { readPlayablePatch } from '../patches/patch-assets';
-import { CallAndResponse } from '../phrase/call-and-response';
-import type { AnswerEvent, OnsetSource } from '../phrase/phrase';
+import { SoakPerformer, type DraggableParam } from './performer';
 
 // `axon soak`: a seeded, randomised performance rendered offline, faster than real time, by the
 // engine as the worker runs it: joystick random walks, weights and knobs dragged, reservoir
@@ -21,10 +20,7 @@ import type { AnswerEvent, OnsetSource } from '../phrase/phrase';
 // ceiling, DC, memory that keeps growing, and the slowest block.
 
 /** The scenes a soak goes through, in a seeded order. */
-const SCENES = ['dual-neuron', 'neural-midi', 'reservoir-pluck', 'learning-neuron', 'sinenet-drift', 'neuron-mixer'];
-const INPUTS = ['joystick.x', 'joystick.y', 'joystick.z', 'mouse.x', 'mouse.y'];
-/** Control events come about this often (a 100 Hz joystick). */
-const EVENT_PERIOD_S = 0.01;
+export const SOAK_SCENES = ['dual-neuron', 'neural-midi', 'reservoir-pluck', 'learning-neuron', 'sinenet-drift', 'neuron-mixer'];
 /** Heap growth is measured from here on (the JIT and every scene's first load settle first). */
 const WARMUP_S = 60;
 
@@ -65,15 +61,15 @@ function collector(): () => void {
   return typeof gc === 'function' ? gc : () => undefined;
 }
 
-interface Scene {
+export interface Scene {
   name: string;
   layout: PatchLayout;
   assets: PatchAssets;
   /** Parameters a hand may drag: weights, biases, morphs (not a mapping's destination). */
-  params: { id: string; min: number; max: number }[];
+  params: DraggableParam[];
 }
 
-function scene(name: string): Scene {
+export function soakScene(name: string): Scene {
   const { patch, assets } = readPlayablePatch(name, false);
   const layout = layoutPatch(patch);
   const mapped = new Set((patch.mappings ?? []).map((m) => m.to));
@@ -100,30 +96,15 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
   // The same seed, the same hour.
   const rand = mulberry32(seed);
   const gc = collector();
-  const scenes = SCENES.map(scene);
+  const scenes = SOAK_SCENES.map(soakScene);
   const engine = new Engine({ sampleRate, out: { emit: () => undefined }, virtualDrums: START_WITH_VIRTUAL_DRUMS });
   const total = Math.round(o.minutes * 60 * sampleRate);
   const buf = new Float32Array(block * CHANNELS);
-  const eventEvery = Math.round(EVENT_PERIOD_S * sampleRate);
   const words = new Float64Array(16 * EVENT_WORDS);
-  const walk = INPUTS.map(() => 0);
-  // The performer plays phrases (a few onsets on a grid, then a rest); the responder answers in the rests.
-  const responder = new CallAndResponse({ seed });
-  const pending: AnswerEvent[] = [];
-  let answers = 0;
-  let answerNotes = 0;
-  let answerStrikes = 0;
-  responder.on('answer', (a) => {
-    answers++;
-    pending.push(...a.events);
-    pending.sort((x, y) => x.time - y.time);
-  });
-  const call = { source: 'midi' as OnsetSource, left: 0, step: 0.2, next: 0, note: 60, calls: 0 };
-  const noteOffs: { time: number; note: number }[] = [];
+  const performer = new SoakPerformer(rand, seed);
   let current = scenes[0];
   let gen = 0;
   let nextScene = 0;
-  let nextEvent = 0;
   let events = 0;
   let sceneCount = 0;
   let peak = 0;
@@ -146,50 +127,11 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
       nextScene = frame + Math.round((120 + rand() * 180) * sampleRate);
     }
     let n = 0;
-    const add = (e: LoggedEvent, at = frame + Math.floor(rand() * block)) => {
-      if (n < 16) encodeEvent(e, current.layout, at, words, n++ * EVENT_WORDS, gen);
-    };
-    const now = frame / sampleRate;
-    const blockEnd = (frame + block) / sampleRate;
-    if (frame >= nextEvent) {
-      nextEvent = frame + eventEvery;
-      // The stick and the mouse wander; now and then a dragged parameter.
-      walk.forEach((v, k) => {
-        walk[k] = Math.max(-1, Math.min(1, v + (rand() - 0.5) * 0.1));
-        add({ type: 'input', input: INPUTS[k], value: k >= 3 ? (walk[k] + 1) / 2 : walk[k] });
-      });
-      if (rand() < 0.02 && current.params.length > 0) {
-        const p = current.params[Math.floor(rand() * current.params.length)];
-        add({ type: 'param', id: p.id, value: p.min + rand() * (p.max - p.min) });
-      }
-      responder.tick(now);
-    }
-    if (now >= call.next) {
-      if (call.left === 0) {
-        // A new phrase after a rest: on notes or on the drums, 3-10 onsets, 0.12-0.3 s apart.
-        call.source = rand() < 0.5 ? 'midi' : 'drum';
-        call.left = 3 + Math.floor(rand() * 8);
-        call.step = 0.12 + rand() * 0.18;
-        call.note = 48 + Math.floor(rand() * 24);
-        call.calls++;
-      }
-      const velocity = 40 + Math.floor(rand() * 88);
-      const note = call.source === 'midi' ? call.note + Math.floor(rand() * 12) : Math.floor(rand() * 4);
-      if (call.source === 'midi') {
-        add({ type: 'noteOn', note, velocity }, frame);
-        noteOffs.push({ time: now + call.step * 0.8, note });
-      } else add({ type: 'drum', drum: note, velocity }, frame);
-      responder.onset({ time: now, note, velocity, source: call.source });
-      call.left--;
-      call.next = call.left > 0 ? now + call.step * (0.9 + rand() * 0.2) : now + 2 + rand() * 3;
-    }
-    while (noteOffs.length > 0 && noteOffs[0].time < blockEnd) add({ type: 'noteOff', note: (noteOffs.shift() as { note: number }).note });
-    while (pending.length > 0 && pending[0].time < blockEnd) {
-      const e = pending.shift() as AnswerEvent;
-      if (e.kind === 'drum') {
-        answerStrikes++;
-        add({ type: 'drum', drum: e.drum, velocity: e.velocity }, Math.max(frame, Math.round(e.time * sampleRate)));
-      } else answerNotes++;
+    for (const { time, gesture: g } of performer.step(frame / sampleRate, (frame + block) / sampleRate, current.params)) {
+      // Answer notes go out on MIDI, not into the engine.
+      if (g.type === 'answerNote' || n === 16) continue;
+      const e: LoggedEvent = g.type === 'answerDrum' ? { type: 'drum', drum: g.drum, velocity: g.velocity } : g;
+      encodeEvent(e, current.layout, Math.min(frame + block - 1, Math.max(frame, Math.round(time * sampleRate))), words, n++ * EVENT_WORDS, gen);
     }
     // Sorted by frame, as the engine takes them.
     const list = Array.from({ length: n }, (_, k) => words.subarray(k * EVENT_WORDS, (k + 1) * EVENT_WORDS)).sort((a, b) => a[0] - b[0]);
@@ -237,10 +179,10 @@ export function soak(o: { minutes: number; seed?: number; sampleRate?: Hertz; on
     blockSize: block,
     scenes: sceneCount,
     events,
-    calls: call.calls,
-    answers,
-    answerNotes,
-    answerStrikes,
+    calls: performer.calls,
+    answers: performer.answers,
+    answerNotes: performer.answerNotes,
+    answerStrikes: performer.answerStrikes,
     nanEvents: engine.nanEvents,
     nonFiniteSamples: nonFinite,
     peakDbfs: round(20 * Math.log10(Math.max(peak, 1e-12))),

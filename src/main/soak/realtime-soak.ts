@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { axonError } from '../../shared/errors';
+import { decodeTelemetry } from '../../shared/telemetry';
+import type { Hertz, Milliseconds } from '../../shared/units';
+import { Backend } from '../backend';
+import { ANSWER_CHANNEL } from '../rig/live-rig';
+import { launchChromium } from '../server/chromium';
+import { ensureRendererBuilt } from '../server/renderer-build';
+import { startBridge } from '../server/web-bridge';
+import { mulberry32 } from '../../worker/random';
+import { GESTURE_PERIOD_S, SoakPerformer, type Gesture } from './performer';
+import { SOAK_SCENES, soakScene } from './soak';
+
+// `axon soak --realtime`: the soak's performer playing the app as a performer would, in real
+// time: the backend with its engine worker on the audio device (JACK here), the performer UI in
+// Chromium on the web bridge taking the telemetry, gestures through the backend's API, scene
+// changes as patch loads. It reports what the audience would hear go wrong: underruns.
+
+export interface RealtimeSoakResult {
+  minutes: number;
+  seed: number;
+  sink: string;
+  device: string;
+  sampleRate: Hertz;
+  /** Blocks the device asked for and did not get in time (target 0), and blocks it never took. */
+  underruns: number;
+  droppedOut: number;
+  nanEvents: number;
+  /** Telemetry frames the backend sent the UI, and the frames the page drew. */
+  telemetryFrames: number;
+  uiFps: number;
+  /** The engine worker's busy fraction, the largest a telemetry frame reported. */
+  workerLoadMax: number;
+  scenes: number;
+  gestures: number;
+  calls: number;
+  answers: number;
+  answerNotes: number;
+  answerStrikes: number;
+  /** The latest the 10 ms gesture timer ran: the main thread's own stalls. */
+  timerLateMaxMs: Milliseconds;
+}
+
+/** Counts the page's frames from now on (a string: this file is compiled without the DOM's types). */
+const COUNT_FRAMES = `(() => { window.axonFrames = 0; const f = () => { window.axonFrames++; requestAnimationFrame(f); }; requestAnimationFrame(f); })()`;
+
+export async function realtimeSoak(o: { minutes: number; seed?: number; onProgress?: (done: number) => void }): Promise<RealtimeSoakResult> {
+  const seed = o.seed ?? 1;
+  const rand = mulberry32(seed);
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-soak-'));
+  const saved = process.env.AXON_DATA_DIR;
+  process.env.AXON_DATA_DIR = dataDir;
+  let backend: Backend | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    backend = await Backend.start({ output: { kind: 'auto' }, seed });
+    const b = backend;
+    const sink = b.engine.sink;
+    if (sink.sink === 'clock') throw axonError('audio_no_device', `the real-time soak (${sink.detail})`);
+    const bridge = await startBridge({ backend: b, staticDir: ensureRendererBuilt(), port: 0 });
+    closers.push(() => bridge.close());
+    const browser = await launchChromium();
+    closers.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+
+    let telemetryFrames = 0;
+    let workerLoadMax = 0;
+    let nanEvents = 0;
+    b.on('telemetry', (words) => {
+      const t = decodeTelemetry(words);
+      telemetryFrames++;
+      workerLoadMax = Math.max(workerLoadMax, t.load);
+      nanEvents = t.nanEvents;
+    });
+    const performer = new SoakPerformer(rand, seed);
+    let scene = soakScene(SOAK_SCENES[0]);
+    let scenes = 0;
+    let gestures = 0;
+    let loading: Promise<void> | null = null;
+    const underrunsBefore = b.engine.underruns;
+    const droppedBefore = b.engine.droppedOut;
+    const play = (g: Gesture): void => {
+      gestures++;
+      const fail = (): void => undefined; // a dragged parameter gone with its scene: the next gesture moves on
+      switch (g.type) {
+        case 'input':
+          void b.setInput(g.input, g.value).catch(fail);
+          break;
+        case 'param':
+          void b.setParam(g.id, g.value).catch(fail);
+          break;
+        case 'noteOn':
+        case 'noteOff':
+          b.engine.send(g);
+          break;
+        case 'drum':
+        case 'answerDrum':
+          b.drums.hit(g.drum, g.velocity);
+          break;
+        case 'answerNote':
+          b.rigNoteOut(ANSWER_CHANNEL, g.note, g.velocity, g.duration);
+          break;
+      }
+    };
+    const loadScene = (): void => {
+      const name = SOAK_SCENES[Math.floor(rand() * SOAK_SCENES.length)];
+      scenes++;
+      loading = b.loadPatch(name).then(() => {
+        scene = soakScene(name);
+        loading = null;
+      });
+    };
+    loadScene();
+    await loading;
+    await page.goto(bridge.url);
+    await page.getByTestId('neuron-readout').waitFor({ timeout: 20_000 });
+    await page.evaluate(COUNT_FRAMES);
+
+    const t0 = performance.now();
+    const seconds = o.minutes * 60;
+    let nextScene = 120 + rand() * 180;
+    let timerLateMax = 0;
+    let expected = t0;
+    await new Promise<void>((done, fail) => {
+      timer = setInterval(() => {
+        const wall = performance.now();
+        timerLateMax = Math.max(timerLateMax, wall - expected - GESTURE_PERIOD_S * 1000);
+        expected = wall;
+        const now = (wall - t0) / 1000;
+        try {
+          if (now >= seconds) {
+            done();
+            return;
+          }
+          if (now >= nextScene && !loading) {
+            nextScene = now + 120 + rand() * 180;
+            loadScene();
+          }
+          for (const { gesture } of performer.step(now, now + GESTURE_PERIOD_S, scene.params)) play(gesture);
+          if (Math.floor(now) !== Math.floor(now - GESTURE_PERIOD_S)) o.onProgress?.(now / seconds);
+        } catch (err) {
+          fail(err);
+        }
+      }, GESTURE_PERIOD_S * 1000);
+    });
+    clearInterval(timer);
+    const uiFrames = Number(await page.evaluate('window.axonFrames'));
+    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+    return {
+      minutes: o.minutes,
+      seed,
+      sink: sink.sink,
+      device: sink.device,
+      sampleRate: b.engine.sampleRate,
+      underruns: b.engine.underruns - underrunsBefore,
+      droppedOut: b.engine.droppedOut - droppedBefore,
+      nanEvents,
+      telemetryFrames,
+      uiFps: round(uiFrames / seconds, 1),
+      workerLoadMax: round(workerLoadMax, 3),
+      scenes,
+      gestures,
+      calls: performer.calls,
+      answers: performer.answers,
+      answerNotes: performer.answerNotes,
+      answerStrikes: performer.answerStrikes,
+      timerLateMaxMs: round(timerLateMax, 1),
+    };
+  } finally {
+    if (timer) clearInterval(timer);
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    await backend?.close();
+    if (saved === undefined) delete process.env.AXON_DATA_DIR;
+    else process.env.AXON_DATA_DIR = saved;
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

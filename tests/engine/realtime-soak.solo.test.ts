@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { RealtimeSoakResult } from '../../src/main/soak/realtime-soak';
+import { jackRunning } from '../support/jack-metro';
+import { runAxon } from '../support/cli-runner';
+import { useTempDataDir } from '../support/data-dir';
+
+// `axon soak --realtime`: the soak's performer through the app on the JACK device with the UI
+// open in Chromium. A quarter of a minute here, for what it does; its figures (underruns over
+// ten minutes) are measured with `npx axon soak --realtime` on a quiet machine.
+
+const DATA = useTempDataDir('soak-realtime');
+
+describe.skipIf(!jackRunning())('axon soak --realtime', () => {
+  it('plays gestures, phrases and answers through the device with the UI drawing, and reports its underruns', async () => {
+    const r = await runAxon(DATA, 'soak', '--realtime', '--minutes', '0.25', '--seed', '3', '--json');
+    const out = JSON.parse(r.stdout) as RealtimeSoakResult;
+    console.log(`[soak --realtime] ${r.stdout.trim()}`);
+    expect(out.sink).not.toBe('clock');
+    expect(out.device).toContain('jack');
+    // 15 s of a hand on five inputs (100 Hz asked; a busy main thread gets fewer), phrases every few seconds, answered.
+    expect(out.gestures).toBeGreaterThan(15 * 30 * 5);
+    expect(out.calls).toBeGreaterThanOrEqual(2);
+    expect(out.answers).toBeGreaterThanOrEqual(1);
+    // The UI took telemetry at its rate (60 a second) and drew.
+    expect(out.telemetryFrames).toBeGreaterThan(15 * 30);
+    expect(out.uiFps).toBeGreaterThan(5);
+    expect(out.nanEvents).toBe(0);
+    expect(Number.isInteger(out.underruns)).toBe(true);
+    // Underruns make it fail, as they would be heard.
+    expect(r.code).toBe(out.underruns > 0 || out.droppedOut > 0 ? 1 : 0);
+  }, 90_000);
+});
