@@ -80,10 +80,12 @@ export function normaliseAxis(s: AxisSlot, value: number): number {
 
 interface ReportPlan {
   readonly bytes: number;
-  readonly axes: readonly AxisSlot[];
-  readonly hats: readonly { slot: HatSlot; index: number }[];
-  readonly buttons: readonly ButtonSlot[];
-  readonly buttonArrays: readonly ButtonArraySlot[];
+  readonly axes: AxisSlot[];
+  readonly hats: { slot: HatSlot; index: number }[];
+  readonly buttons: ButtonSlot[];
+  readonly buttonArrays: ButtonArraySlot[];
+  /** The buttons the array slots can press, each once (the slots of one field share their numbers). */
+  readonly arrayButtons: number[];
 }
 
 export class ReportDecoder {
@@ -105,14 +107,15 @@ export class ReportDecoder {
       hats: layout.hats.map(() => ({ direction: -1, x: 0, y: 0 })),
       buttons: Array.from({ length: layout.buttonCount }, () => false),
     };
-    for (const [id, bytes] of layout.reportBytes) {
-      this.plans.set(id, {
-        bytes,
-        axes: layout.axes.filter((a) => a.reportId === id),
-        hats: layout.hats.map((slot, index) => ({ slot, index })).filter((h) => h.slot.reportId === id),
-        buttons: layout.buttons.filter((b) => b.reportId === id),
-        buttonArrays: layout.buttonArrays.filter((b) => b.reportId === id),
-      });
+    for (const [id, bytes] of layout.reportBytes) this.plans.set(id, { bytes, axes: [], hats: [], buttons: [], buttonArrays: [], arrayButtons: [] });
+    // One pass over the slots, not one per report: 255 reports of many slots each took seconds.
+    for (const a of layout.axes) this.plans.get(a.reportId)?.axes.push(a);
+    layout.hats.forEach((slot, index) => this.plans.get(slot.reportId)?.hats.push({ slot, index }));
+    for (const b of layout.buttons) this.plans.get(b.reportId)?.buttons.push(b);
+    for (const b of layout.buttonArrays) this.plans.get(b.reportId)?.buttonArrays.push(b);
+    for (const plan of this.plans.values()) {
+      const lists = new Set(plan.buttonArrays.map((b) => b.numbers));
+      plan.arrayButtons.push(...new Set([...lists].flatMap((numbers) => numbers.filter((n) => n > 0))));
     }
   }
 
@@ -145,7 +148,7 @@ export class ReportDecoder {
     }
     for (const b of plan.buttons) buttons[b.number - 1] = readSlot(report, start, b) !== 0;
     if (plan.buttonArrays.length > 0) {
-      for (const arr of plan.buttonArrays) for (const n of arr.numbers) if (n > 0) buttons[n - 1] = false;
+      for (const n of plan.arrayButtons) buttons[n - 1] = false;
       for (const arr of plan.buttonArrays) {
         const v = readSlot(report, start, arr);
         const n = outOfRange(arr, v) ? 0 : arr.numbers[v - arr.logicalMin] ?? 0;

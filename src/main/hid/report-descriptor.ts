@@ -15,7 +15,8 @@
  *    declared after its Usage still applies;
  *  - a variable field with fewer usages than elements repeats the last usage.
  * Limits are the kernel's too (report size <= 256 bits, count <= 12288, 4-deep global stack,
- * report IDs 1..255), so absurd descriptors fail fast with a message instead of allocating.
+ * report IDs 1..255), plus a cap on elements and usages in all, so absurd descriptors fail fast
+ * with a message instead of allocating.
  * Unlike the kernel it keeps padding (usage-less constant) fields, so layouts are complete.
  */
 import { axonError } from '../../shared/errors';
@@ -109,6 +110,13 @@ export const GLOBAL_STACK_DEPTH = 4;
 export const MAX_COLLECTION_DEPTH = 32;
 /** hid-core's HID_MAX_BUFFER_SIZE (16 KiB) less the report-ID byte, in bits. */
 export const MAX_REPORT_BITS = (16384 - 1) * 8;
+/**
+ * Elements (Report Counts) and field usages of the whole descriptor (a DualShock 4 has 1234).
+ * Ours, not the kernel's: each main item may take 12288 of either, so without these 4 KB of
+ * descriptor made millions of fields' usages and joystick slots.
+ */
+export const MAX_DESCRIPTOR_ELEMENTS = 16384;
+export const MAX_DESCRIPTOR_USAGES = 16384;
 
 interface GlobalState {
   usagePage: number;
@@ -178,6 +186,8 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
   const builders: Record<ReportKind, Map<number, ReportBuilder>> = { input: new Map(), output: new Map(), feature: new Map() };
   let usesReportIds = false;
   let totalUsages = 0;
+  let descriptorElements = 0;
+  let descriptorUsages = 0;
 
   const resetLocals = () => {
     usages = [];
@@ -332,6 +342,10 @@ export function parseReportDescriptor(bytes: Uint8Array): ParsedDescriptor {
           const physicalMax = globals.physicalMin < 0 ? globals.physicalMaxS : globals.physicalMaxU;
           const variable = (u & 0x02) !== 0;
           let fieldUsages = resolvedUsages();
+          descriptorElements += globals.reportCount;
+          descriptorUsages += variable && fieldUsages.length > 0 ? globals.reportCount : fieldUsages.length;
+          if (descriptorElements > MAX_DESCRIPTOR_ELEMENTS) throw fail(at, `the fields hold more than ${MAX_DESCRIPTOR_ELEMENTS} elements in all`);
+          if (descriptorUsages > MAX_DESCRIPTOR_USAGES) throw fail(at, `the fields hold more than ${MAX_DESCRIPTOR_USAGES} usages in all`);
           if (variable && fieldUsages.length > 0) {
             const last = fieldUsages[fieldUsages.length - 1];
             fieldUsages = Array.from({ length: globals.reportCount }, (_, i) => (i < fieldUsages.length ? fieldUsages[i] : last));

@@ -14,6 +14,9 @@ import { WAV_STREAM_HEADER_BYTES } from './wav-stream';
 export const SET_MIDI_FILE = 'midi.mid';
 export const MIDI_PPQ = 960;
 const DEFAULT_BPM = 120;
+/** The tempos a file can hold: its tempo is 1..0xFFFFFF microseconds per beat (a slower one wrapped round). */
+const MIN_FILE_BPM = 60_000_000 / 0xffffff;
+const MAX_FILE_BPM = 60_000_000;
 /** Drum n strikes note DRUM_NOTE_BASE + n. */
 export const DRUM_NOTE_BASE = 36;
 const DRUM_CHANNEL = 9;
@@ -34,13 +37,17 @@ type MidiLine =
   | { type: 'drum'; frame: Frames; drum: number; velocity: number }
   | { type: 'out'; frame: Frames; kind: 'noteOn' | 'noteOff' | 'cc' | 'drum'; channel?: number; note?: number; velocity?: number; cc?: number; value?: number; drum?: number };
 
+/** Fields the file reads as numbers besides the frame: a line where one is anything else (damaged) is passed over too. */
+const NUMBERS = ['bpm', 'note', 'velocity', 'drum', 'channel', 'cc', 'value'] as const;
+
 function readLines(text: string): MidiLine[] {
   const lines: MidiLine[] = [];
   for (const raw of text.split('\n')) {
     if (!raw.startsWith('{')) continue;
     try {
-      const v = JSON.parse(raw) as MidiLine;
-      if (typeof v.frame === 'number') lines.push(v);
+      const v = JSON.parse(raw) as Record<string, unknown>;
+      // A note that is not a number would start on one key and stop on another: a stuck note.
+      if (Number.isFinite(v.frame) && NUMBERS.every((k) => !(k in v) || Number.isFinite(v[k]))) lines.push(v as MidiLine);
     } catch {
       // A line cut short by a crash: the rest of the log still counts.
     }
@@ -59,7 +66,10 @@ export function encodeSetMidi(logText: string, sampleRate: Hertz, frames: Frames
   const end = start + frames;
 
   // Tempo map: the tempo in force at the start, then each change inside the set.
-  const tempos = lines.filter((l): l is Extract<MidiLine, { type: 'tempo' }> => l.type === 'tempo' && l.bpm > 0).sort((a, b) => a.frame - b.frame);
+  const tempos = lines
+    .filter((l): l is Extract<MidiLine, { type: 'tempo' }> => l.type === 'tempo' && l.bpm > 0)
+    .map((t) => ({ ...t, bpm: Math.min(MAX_FILE_BPM, Math.max(MIN_FILE_BPM, t.bpm)) }))
+    .sort((a, b) => a.frame - b.frame);
   const segments: { frame: Frames; tick: number; bpm: number }[] = [{ frame: start, tick: 0, bpm: tempos.filter((t) => t.frame <= start).at(-1)?.bpm ?? DEFAULT_BPM }];
   const tickAt = (frame: Frames): number => {
     let s = segments[0];

@@ -9,7 +9,7 @@ export interface DecodedAudio {
   frames: Frames;
   /** How the file stored its samples: "pcm8", "pcm16", "pcm24", "pcm32", "float32" or "float64". */
   format: string;
-  /** One array per channel; integer formats map to [-1, 1), float formats are kept as stored. */
+  /** One array per channel; integer formats map to [-1, 1) (32-bit PCM's top 64 values round to 1 in float32), float formats are kept as stored. */
   data: Float32Array[];
   /** Problems the file had that did not stop it being decoded (e.g. a cut-off last chunk). */
   warnings: string[];
@@ -178,9 +178,13 @@ function findChunks(
     } else if (id === 'data' && data === undefined) data = { start: body, declared: size };
 
     let next = body + size + (size & 1); // chunks are padded to an even length
-    // Some writers forget the pad byte; if the padded position is not a chunk id but the
-    // unpadded one is, follow the writer rather than the spec.
-    if (size & 1 && next + 4 <= len && !looksLikeId(bytes, next) && looksLikeId(bytes, next - 1)) next -= 1;
+    // Some writers forget the pad byte; if the unpadded position holds a chunk id and the padded
+    // one does not, follow the writer rather than the spec. Both can look like ids (the id's
+    // last three letters and a printable size byte): then a pad byte (0 by the spec) that is
+    // a letter, digit or _ is the first letter of the id.
+    if (size & 1 && next + 4 <= len && looksLikeId(bytes, next - 1) && (!looksLikeId(bytes, next) || /[A-Za-z0-9_]/.test(String.fromCharCode(bytes[next - 1])))) {
+      next -= 1;
+    }
     pos = next;
   }
   return { fmtStart, fmtSize, data };

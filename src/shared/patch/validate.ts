@@ -20,9 +20,20 @@ const show = (v: unknown): string => {
   if (typeof v === 'string') return `"${v}"`;
   if (v === undefined) return 'nothing';
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
-  const json = JSON.stringify(v);
+  let json: string;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    // JSON.parse builds arrays nested deeper than JSON.stringify's stack reaches: name the kind.
+    return Array.isArray(v) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+  }
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 };
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** A problem as one line: line breaks and other control characters from the input, escaped. */
+const oneLine = (line: string): string =>
+  line.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
@@ -89,7 +100,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix: readon
     }
     out.push(`${formatPath(path)}: ${describeIssue(issue, input)}`);
   }
-  return out;
+  return out.map(oneLine);
 }
 
 type Raw = Record<string, unknown>;
@@ -242,9 +253,9 @@ export type PatchCheck = { ok: true; patch: Patch } | { ok: false; problems: str
 /** Validates a parsed JSON value as a patch; returns every problem, one line each. */
 export function checkPatch(value: unknown): PatchCheck {
   const parsed = PatchSchema.safeParse(value, { reportInput: true });
-  const problems = [...(parsed.success ? [] : formatIssues(parsed.error.issues)), ...(isRaw(value) ? checkReferences(value) : [])];
+  const problems = [...(parsed.success ? [] : formatIssues(parsed.error.issues)), ...(isRaw(value) ? checkReferences(value).map(oneLine) : [])];
   if (problems.length > 0 || !parsed.success) return { ok: false, problems: problems.length ? problems : ['(root): expected a patch object'] };
-  const mappingProblems = checkMappingDestinations(parsed.data);
+  const mappingProblems = checkMappingDestinations(parsed.data).map(oneLine);
   if (mappingProblems.length > 0) return { ok: false, problems: mappingProblems };
   return { ok: true, patch: parsed.data };
 }

@@ -74,6 +74,8 @@ export function modelProblems(m: ReservoirModel): string[] {
   need('colIdx', m.colIdx.length, m.values.length);
   need('conceptors', m.conceptors.length, m.grains.length * conceptorSize(m));
   need('starts', m.starts.length, m.grains.length * n);
+  // Rows index colIdx and values from rowPtr[0]: anything but 0 reads outside them.
+  if (m.rowPtr.length === n + 1 && m.rowPtr[0] !== 0) problems.push(`rowPtr starts at ${m.rowPtr[0]}, expected 0`);
   if (m.rowPtr.length === n + 1 && m.rowPtr[n] !== m.values.length) problems.push(`rowPtr ends at ${m.rowPtr[n]}, expected ${m.values.length}`);
   for (let i = 0; i < m.rowPtr.length - 1; i++) {
     if (m.rowPtr[i] > m.rowPtr[i + 1]) {
