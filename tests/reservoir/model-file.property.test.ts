@@ -43,7 +43,7 @@ const modelArb: fc.Arbitrary<ReservoirModel> = fc
         ridgeReadout: finite({ min: 0, max: 1 }),
         seed: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
       }),
-      sampleRate: positive,
+      sampleRate: finite({ min: 1000, max: 768_000 }),
       sparse: rows.chain((cols) => {
         const nnz = cols.reduce((s, r) => s + r.length, 0);
         return fc.record({ cols: fc.constant(cols), values: f32s(nnz) });
@@ -93,7 +93,7 @@ function invariantViolations(m: ReservoirModel): string[] {
   const need = (what: string, ok: boolean) => ok || out.push(what);
   need('neurons 1..4096', Number.isInteger(n) && n >= 1 && n <= 4096);
   need('leak 0..1', m.hyper.leak >= 0 && m.hyper.leak <= 1);
-  need('sample rate > 0', m.sampleRate > 0 && Number.isFinite(m.sampleRate));
+  need('sample rate an audio rate', m.sampleRate >= 1000 && m.sampleRate <= 768_000);
   need('grains', m.grains.length >= 1 && m.grains.every((g) => Number.isInteger(g.length) && g.length >= 1 && g.aperture > 0));
   need('rowPtr length', m.rowPtr.length === n + 1);
   need('rowPtr starts at 0', m.rowPtr[0] === 0);

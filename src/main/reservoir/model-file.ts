@@ -21,7 +21,8 @@ const INT_ARRAYS: ReadonlySet<ArrayName> = new Set(['rowPtr', 'colIdx']);
 const Header = z.strictObject({
   format: z.literal(MODEL_FORMAT),
   version: z.number().int(),
-  sampleRate: z.number().positive(),
+  // Grains were cut at an audio rate; a tiny one would make them last forever.
+  sampleRate: z.number().min(1000).max(768_000),
   hyper: z.strictObject({
     neurons: z.number().int().min(1).max(4096),
     connections: z.number().min(1),
