@@ -40,8 +40,14 @@ export class SimRig {
     const link = new DrumLink(new SerialTransport(path), { bootWaitMs: 200 });
     const rig = new SimRig(board, link, path);
     link.start();
-    await rig.connected(timeoutMs);
-    await rig.steady();
+    try {
+      await rig.connected(timeoutMs);
+      await rig.steady();
+    } catch (err) {
+      // No socat or simulation left running behind a rig that never started.
+      await rig.stop();
+      throw err;
+    }
     return rig;
   }
 

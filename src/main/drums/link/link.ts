@@ -7,7 +7,8 @@
  * Who calls what:
  *   const link = new DrumLink(new SerialTransport(path));   // or any ByteTransport
  *   link.on('state', s => ...);   // 'connecting' | 'connected' (board info) | 'disconnected' (error, retry)
- *   link.start();                 // connects, and reconnects with backoff until stop()
+ *   link.start();                 // connects, and reconnects with backoff until stop() (at once
+ *                                 // when a vanished port comes back: transport.watchReturn)
  *   await link.strike(drum, velocity);
  *   await link.strikeAt(drum, velocity, link.toDeviceTime(link.now() + 50_000));
  *   await link.stop();            // ALL_STOP if connected, then closes the port
@@ -139,13 +140,15 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly decoder = new FrameDecoder();
-  private readonly clockSync = new ClockSync();
+  private clockSync = new ClockSync();
   private boardInfo: BoardInfo | null = null;
   private lastBoot: BootInfo | null = null;
   private bootWaiter: (() => void) | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private syncTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Stops the transport's watch for a vanished port coming back, while a retry waits. */
+  private stopWatching: (() => void) | null = null;
   private missedHeartbeats = 0;
   private readonly counts: Omit<LinkCounters, keyof FramingErrors> = {
     framesIn: 0,
@@ -202,8 +205,7 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
     if (!this.running) return;
     if (this.phase === 'connected') await this.allStop().catch(() => undefined);
     this.running = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+    this.cancelRetry();
     this.fail(axonError('drum_stopped'), false);
     await this.transport.close();
   }
@@ -258,9 +260,13 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
    * whose clock is known to have stepped (a simulated one that fell behind the wall clock).
    */
   async resyncClock(): Promise<ClockEstimate> {
-    this.clockSync.reset();
-    for (let i = 0; i < SYNC_BURST; i++) await this.sync(false);
-    return this.clockSync.estimate as ClockEstimate;
+    // Measured into a fresh estimate, swapped in whole: strikes scheduled meanwhile use the old one.
+    const fresh = new ClockSync();
+    const gen = this.generation;
+    for (let i = 0; i < SYNC_BURST; i++) await this.sync(false, fresh);
+    // A board that reconnected meanwhile has its own estimate from the handshake.
+    if (gen === this.generation) this.clockSync = fresh;
+    return fresh.estimate as ClockEstimate;
   }
 
   /** The board's micros() (u32) at host time `hostUs` (on `now()`'s clock). Throws `drum_not_synced` before the first sync. */
@@ -375,14 +381,30 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
     if (this.running) {
       retryInMs = Math.min(BACKOFF_FIRST_MS * 2 ** this.failures, BACKOFF_MAX_MS);
       this.failures++;
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
+      this.cancelRetry();
+      const retry = (): void => {
+        this.cancelRetry();
         void this.connect(error);
-      }, retryInMs);
+      };
+      this.retryTimer = setTimeout(retry, retryInMs);
+      // A port that vanished (a cable pulled) and is back need not wait out the backoff (up to
+      // BACKOFF_MAX_MS): it is tried at once, and the backoff starts over as on a first plug.
+      this.stopWatching =
+        this.transport.watchReturn?.(() => {
+          this.failures = 0;
+          retry();
+        }) ?? null;
     }
     if (wasConnected) this.counts.disconnects++;
     this.setState({ state: 'disconnected', error, retryInMs });
     this.emit('counters', this.counters);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
   }
 
   private setState(state: LinkState): void {
@@ -418,12 +440,13 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
     );
   }
 
-  private async sync(internal: boolean): Promise<ClockEstimate> {
+  private async sync(internal: boolean, into?: ClockSync): Promise<ClockEstimate> {
     const token = Math.round(this.now()) >>> 0;
     const { reply, sentUs, receivedUs } = await this.exchange({ type: 'time_sync', token }, 'time_reply', internal);
     if (reply.token !== token) throw axonError('drum_reply', `TIME_SYNC ${token}`, `the token ${reply.token}`);
-    this.clockSync.add(sentUs, receivedUs, reply.deviceTime);
-    return this.clockSync.estimate as ClockEstimate;
+    const clock = into ?? this.clockSync;
+    clock.add(sentUs, receivedUs, reply.deviceTime);
+    return clock.estimate as ClockEstimate;
   }
 
   // ---- requests

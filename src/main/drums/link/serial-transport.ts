@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { axonError } from '../../../shared/errors';
 import type { ByteTransport, TransportHandlers } from './transport';
 
 export const DEFAULT_BAUD_RATE = 115200;
+/** How often a vanished port's path is looked for (watchReturn). */
+export const PORT_WATCH_MS = 100;
 
 /** A serial port (8N1, no flow control) as a ByteTransport; also works on a pty, which ignores the baud rate. */
 export class SerialTransport implements ByteTransport {
@@ -48,6 +51,24 @@ export class SerialTransport implements ByteTransport {
 
   write(bytes: Uint8Array): void {
     this.port?.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  }
+
+  /**
+   * Looks for the port's path every PORT_WATCH_MS; calls `back` once it is there after having
+   * been missing (a USB device node, or a pty's link, made again). A path that is not in the file
+   * system (a Windows COM port) never comes back this way: the link's backoff still retries it.
+   */
+  watchReturn(back: () => void): () => void {
+    let gone = !existsSync(this.path);
+    const timer = setInterval(() => {
+      if (!existsSync(this.path)) gone = true;
+      else if (gone) {
+        clearInterval(timer);
+        back();
+      }
+    }, PORT_WATCH_MS);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async close(): Promise<void> {

@@ -21,4 +21,9 @@ export interface ByteTransport {
   write(bytes: Uint8Array): void;
   /** Safe to call when not open. */
   close(): Promise<void>;
+  /**
+   * Optional: calls `back` once when the port, gone, is there again (a USB cable plugged back
+   * in), so a reconnection need not wait out its backoff. Returns a function that stops watching.
+   */
+  watchReturn?(back: () => void): () => void;
 }

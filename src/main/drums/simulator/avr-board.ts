@@ -6,6 +6,8 @@
 //
 //   const board = AvrBoard.fromHexFile('build/firmware/axon_drums.hex');
 //   const path = await board.attachPty(); // a host driver opens `path` like /dev/ttyACM0
+//                                         // ({ link }: at a path of your choosing, which outlives
+//                                         // detachPty(), the cable pulled, and a later attachPty())
 //   board.start();                        // simulated time follows the wall clock
 //   ...                                   // the driver plays; then:
 //   await board.stop();
@@ -13,7 +15,7 @@
 //
 // Or without a pty, as fast as the CPU allows: board.writeSerial(bytes), board.onSerialData(cb),
 // board.runFor(micros) / board.runUntil(() => done, maxMicros).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   AVRADC,
@@ -142,7 +144,10 @@ export class AvrBoard {
   /** (simulated µs, performance.now() ms) at the end of each pacing tick, a ring of TRACE_TICKS. */
   private readonly trace = new Float64Array(2 * TRACE_TICKS);
   private traceCount = 0;
-  private pty: { pair: PtyPair; port: SerialPort; unlisten: () => void } | null = null;
+  private pty: { pair: PtyPair; port: SerialPort; unlisten: () => void; link: string | null } | null = null;
+  /** Cycles at which the last host byte, and the last zero byte (a frame's end), reached the USART; -1 before any. */
+  private lastRxCycles = -1;
+  private lastRxZeroCycles = -1;
   private readonly counters: BoardStats = {
     resets: 0,
     watchdogResets: 0,
@@ -229,13 +234,7 @@ export class AvrBoard {
   async stop(): Promise<void> {
     if (this.pacing?.timer) clearTimeout(this.pacing.timer);
     this.pacing = null;
-    const pty = this.pty;
-    this.pty = null;
-    if (pty) {
-      pty.unlisten();
-      if (pty.port.isOpen) await new Promise<void>((done) => pty.port.close(() => done()));
-      await pty.pair.close();
-    }
+    await this.detachPty();
   }
 
   private paceTick = (): void => {
@@ -443,7 +442,9 @@ export class AvrBoard {
   private rxArrive = (): void => {
     this.rxEventScheduled = false;
     while (this.rxLine.length > 0 && this.rxLine[0].at <= this.cpu.cycles) {
-      const { byte } = this.rxLine.shift()!;
+      const { byte, at } = this.rxLine.shift()!;
+      this.lastRxCycles = at;
+      if (byte === 0) this.lastRxZeroCycles = at;
       this.receive(byte);
     }
     this.scheduleRx();
@@ -465,6 +466,15 @@ export class AvrBoard {
     }
   }
 
+  /**
+   * When (simulated µs) the last byte from the host reached the USART, and the last zero byte
+   * (a frame's delimiter: the end of the last frame the firmware got); null before any.
+   */
+  lastReceived(): { byteUs: number | null; frameEndUs: number | null } {
+    const us = (cycles: number) => (cycles < 0 ? null : cycles / CYCLES_PER_US);
+    return { byteUs: us(this.lastRxCycles), frameEndUs: us(this.lastRxZeroCycles) };
+  }
+
   private flushTx(): void {
     if (this.txPending.length === 0) return;
     const bytes = Uint8Array.from(this.txPending);
@@ -480,9 +490,15 @@ export class AvrBoard {
    * Note: opening a serial port flushes its input, so bytes sent before the host opened its
    * end (a boot frame) are lost; reset() after the host opened re-sends them, like the DTR
    * reset of a real Uno.
+   *
+   * `link`: the host's end is (also) reached through a symlink at this path, made once the
+   * board's end is open and removed by detachPty(): a port path that stays the same across
+   * detachPty() and attachPty(), as a USB board's does when its cable is pulled and plugged back.
+   * Returns `link` then.
    */
-  async attachPty(): Promise<string> {
-    if (this.pty) return this.pty.pair.hostPath;
+  async attachPty(options: { link?: string } = {}): Promise<string> {
+    if (this.pty) return this.pty.link ?? this.pty.pair.hostPath;
+    const link = options.link ?? null;
     const pair = await openPtyPair();
     const port = new SerialPort({ path: pair.boardPath, baudRate: HOST_BAUD, autoOpen: false });
     try {
@@ -497,8 +513,41 @@ export class AvrBoard {
     const unlisten = this.onSerialData((bytes) => {
       if (port.isOpen) port.write(Buffer.from(bytes));
     });
-    this.pty = { pair, port, unlisten };
-    return pair.hostPath;
+    this.pty = { pair, port, unlisten, link };
+    if (link) {
+      try {
+        // Made beside it and renamed over it: the path never points nowhere while it is replaced.
+        const temp = `${link}.${process.pid}.tmp`;
+        rmSync(temp, { force: true });
+        symlinkSync(pair.hostPath, temp);
+        renameSync(temp, link);
+      } catch (err) {
+        await this.detachPty();
+        throw new Error(`cannot link ${link} to the pty ${pair.hostPath}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    return link ?? pair.hostPath;
+  }
+
+  /**
+   * The USB cable pulled: the pty pair goes away (socat killed, the host's port and the link of
+   * attachPty({ link }) with it) while the firmware runs on, hearing nothing more. attachPty()
+   * plugs it back. stop() does this too; safe when no pty is attached.
+   */
+  async detachPty(): Promise<void> {
+    const pty = this.pty;
+    this.pty = null;
+    if (!pty) return;
+    pty.unlisten();
+    if (pty.link) {
+      try {
+        if (readlinkSync(pty.link) === pty.pair.hostPath) unlinkSync(pty.link);
+      } catch {
+        // Gone already, or replaced by someone else's: not ours to remove.
+      }
+    }
+    await pty.pair.close();
+    if (pty.port.isOpen) await new Promise<void>((done) => pty.port.close(() => done()));
   }
 
   // ---- motors, EEPROM, stats -------------------------------------------------------------
