@@ -67,7 +67,7 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   const tap = new MonitorTap(mem.monitor, status, mem.probe);
   const supervisor = new SinkSupervisor(
     deviceSink(mem, status, tap),
-    () => new ClockSink(mem.audio, mem.sampleRate, block, status, tap),
+    (since) => new ClockSink(mem.audio, mem.sampleRate, block, status, tap, since),
     (r) => post({ type: 'sink', ...r }),
   );
   sinks = supervisor;

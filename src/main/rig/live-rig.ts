@@ -97,6 +97,8 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
   private readonly calibrations = new Map<string, CalibrationSession>();
   private calibrationTimer: NodeJS.Timeout | null = null;
   private readonly answerTimers = new Set<NodeJS.Timeout>();
+  /** By input port: the notes it holds down in the engine, and whether it bent the pitch. */
+  private readonly held = new Map<string, { notes: Set<number>; bent: boolean }>();
   answers = 0;
   private readonly problem: (error: Error) => void;
   private readonly onOut = (n: Notice) => {
@@ -140,9 +142,16 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     midi.on('problem', (e) => this.report(e));
     midi.on('ports', () => this.backend.devicesChanged());
     midi.on('opened', () => this.backend.devicesChanged());
-    midi.on('closed', () => this.backend.devicesChanged());
-    midi.on('message', ({ message, time }) => {
+    midi.on('closed', (port) => {
+      // A port gone (unplugged, its program quit): said, and nothing it held stays held. Our own
+      // virtual ports go only with MIDI itself, which says so once.
+      if (port.kind === 'input') this.releaseHeld(port.name);
+      if (port.error && !port.virtual) this.report(port.error);
+      this.backend.devicesChanged();
+    });
+    midi.on('message', ({ port, message, time }) => {
       this.clock.handle(message, time);
+      this.hold(port, message);
       this.play(message);
       if (message.type === 'noteOn') this.listen({ time: time / 1000, note: message.note, velocity: message.velocity, source: message.channel === DRUM_CHANNEL ? 'drum' : 'midi' });
     });
@@ -180,15 +189,36 @@ export class LiveRig extends EventEmitter<{ answer: [Answer, Phrase] }> implemen
     this.backend.devicesChanged();
   }
 
+  /** Keeps what an input port holds down in the engine: its notes (not the drums': strikes) and its pitch bend. */
+  private hold(port: string, m: MidiMessage): void {
+    if ((m.type !== 'noteOn' && m.type !== 'noteOff' && m.type !== 'pitchBend') || m.channel === DRUM_CHANNEL) return;
+    let held = this.held.get(port);
+    if (!held) this.held.set(port, (held = { notes: new Set(), bent: false }));
+    if (m.type === 'noteOn') held.notes.add(m.note);
+    else if (m.type === 'noteOff') held.notes.delete(m.note);
+    else held.bent = pitchBendToUnit(m.value) !== 0;
+  }
+
+  /** The notes a vanished input held are let go, its pitch bend centred: as its own note-offs would have. */
+  private releaseHeld(port: string): void {
+    const held = this.held.get(port);
+    this.held.delete(port);
+    if (!held) return;
+    for (const note of held.notes) this.send({ type: 'noteOff', note });
+    if (held.bent) this.send({ type: 'pitchbend', value: 0 });
+  }
+
+  private send(e: Parameters<Backend['engine']['send']>[0]): void {
+    try {
+      this.backend.engine.send(e);
+    } catch (err) {
+      this.report(err as Error);
+    }
+  }
+
   /** MIDI in: percussion-channel notes to the drums, program changes to the set list, the rest to the engine (which sets the midi.* inputs). */
   private play(m: MidiMessage): void {
-    const send = (e: Parameters<Backend['engine']['send']>[0]) => {
-      try {
-        this.backend.engine.send(e);
-      } catch (err) {
-        this.report(err as Error);
-      }
-    };
+    const send = (e: Parameters<Backend['engine']['send']>[0]) => this.send(e);
     switch (m.type) {
       case 'noteOn':
         if (m.channel === DRUM_CHANNEL) this.backend.drums.noteOn(m.note, m.velocity);

@@ -148,6 +148,12 @@ export class AudifySink implements AudioSink {
     return Math.max(0, DEVICE_PERIODS - this.depth(this.started ? this.ticks() : 0)) * this.periodFrames;
   }
 
+  playedUntil(): number {
+    if (!this.started) return performance.now();
+    // The stream clock as last seen moving, plus the periods queued after it.
+    return this.lastMove + (Math.max(0, this.depth(this.lastTicks)) * this.periodFrames * 1000) / this.sampleRate;
+  }
+
   private wait(): number {
     return (this.periodFrames / this.sampleRate) * 250;
   }

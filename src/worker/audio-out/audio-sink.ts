@@ -37,5 +37,13 @@ export interface AudioSink {
    * keep plus what the device reports of its own (an estimate where the library hides it).
    */
   latencyFrames(): number;
+  /**
+   * A device's: when (performance.now() ms) it has played, or will have, all it was given. The
+   * clock that replaces a failed device starts there, so the set's timeline has no hole.
+   */
+  playedUntil?(): number;
+  /** The clock's, standing in while a device opens: see ClockSink. */
+  catchUp?(): void;
+  readonly behind?: boolean;
   close(): Promise<void>;
 }

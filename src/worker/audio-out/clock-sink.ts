@@ -4,10 +4,18 @@ import type { Frames, Hertz } from '../../shared/units';
 import type { AudioSink } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
 
+/** The most a clock standing in for a failed device owes (see since). */
+const MAX_OWED_MS = 1000;
+
 /**
  * A device-less sink: consumes the ring at real-time pace by the wall clock, as a sound card
  * would, so the engine runs, meters and telemetry move, and capture works without hardware.
  * Counts an underrun when a block is due and the ring cannot supply it.
+ *
+ * Standing in for a device (one failed, one is opening), it keeps the set's timeline on the wall
+ * clock: it starts where the device stopped playing (`since`), and frames that fell due while the
+ * worker was held up (`since`, catchUp) are taken late, as fast as the worker renders them,
+ * instead of being dropped; the recording (fed from the monitor) then has every frame.
  */
 export class ClockSink implements AudioSink {
   readonly name = 'clock';
@@ -17,8 +25,10 @@ export class ClockSink implements AudioSink {
   readonly error = null;
   private readonly ring: RingBuffer;
   private readonly scratch: Float32Array;
-  private readonly start = performance.now();
+  private readonly start: number;
   private consumed = 0;
+  /** Frames due up to this time (performance.now() ms) are owed: taken late rather than dropped. */
+  private owedUntil = performance.now();
 
   constructor(
     sab: SharedArrayBuffer,
@@ -26,17 +36,38 @@ export class ClockSink implements AudioSink {
     private readonly blockSize: Frames,
     private readonly status: Int32Array,
     private readonly tap: MonitorTap,
+    /** When (performance.now() ms) its timeline starts: by default now. */
+    since: number = performance.now(),
   ) {
     this.ring = new RingBuffer(sab, Float32Array);
     this.scratch = new Float32Array(this.ring.capacity());
+    // At most a second back: the catch-up must stay well inside the monitor the recorder reads.
+    this.start = Math.max(Math.min(since, this.owedUntil), this.owedUntil - MAX_OWED_MS);
+  }
+
+  private framesAt(t: number): number {
+    return Math.floor(((t - this.start) / 1000) * this.sampleRate);
+  }
+
+  /** The worker was held up (a device opening): what fell due until now is owed. */
+  catchUp(): void {
+    this.owedUntil = performance.now();
+  }
+
+  /** Frames it owes are still to be taken. */
+  get behind(): boolean {
+    return this.framesAt(this.owedUntil) - this.consumed >= this.blockSize;
   }
 
   pump(): number {
-    const due = Math.floor(((performance.now() - this.start) / 1000) * this.sampleRate) - this.consumed;
+    const due = this.framesAt(performance.now()) - this.consumed;
+    const owed = this.framesAt(this.owedUntil);
     let blocks = Math.floor(due / this.blockSize);
     while (blocks-- > 0) {
       const want = this.blockSize * CHANNELS;
       if (this.ring.availableRead() < want) {
+        // Owed frames wait for the worker to render them (it loops at once while behind).
+        if (this.consumed + this.blockSize <= owed) break;
         // The device plays silence for this block; keep its clock moving.
         Atomics.add(this.status, STATUS_UNDERRUNS, 1);
       } else {
@@ -45,7 +76,7 @@ export class ClockSink implements AudioSink {
       }
       this.consumed += this.blockSize;
     }
-    return (this.blockSize / this.sampleRate) * 500;
+    return this.behind ? 0 : (this.blockSize / this.sampleRate) * 500;
   }
 
   /** No device: the block is "heard" the moment it is consumed. */

@@ -143,6 +143,11 @@ export class NaudiodonSink implements AudioSink {
     return (this.blockSize / this.sampleRate) * 500;
   }
 
+  playedUntil(): number {
+    // Its last take, plus its native queue (full, at most) and what waited for it.
+    return this.started ? this.lastTaken + ((DEVICE_QUEUE + Math.max(0, this.queued)) * this.blockSize * 1000) / this.sampleRate : performance.now();
+  }
+
   /** naudiodon hides PortAudio's own latency: count its native queue, full, plus what waits for it. */
   latencyFrames(): number {
     return (DEVICE_QUEUE + Math.max(0, this.queued)) * this.blockSize;

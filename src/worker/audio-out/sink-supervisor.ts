@@ -17,12 +17,17 @@ export interface SupervisorOptions {
   retryDelayMs?: number;
   /** Attempts on the failed device itself before its backend's default device. */
   retries?: number;
+  /** Once those steps failed: how often the failed device is tried again (a server restarted, a cable back). */
+  reconnectMs?: number;
   now?: () => number;
 }
 
 /** The default backend, and the one tried when it cannot open (see README, Audio). */
 export const DEFAULT_BACKEND: AudioBackend = 'audify';
 export const FALLBACK_BACKEND: AudioBackend = 'naudiodon';
+
+/** A device opened waits at most this long for the clock to catch up (an overloaded worker may never). */
+const HANDOVER_MAX_MS = 1000;
 
 const describe = (s: SinkSpec) => `${s.backend}:${s.device ?? 'default'}`;
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -43,12 +48,21 @@ export function initialPlan(choice: AudioOutputChoice, preferred: AudioBackend =
 /**
  * Owns the worker's audio sink: opens the first device of a plan that works, and when the device
  * fails mid-stream switches to the clock at once (the engine keeps running and the ring keeps
- * moving), then retries the device, then its backend's default device, reporting every step.
+ * moving), then retries the device, then its backend's default device, reporting every step;
+ * after that the failed device is tried again every reconnectMs until it opens.
+ *
+ * The clock that stands in keeps the set's timeline: it starts where the failed device stopped
+ * playing, and a device opened later (a recovery, a switch) takes over only once the clock has
+ * taken what fell due while the device was opening (see ClockSink).
  */
 export class SinkSupervisor {
   private current: AudioSink;
   private spec: SinkSpec | null = null;
   private steps: SinkSpec[] = [];
+  /** The failed device, tried every reconnectMs once the steps are done. */
+  private reconnect: SinkSpec | null = null;
+  /** A device opened while the clock plays: it takes over once the clock has caught up. */
+  private pending: { sink: AudioSink; spec: SinkSpec; detail: string; at: number } | null = null;
   private nextAt = 0;
   private cause = '';
   private lastFailure = '';
@@ -58,16 +72,19 @@ export class SinkSupervisor {
   private closed = true;
   private readonly retryDelayMs: number;
   private readonly retries: number;
+  private readonly reconnectMs: number;
   private readonly now: () => number;
 
   constructor(
     private readonly open: OpenSink,
-    private readonly clock: () => AudioSink,
+    /** The clock sink; `since`: where its timeline starts (default now). */
+    private readonly clock: (since?: number) => AudioSink,
     private readonly report: (r: SinkReport) => void,
     opts: SupervisorOptions = {},
   ) {
     this.retryDelayMs = opts.retryDelayMs ?? 500;
     this.retries = opts.retries ?? 2;
+    this.reconnectMs = opts.reconnectMs ?? 2000;
     this.now = opts.now ?? (() => performance.now());
     this.current = clock();
   }
@@ -76,14 +93,19 @@ export class SinkSupervisor {
     return this.current;
   }
 
-  /** Opens the first spec that works; the clock when none does (or the plan is empty). */
-  start(plan: SinkSpec[]): AudioSink {
+  /**
+   * Opens the first spec that works; the clock when none does (or the plan is empty). `handOver`:
+   * the clock plays meanwhile, and the device takes over once the clock has caught up (see check).
+   */
+  start(plan: SinkSpec[], handOver = false): AudioSink {
     const failures: string[] = [];
     for (const spec of plan) {
       try {
         const s = this.open(spec);
-        this.use(s, spec, failures.length === 0 ? '' : `${failures.join('; ')}; using ${s.name}:${s.device}`);
-        return s;
+        const detail = failures.length === 0 ? '' : `${failures.join('; ')}; using ${s.name}:${s.device}`;
+        if (handOver) this.handOver(s, spec, detail);
+        else this.use(s, spec, detail);
+        return this.current;
       } catch (err) {
         failures.push(message(err));
       }
@@ -97,11 +119,20 @@ export class SinkSupervisor {
    * next recovery step when it is due. Returns the sink to pump from now on.
    */
   check(): AudioSink {
+    if (this.pending !== null) {
+      // What fell due since the device opened is owed too: nothing is dropped before the handover.
+      this.current.catchUp?.();
+      if (this.current.behind && this.now() - this.pending.at < HANDOVER_MAX_MS) return this.current;
+      const { sink, spec, detail } = this.pending;
+      this.pending = null;
+      this.use(sink, spec, detail);
+      return this.current;
+    }
     if (this.switching !== null) {
       if (!this.closed) return this.current;
       const plan = this.switching;
       this.switching = null;
-      return this.start(plan);
+      return this.start(plan, true);
     }
     const err = this.current.error;
     if (err !== null && this.spec !== null) {
@@ -109,31 +140,48 @@ export class SinkSupervisor {
       this.cause = err.message;
       this.steps = Array.from({ length: this.retries }, () => failed);
       if (failed.device !== undefined) this.steps.push({ backend: failed.backend });
+      this.reconnect = failed;
+      const since = this.current.playedUntil?.();
       this.retire();
-      this.current = this.clock();
+      this.current = this.clock(since);
       this.spec = null;
       this.nextAt = this.now() + this.retryDelayMs;
       this.report({ sink: 'clock', device: '', detail: `${this.cause}; retrying ${describe(failed)}` });
       return this.current;
     }
-    if (this.steps.length > 0 && this.closed && this.now() >= this.nextAt) {
-      const spec = this.steps.shift() as SinkSpec;
+    const spec = this.steps[0] ?? this.reconnect;
+    if (spec && this.closed && this.now() >= this.nextAt) {
+      const step = this.steps.shift();
       try {
         const s = this.open(spec);
         this.steps = [];
-        this.use(s, spec, `recovered on ${describe(spec)} after: ${this.cause}`);
+        this.reconnect = null;
+        this.handOver(s, spec, `recovered on ${describe(spec)} after: ${this.cause}`);
       } catch (e) {
         this.lastFailure = message(e);
-        this.nextAt = this.now() + this.retryDelayMs;
         const next = this.steps[0];
-        this.report({
-          sink: 'clock',
-          device: '',
-          detail: next ? `${this.cause}; ${describe(spec)} failed again (${this.lastFailure}); trying ${describe(next)}` : `no sound: ${this.cause}; ${describe(spec)} failed too (${this.lastFailure})`,
-        });
+        this.nextAt = this.now() + (next ? this.retryDelayMs : this.reconnectMs);
+        // Reconnection attempts are not reported: the last report still says it all.
+        if (step) {
+          this.report({
+            sink: 'clock',
+            device: '',
+            detail: next ? `${this.cause}; ${describe(spec)} failed again (${this.lastFailure}); trying ${describe(next)}` : `no sound: ${this.cause}; ${describe(spec)} failed too (${this.lastFailure})`,
+          });
+        }
       }
     }
     return this.current;
+  }
+
+  /** A device opened while the clock plays: the clock takes what fell due during the opening, then the device takes over. */
+  private handOver(sink: AudioSink, spec: SinkSpec, detail: string): void {
+    if (!this.current.catchUp) {
+      this.use(sink, spec, detail);
+      return;
+    }
+    this.current.catchUp();
+    this.pending = { sink, spec, detail, at: this.now() };
   }
 
   private use(s: AudioSink, spec: SinkSpec, detail: string): void {
@@ -150,8 +198,11 @@ export class SinkSupervisor {
    */
   switchTo(plan: SinkSpec[]): AudioSink {
     this.steps = [];
+    this.reconnect = null;
+    this.dropPending();
+    const since = this.current.playedUntil?.();
     this.retire();
-    this.current = this.clock();
+    this.current = this.clock(since);
     this.spec = null;
     this.switching = plan;
     return this.current;
@@ -169,8 +220,16 @@ export class SinkSupervisor {
       });
   }
 
+  /** A device opened but not yet in use is closed (the performer chose another meanwhile). */
+  private dropPending(): void {
+    void this.pending?.sink.close().catch(() => undefined);
+    this.pending = null;
+  }
+
   async close(): Promise<void> {
     this.steps = [];
+    this.reconnect = null;
+    this.dropPending();
     this.switching = null;
     await this.closing;
     await this.current.close();
