@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { AudioCapture, AudioDevices, AxonApi, DevicesState, DrumPort, JoystickAxisResponse, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
+import type { AudioOutputChoice } from '../shared/worker-messages';
+import type { AudioCapture, AudioDevices, AudioOutputPick, AxonApi, DevicesState, DrumPort, JoystickAxisResponse, DrumsState, EngineState, LearnCommand, ModelInfo, Notice, PatchInfo, TrainingStatus, TrainRequest } from '../shared/api';
 import { axonError, toErrorPayload, withDetails, type AxonError } from '../shared/errors';
 import { controlInputIndex } from '../shared/inputs';
 import { layoutPatch, type PatchLayout } from '../shared/patch/layout';
@@ -45,7 +46,7 @@ import { SET_MIDI_FILE, writeSetMidi } from './record/set-midi';
 import { listRecordedSets } from './record/recorded-sets';
 import { formatDuration, type RecordedSet, type RecordingState, type RecordOptions } from '../shared/recording';
 import { appVersion, autosaveFile, journalDir, setsDir } from './paths';
-import type { Frames, Hertz } from '../shared/units';
+import type { Frames, Hertz, Milliseconds } from '../shared/units';
 import { frameDelta } from '../shared/engine-memory';
 import { isValidBlockSize, SAMPLE_RATES } from '../shared/engine-config';
 
@@ -64,6 +65,13 @@ export interface RigControls {
   drumEar?(): DrumEar;
   /** The engine restarted at another sample rate or block size. */
   engineRestarted?(): Promise<void>;
+}
+
+/** The engine's output for a pick of the Devices menu or settings.json (null: off); a pick without a queue keeps `queueMs`, the one in use. */
+function outputChoiceOf(pick: AudioOutputPick | null, queueMs: Milliseconds | null): AudioOutputChoice {
+  if (pick === null) return { kind: 'none' };
+  const queue = pick.queueMs === undefined ? queueMs : pick.queueMs;
+  return { kind: 'auto', backend: pick.backend, device: pick.device ?? undefined, ...(queue === null ? {} : { queueMs: queue }) };
 }
 
 const NO_RIG: Omit<DevicesState, 'audioOut'> = {
@@ -728,7 +736,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
   }
 
   private devices(): DevicesState {
-    const audioOut = { ...this.engine.sink, latencyMs: this.engine.outputLatencyMs, sampleRate: this.engine.sampleRate, blockSize: this.engine.memory.blockSize };
+    const audioOut = { ...this.engine.sink, latencyMs: this.engine.outputLatencyMs, sampleRate: this.engine.sampleRate, blockSize: this.engine.memory.blockSize, priority: this.engine.priority, queueMs: this.engine.queueMs };
     return { audioOut, ...(this.rig?.devices() ?? NO_RIG) };
   }
 
@@ -804,9 +812,10 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     return listAudioDevices();
   }
 
-  async setAudioOutput(choice: { backend: 'audify' | 'naudiodon'; device: string | null } | null): Promise<DevicesState> {
-    await this.engine.setOutput(choice === null ? { kind: 'none' } : { kind: 'auto', backend: choice.backend, device: choice.device ?? undefined });
-    this.remember({ audioOut: choice });
+  async setAudioOutput(choice: AudioOutputPick | null): Promise<DevicesState> {
+    await this.engine.setOutput(outputChoiceOf(choice, this.engine.queueMs));
+    // Kept with the queue in force, so the next start plays with it too.
+    this.remember({ audioOut: choice && { ...choice, queueMs: this.engine.queueMs } });
     return this.devices();
   }
 
@@ -868,7 +877,7 @@ export class Backend extends EventEmitter<BackendEvents> implements AxonApi {
     });
     const { audioFormat, audioOut, audioIn, midiIn, osc } = saved;
     if (audioFormat && o.audioFormat !== false) await attempt(() => this.setAudioFormat(audioFormat.sampleRate, audioFormat.blockSize));
-    if (audioOut !== undefined) await attempt(() => this.engine.setOutput(audioOut === null ? { kind: 'none' } : { kind: 'auto', backend: audioOut.backend, device: audioOut.device ?? undefined }));
+    if (audioOut !== undefined) await attempt(() => this.engine.setOutput(outputChoiceOf(audioOut, this.engine.queueMs)));
     const rig = this.rig;
     if (audioIn && rig) await attempt(() => rig.setAudioInput(audioIn));
     if (osc && rig) await attempt(() => rig.setOsc(osc));

@@ -11,8 +11,8 @@ import { formatIssues } from './patch/validate';
 import { JOYSTICK_AXIS_PARAMS, RESERVOIR_PARAMS } from './params/registry';
 import { SINENET_LIMITS, sineNetSpanProblems, type SineNetDesign, type SineNetMetrics, type SineNetVerdict } from './sinenet-design';
 import type { ParamSpec } from './params/spec';
-import type { Hertz } from './units';
-import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from './engine-config';
+import type { Hertz, Milliseconds } from './units';
+import { isValidBlockSize, MAX_BLOCK, MAX_QUEUE_MS, MIN_BLOCK, MIN_QUEUE_MS, SAMPLE_RATES } from './engine-config';
 
 // The one API between a UI and the backend. The Electron preload carries it over IPC, the
 // web bridge over WebSocket; both validate every call with these schemas before it runs.
@@ -51,6 +51,12 @@ export interface AudioOutputState {
   sink: string;
   device: string;
   detail: string;
+}
+
+/** The engine thread's scheduling priority (a nice value), and why it is not the one asked for ('' when it is). */
+export interface ThreadPriority {
+  nice: number;
+  note: string;
 }
 
 /** The audio input (a microphone or line in) as the UI sees it. */
@@ -101,7 +107,7 @@ export interface OscState {
 export interface DevicesState {
   osc: OscState;
   /** The output, with the engine's rate and block size (frames per block it renders). */
-  audioOut: AudioOutputState & { latencyMs: number; sampleRate: Hertz; blockSize: number };
+  audioOut: AudioOutputState & { latencyMs: number; sampleRate: Hertz; blockSize: number; priority: ThreadPriority; queueMs: Milliseconds | null };
   audioIn: AudioInputState;
   /** `off`: this app was started without MIDI. */
   /**
@@ -124,6 +130,15 @@ export const AudioFormatSchema = z.strictObject({
     .refine(isValidBlockSize, `must be a multiple of 32 from ${MIN_BLOCK} to ${MAX_BLOCK}`),
 });
 const DeviceName = z.string().min(1).max(200);
+
+/** An output as the Devices menu picks it, and as settings.json keeps it. */
+export const AudioOutputPickSchema = z.strictObject({
+  backend: z.enum(['audify', 'naudiodon']),
+  device: DeviceName.nullable(),
+  /** Absent: the queue in use; null: the sink's own (4 device periods). */
+  queueMs: z.number().min(MIN_QUEUE_MS).max(MAX_QUEUE_MS).nullable().optional(),
+});
+export type AudioOutputPick = z.infer<typeof AudioOutputPickSchema>;
 
 export interface EngineState {
   patchName: string;
@@ -621,8 +636,8 @@ export interface AxonApi {
   panic(on: boolean): Promise<EngineState>;
   getDevices(): Promise<DevicesState>;
   listAudioDevices(): Promise<AudioDevices>;
-  /** Moves the sound to another output (null: off) while the engine plays on. */
-  setAudioOutput(choice: { backend: 'audify' | 'naudiodon'; device: string | null } | null): Promise<DevicesState>;
+  /** Moves the sound to another output (null: off) while the engine plays on; `queueMs`: its device queue (absent: 4 periods). */
+  setAudioOutput(choice: AudioOutputPick | null): Promise<DevicesState>;
   /**
    * Restarts the engine at another sample rate and block size; the patch plays on as it sounded
    * (after a short gap), the output and input open again. Refused while recording, training,
@@ -724,7 +739,7 @@ export const API_ARGS: { [M in ApiMethod]: z.ZodType<Parameters<AxonApi[M]>> } =
   panic: z.tuple([z.boolean()]),
   getDevices: z.tuple([]),
   listAudioDevices: z.tuple([]),
-  setAudioOutput: z.tuple([z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: DeviceName.nullable() }).nullable()]),
+  setAudioOutput: z.tuple([AudioOutputPickSchema.nullable()]),
   setAudioFormat: z.tuple([AudioFormatSchema.shape.sampleRate, AudioFormatSchema.shape.blockSize]),
   reopenAudioOutput: z.tuple([]),
   setMidiInput: z.tuple([z.string().min(1).max(200).nullable()]),

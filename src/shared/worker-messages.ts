@@ -1,14 +1,18 @@
 import type { EngineMemory } from './engine-memory';
 import type { ErrorPayload } from './errors';
 import type { PatchAssets } from '../worker/patch-assets';
+import type { Milliseconds } from './units';
+import type { ThreadPriority } from './api';
 
 // Lifecycle messages between main and the engine worker (never one per block).
 
 /**
  * Where the engine's audio goes: a sound card (default device or by name) through a given
- * backend (when absent: the default backend, then the other one), or nowhere.
+ * backend (when absent: the default backend, then the other one), or nowhere. `queueMs`: the
+ * audio kept queued in the device (audify), a margin for the engine thread's stalls that adds
+ * as much latency; absent, 4 device periods.
  */
-export type AudioOutputChoice = { kind: 'auto'; device?: string; backend?: 'naudiodon' | 'audify' } | { kind: 'none' };
+export type AudioOutputChoice = { kind: 'auto'; device?: string; backend?: 'naudiodon' | 'audify'; queueMs?: Milliseconds } | { kind: 'none' };
 
 export type HostMessage =
   | { type: 'init'; memory: EngineMemory; output: AudioOutputChoice }
@@ -18,7 +22,7 @@ export type HostMessage =
   | { type: 'stop' };
 
 export type WorkerMessage =
-  | { type: 'ready' }
+  | { type: 'ready'; priority: ThreadPriority }
   /** `frame`: the engine frame from which the new patch renders (the first patch starts there). */
   | { type: 'loaded'; generation: number; frame: number }
   | { type: 'stopped' }

@@ -5,10 +5,12 @@ import { START_WITH_VIRTUAL_DRUMS } from '../shared/engine-config';
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
 import { validatePatch } from '../shared/patch/validate';
+import type { Frames, Seconds } from '../shared/units';
 import type { AudioOutputChoice, HostMessage, WorkerMessage } from '../shared/worker-messages';
 import { AudifySink } from './audio-out/audify-sink';
 import { ClockSink } from './audio-out/clock-sink';
 import { MonitorTap } from './audio-out/monitor-tap';
+import { raiseEngineThread } from './audio-out/thread-priority';
 import { NaudiodonSink } from './audio-out/naudiodon-sink';
 import { initialPlan, SinkSupervisor, type OpenSink } from './audio-out/sink-supervisor';
 import { WavetableBank } from './dsp/wavetable';
@@ -33,6 +35,16 @@ let sinks: SinkSupervisor | null = null;
 let nextOutput: AudioOutputChoice | null = null;
 let running = false;
 let timer: NodeJS.Timeout | null = null;
+/** Renders into the sink's device queue `extra` frames beyond its usual depth (set by start). */
+let fillAhead: ((extra: Frames) => void) | null = null;
+
+/**
+ * A patch load stalls this thread (the patch is checked and its runtime built here, then its
+ * code warms up): 20-70 ms measured on a busy 2-core machine, past the 21 ms the device queue
+ * holds. So the device gets this much more first; events played meanwhile wait at most this
+ * long, once, while the old patch fades out anyway.
+ */
+const LOAD_HEADROOM_S: Seconds = 0.15;
 
 const post = (m: WorkerMessage) => port.postMessage(m);
 
@@ -40,7 +52,7 @@ const post = (m: WorkerMessage) => port.postMessage(m);
 function deviceSink(mem: EngineMemory, status: Int32Array, tap: MonitorTap): OpenSink {
   return (spec) =>
     spec.backend === 'audify'
-      ? new AudifySink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, spec.device)
+      ? new AudifySink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, spec.device, spec.queueMs)
       : new NaudiodonSink(mem.audio, mem.sampleRate, mem.blockSize, status, tap, spec.device);
 }
 
@@ -76,9 +88,8 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   let busy = 0;
   let rendered = 0;
 
-  const loop = () => {
-    if (!running) return;
-    // Render first, so the sink finds the ring filled to its target.
+  // Render first, so the sink finds the ring filled to its target.
+  const renderToTarget = (): void => {
     const target = out.queueBlocks * buf.length + (out.want?.() ?? 0) * CHANNELS;
     while (audio.availableRead() < target && audio.availableWrite() >= buf.length) {
       const t0 = performance.now();
@@ -87,6 +98,21 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
       rendered += blockSeconds;
       audio.push(buf, buf.length);
     }
+  };
+  fillAhead = (extra) => {
+    if (!out.prime) return;
+    out.prime(extra);
+    // The ring holds less than `extra`: render and hand over in turns until the sink has it.
+    for (let turn = 0; turn < 64 && (out.want?.() ?? 0) > 0; turn++) {
+      renderToTarget();
+      out.pump();
+    }
+    Atomics.store(status, STATUS_OUTPUT_LATENCY, out.latencyFrames());
+  };
+
+  const loop = () => {
+    if (!running) return;
+    renderToTarget();
     if (nextOutput !== null) {
       out = supervisor.switchTo(initialPlan(nextOutput));
       nextOutput = null;
@@ -115,12 +141,16 @@ async function stop(): Promise<void> {
 port.on('message', (m: HostMessage) => {
   try {
     switch (m.type) {
-      case 'init':
+      case 'init': {
+        // First: the threads a device library starts from this one (the JACK client's) inherit it.
+        const priority = raiseEngineThread();
         start(m.memory, m.output);
-        post({ type: 'ready' });
+        post({ type: 'ready', priority });
         break;
+      }
       case 'load': {
         if (!engine) throw new Error('load before init');
+        fillAhead?.(LOAD_HEADROOM_S * engine.sampleRate);
         const patch = validatePatch(m.patch, m.name);
         engine.load(layoutPatch(patch), m.seed, m.generation, m.assets);
         post({ type: 'loaded', generation: m.generation, frame: engine.frame });

@@ -134,6 +134,23 @@ describe('devices through the API', () => {
     expect(bad.ok).toBe(false);
   }, 20_000);
 
+  it.runIf(haveJack)('keeps the device queue chosen: more queue, more latency; a pick without one keeps it; null is the sink\'s own', async () => {
+    await backend.setAudioOutput({ backend: 'audify', device: 'jack', queueMs: null });
+    await until('a reported output latency', () => backend.getDevices().then((d) => d.audioOut.latencyMs > 0), 3000);
+    const usual = (await backend.getDevices()).audioOut;
+    expect(usual.queueMs).toBeNull();
+    const deeper = await backend.setAudioOutput({ backend: 'audify', device: 'jack', queueMs: 43 });
+    expect(deeper.audioOut.queueMs).toBe(43);
+    // 43 ms where 4 periods (21 ms at JACK's 256 frames) were.
+    await until('the deeper queue', () => backend.getDevices().then((d) => d.audioOut.latencyMs > usual.latencyMs + 20), 3000);
+    expect((await backend.setAudioOutput({ backend: 'audify', device: 'jack' })).audioOut.queueMs).toBe(43);
+    expect(JSON.parse(readFileSync(path.join(DATA, 'settings.json'), 'utf8')).audioOut).toEqual({ backend: 'audify', device: 'jack', queueMs: 43 });
+    expect((await backend.setAudioOutput({ backend: 'audify', device: 'jack', queueMs: null })).audioOut.queueMs).toBeNull();
+    const tooShort = await answer(backend, 'setAudioOutput', [{ backend: 'audify', device: 'jack', queueMs: 4 }]);
+    expect(tooShort.ok).toBe(false);
+    await backend.setAudioOutput(null);
+  }, 20_000);
+
   it.runIf(haveJack)('opens and closes the audio input', async () => {
     const on = await backend.setAudioInput({ device: 'jack', channel: 2 });
     expect(on.audioIn).toMatchObject({ state: 'on', device: 'jack:system', channel: 2 });
@@ -154,7 +171,7 @@ describe('devices through the API', () => {
     // A failed input is not kept: the next start would fail the same way.
     await backend.setAudioInput({ device: 'jack', channel: 9 });
     const file = path.join(DATA, 'settings.json');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ format: 'axon-settings', version: 1, audioOut: { backend: 'audify', device: 'jack' }, audioIn: { device: 'jack', channel: 2 } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ format: 'axon-settings', version: 1, audioOut: { backend: 'audify', device: 'jack', queueMs: null }, audioIn: { device: 'jack', channel: 2 } });
     // Free the devices for the next "start".
     await backend.setAudioInput(null);
     await backend.setAudioOutput(null);

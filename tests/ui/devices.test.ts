@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioDevices, DevicesState } from '../../src/shared/api';
-import { axisBar, calibrationStep, currentOutput, inputChoices, inputSummary, midiSummary, OFF, oscConfig, oscSummary, outputChoice, outputChoices, outputSummary } from '../../src/renderer/src/lib/devices';
+import { axisBar, calibrationStep, currentOutput, inputChoices, inputSummary, midiSummary, OFF, oscConfig, oscSummary, outputChoice, outputChoices, outputSummary, prioritySummary, queueChoices, queuePick, USUAL_QUEUE } from '../../src/renderer/src/lib/devices';
 
 const list: AudioDevices = {
   outputs: [
@@ -11,7 +11,7 @@ const list: AudioDevices = {
 };
 
 const state = (over: Partial<DevicesState> = {}): DevicesState => ({
-  audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 26.66, sampleRate: 48000, blockSize: 128 },
+  audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 26.66, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null },
   audioIn: { state: 'on', device: 'jack:system', channel: 2, latencyMs: 5.33, dropped: 0, detail: '' },
   midi: { state: 'available', detail: 'jack', input: null, inputOpen: false, ports: [], clockBpm: 120 },
   joysticks: [],
@@ -26,14 +26,27 @@ describe('the Devices menu text', () => {
     expect(outputChoice(choices[0].value)).toEqual({ backend: 'audify', device: 'jack:system' });
     expect(outputChoice(OFF)).toBeNull();
     expect(currentOutput(state())).toBe(choices[0].value);
-    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128 } }))).toBe(OFF);
-    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'no sound: gone', latencyMs: 0, sampleRate: 48000, blockSize: 128 } }))).toBe('');
+    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }))).toBe(OFF);
+    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'no sound: gone', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }))).toBe('');
     expect(inputChoices(list).map((c) => c.value)).toEqual([OFF, 'jack:system']);
+  });
+
+  it('offers the device queues, the one from --queue-ms too, and picks one for the output in use', () => {
+    expect(queueChoices(null).map((c) => c.label)).toEqual(['4 periods', '11 ms', '21 ms', '32 ms', '43 ms', '64 ms', '85 ms']);
+    expect(queueChoices(50).map((c) => c.value)).toEqual([USUAL_QUEUE, '11', '21', '32', '43', '50', '64', '85']);
+    expect(queuePick(state(), '43')).toEqual({ backend: 'audify', device: 'jack:system', queueMs: 43 });
+    expect(queuePick(state(), USUAL_QUEUE)).toEqual({ backend: 'audify', device: 'jack:system', queueMs: null });
+    // No device plays: there is no queue to set.
+    expect(queuePick(state({ audioOut: { ...state().audioOut, sink: 'clock', device: '', detail: 'audio output off' } }), '43')).toBeNull();
+    expect(queuePick(state({ audioOut: { ...state().audioOut, sink: 'clock', device: '', detail: 'no sound: gone' } }), '43')).toBeNull();
   });
 
   it('says where the sound goes, what it listens to, and MIDI', () => {
     expect(outputSummary(state())).toBe('jack:system through audify, 26.7 ms to the device');
-    expect(outputSummary(state({ audioOut: { sink: 'clock', device: '', detail: 'the audio device x failed: y; retrying audify:x', latencyMs: 0, sampleRate: 48000, blockSize: 128 } }))).toBe('No sound: the audio device x failed: y; retrying audify:x');
+    expect(outputSummary(state({ audioOut: { sink: 'clock', device: '', detail: 'the audio device x failed: y; retrying audify:x', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }))).toBe('No sound: the audio device x failed: y; retrying audify:x');
+    expect(prioritySummary(state())).toBe('Engine thread at nice -11, above the UI');
+    const refused = { nice: 0, note: 'not permitted to raise the engine thread to nice -11: allow it' };
+    expect(prioritySummary(state({ audioOut: { ...state().audioOut, priority: refused } }))).toBe('Engine thread at nice 0: not permitted to raise the engine thread to nice -11: allow it');
     expect(inputSummary(state())).toBe('jack:system channel 2, 5.3 ms');
     expect(inputSummary(state({ audioIn: { state: 'failed', device: 'x', channel: 1, latencyMs: 0, dropped: 0, detail: 'gone' } }))).toBe('Not listening: gone');
     expect(midiSummary(state())).toBe('jack: virtual ports "Axon Stage in/out", clock 120.0 BPM');

@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { axonError } from '../../shared/errors';
+import type { AudioOutputChoice } from '../../shared/worker-messages';
+import { MAX_QUEUE_MS, MIN_QUEUE_MS } from '../../shared/engine-config';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -43,4 +45,11 @@ export function choiceFlag<T extends number | string>(name: string, raw: string 
   const found = choices.find((c) => String(c) === raw || (typeof c === 'number' && raw.trim() !== '' && Number(raw) === c));
   if (found === undefined) throw axonError('cli_usage', `--${name} must be one of ${choices.join(', ')}, got "${raw}"`);
   return found;
+}
+
+/** `--queue-ms`: the device queue for the output (audify), MIN_QUEUE_MS to MAX_QUEUE_MS. */
+export function withQueueFlag(output: AudioOutputChoice, raw: string | undefined): AudioOutputChoice {
+  if (raw === undefined) return output;
+  if (output.kind === 'none') throw axonError('cli_usage', '--queue-ms applies to an audio output, not --audio none');
+  return { ...output, queueMs: numberFlag('queue-ms', raw, 0, MIN_QUEUE_MS, MAX_QUEUE_MS) };
 }

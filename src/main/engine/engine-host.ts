@@ -24,9 +24,10 @@ import {
 import { ASAP, decodeOutEvent, encodeEvent, EVENT_WORDS, OUT_WORDS, isDisplayEvent, type ControlEvent, type LoggedEvent, type OutEvent } from '../../shared/events';
 import { axonError, AxonError, fromErrorPayload } from '../../shared/errors';
 import { NO_ASSETS, type PatchAssets } from '../../worker/patch-assets';
+import type { ThreadPriority } from '../../shared/api';
 import type { PatchLayout } from '../../shared/patch/layout';
 import { TELEMETRY_WORDS } from '../../shared/telemetry';
-import type { Frames, Hertz, Seconds } from '../../shared/units';
+import type { Frames, Hertz, Milliseconds, Seconds } from '../../shared/units';
 import { DEFAULT_BLOCK, DEFAULT_SAMPLE_RATE, isValidBlockSize } from '../../shared/engine-config';
 import type { AudioOutputChoice, HostMessage, WorkerMessage } from '../../shared/worker-messages';
 
@@ -90,6 +91,8 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
 
   /** The audio output in use (updated when the worker reports a change). */
   sink: SinkInfo = { sink: 'starting', device: '', detail: '' };
+  /** The engine thread's priority, as the worker set it when it started. */
+  priority: ThreadPriority = { nice: 0, note: 'starting' };
 
   private constructor(opts: Required<EngineHostOptions>) {
     super();
@@ -113,6 +116,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     const worker = new Worker(entry.file, { execArgv: entry.execArgv });
     worker.on('message', (m: WorkerMessage) => {
       if (worker !== this.worker) return;
+      if (m.type === 'ready') this.priority = m.priority;
       if (m.type === 'sink') {
         this.sink = { sink: m.sink, device: m.device, detail: m.detail };
         this.emit('sink', this.sink);
@@ -183,6 +187,11 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
     });
     await this.request({ type: 'output', output }, 'switched', DEVICE_TIMEOUT_MS);
     return next;
+  }
+
+  /** The device queue asked for (`--queue-ms`, the Devices menu), or null: the sink's own. */
+  get queueMs(): Milliseconds | null {
+    return this.output.kind === 'auto' ? (this.output.queueMs ?? null) : null;
   }
 
   /** Opens the output asked for last once more (after a driver or cable problem); resolves as setOutput. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { AUDIO_INPUT_CHANNELS, AudioFormatSchema } from '../../shared/api';
+import { AUDIO_INPUT_CHANNELS, AudioFormatSchema, AudioOutputPickSchema } from '../../shared/api';
 import { dataDir } from '../paths';
 import { readStoredJson, writeStoredJson } from '../stored-json';
 
@@ -9,7 +9,7 @@ import { readStoredJson, writeStoredJson } from '../stored-json';
  * plays where the last one did:
  *
  *   { "format": "axon-settings", "version": 1,
- *     "audioOut": { "backend": "audify", "device": "jack:system" } | null,
+ *     "audioOut": { "backend": "audify", "device": "jack:system", "queueMs": 43 } | null,
  *     "audioIn": { "device": "USB mic", "channel": 1 } | null,
  *     "osc": { "listen": "127.0.0.1:9000", "targets": ["192.168.1.20:9001"] } | null,
  *     "audioFormat": { "sampleRate": 48000, "blockSize": 128 },
@@ -25,7 +25,7 @@ const Device = z.string().min(1).max(200);
 const FileSchema = z.strictObject({
   format: z.literal(FORMAT),
   version: z.literal(VERSION),
-  audioOut: z.strictObject({ backend: z.enum(['audify', 'naudiodon']), device: Device.nullable() }).nullable().optional(),
+  audioOut: AudioOutputPickSchema.nullable().optional(),
   audioIn: z.strictObject({ device: Device.nullable(), channel: z.number().int().min(1).max(AUDIO_INPUT_CHANNELS) }).nullable().optional(),
   osc: z.strictObject({ listen: z.string().min(1).max(100).nullable(), targets: z.array(z.string().min(1).max(100)).max(8) }).nullable().optional(),
   audioFormat: AudioFormatSchema.optional(),

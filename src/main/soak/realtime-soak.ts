@@ -24,13 +24,25 @@ export interface RealtimeSoakResult {
   sink: string;
   device: string;
   sampleRate: Hertz;
-  /** Blocks the device asked for and did not get in time (target 0), and blocks it never took. */
+  /** The output latency the sink reported at the end: its device queue plus the device's own. */
+  outputLatencyMs: Milliseconds;
+  /**
+   * Blocks the device asked for and did not get in time while the performer played (target 0),
+   * and blocks it never took. The run starts once the first scene plays and the UI has drawn.
+   */
   underruns: number;
   droppedOut: number;
+  /** When they came, in seconds into the run (at most the first 100), and how many came while a scene loaded. */
+  underrunsAt: number[];
+  underrunsInLoads: number;
+  /** Before the run: while the app started, its first scene loaded and Chromium loaded the UI. */
+  startupUnderruns: number;
   nanEvents: number;
   /** Telemetry frames the backend sent the UI, and the frames the page drew. */
   telemetryFrames: number;
   uiFps: number;
+  /** The engine thread's nice value (ENGINE_NICE where permitted). */
+  engineNice: number;
   /** The engine worker's busy fraction, the largest a telemetry frame reported. */
   workerLoadMax: number;
   scenes: number;
@@ -46,7 +58,7 @@ export interface RealtimeSoakResult {
 /** Counts the page's frames from now on (a string: this file is compiled without the DOM's types). */
 const COUNT_FRAMES = `(() => { window.axonFrames = 0; const f = () => { window.axonFrames++; requestAnimationFrame(f); }; requestAnimationFrame(f); })()`;
 
-export async function realtimeSoak(o: { minutes: number; seed?: number; onProgress?: (done: number) => void }): Promise<RealtimeSoakResult> {
+export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?: Milliseconds; onProgress?: (done: number) => void }): Promise<RealtimeSoakResult> {
   const seed = o.seed ?? 1;
   const rand = mulberry32(seed);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'axon-soak-'));
@@ -56,7 +68,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; onProgre
   let timer: NodeJS.Timeout | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
-    backend = await Backend.start({ output: { kind: 'auto' }, seed });
+    backend = await Backend.start({ output: { kind: 'auto', queueMs: o.queueMs }, seed });
     const b = backend;
     const sink = b.engine.sink;
     if (sink.sink === 'clock') throw axonError('audio_no_device', `the real-time soak (${sink.detail})`);
@@ -80,7 +92,6 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; onProgre
     let scenes = 0;
     let gestures = 0;
     let loading: Promise<void> | null = null;
-    const underrunsBefore = b.engine.underruns;
     const droppedBefore = b.engine.droppedOut;
     const play = (g: Gesture): void => {
       gestures++;
@@ -119,17 +130,29 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; onProgre
     await page.getByTestId('neuron-readout').waitFor({ timeout: 20_000 });
     await page.evaluate(COUNT_FRAMES);
 
+    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
     const t0 = performance.now();
     const seconds = o.minutes * 60;
     let nextScene = 120 + rand() * 180;
     let timerLateMax = 0;
     let expected = t0;
+    const underrunsAt: number[] = [];
+    let underrunsInLoads = 0;
+    // The engine counts from its start.
+    const startupUnderruns = b.engine.underruns;
+    let underrunsSeen = startupUnderruns;
     await new Promise<void>((done, fail) => {
       timer = setInterval(() => {
         const wall = performance.now();
         timerLateMax = Math.max(timerLateMax, wall - expected - GESTURE_PERIOD_S * 1000);
         expected = wall;
         const now = (wall - t0) / 1000;
+        const underruns = b.engine.underruns;
+        if (underruns !== underrunsSeen) {
+          if (loading) underrunsInLoads += underruns - underrunsSeen;
+          if (underrunsAt.length < 100) underrunsAt.push(round(now, 2));
+          underrunsSeen = underruns;
+        }
         try {
           if (now >= seconds) {
             done();
@@ -148,18 +171,22 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; onProgre
     });
     clearInterval(timer);
     const uiFrames = Number(await page.evaluate('window.axonFrames'));
-    const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
     return {
       minutes: o.minutes,
       seed,
       sink: sink.sink,
       device: sink.device,
       sampleRate: b.engine.sampleRate,
-      underruns: b.engine.underruns - underrunsBefore,
+      outputLatencyMs: round(b.engine.outputLatencyMs, 1),
+      underruns: b.engine.underruns - startupUnderruns,
       droppedOut: b.engine.droppedOut - droppedBefore,
+      underrunsAt,
+      underrunsInLoads,
+      startupUnderruns,
       nanEvents,
       telemetryFrames,
       uiFps: round(uiFrames / seconds, 1),
+      engineNice: b.engine.priority.nice,
       workerLoadMax: round(workerLoadMax, 3),
       scenes,
       gestures,

@@ -1,8 +1,9 @@
 import type * as Audify from 'audify';
 import { RingBuffer } from 'ringbuf.js';
+import { MAX_QUEUE_MS } from '../../shared/engine-config';
 import { CHANNELS, STATUS_UNDERRUNS } from '../../shared/engine-memory';
 import { axonError } from '../../shared/errors';
-import type { Frames, Hertz } from '../../shared/units';
+import type { Frames, Hertz, Milliseconds } from '../../shared/units';
 import { chooseDevice, errorReason, FLOAT32, loadAudify, probeApis, SCHEDULE_REALTIME } from './audify-apis';
 import type { AudioSink } from './audio-sink';
 import type { MonitorTap } from './monitor-tap';
@@ -38,6 +39,10 @@ export class AudifySink implements AudioSink {
   private readonly buf: Buffer;
   private readonly view: Float32Array;
   private written = 0;
+  /** Periods kept queued in the device: DEVICE_PERIODS, or what queueMs asked for. */
+  private readonly periods: number;
+  /** Periods asked for beyond the usual depth by prime(), until they are written. */
+  private extra = 0;
   private silent = 0;
   private started = false;
   private lastTicks = 0;
@@ -54,6 +59,7 @@ export class AudifySink implements AudioSink {
     private readonly status: Int32Array,
     private readonly tap: MonitorTap,
     deviceName?: string,
+    queueMs?: Milliseconds,
   ) {
     const apis = probeApis(loadAudify(), 'output');
     if (apis.length === 0) throw axonError('audio_no_device', 'audify');
@@ -80,6 +86,7 @@ export class AudifySink implements AudioSink {
       this.rt.closeStream();
       throw axonError('audio_device_failed', this.device, `its period of ${this.periodFrames} frames is longer than the engine's ring`);
     }
+    this.periods = queueMs === undefined ? DEVICE_PERIODS : Math.max(2, Math.ceil((Math.min(queueMs, MAX_QUEUE_MS) * sampleRate) / 1000 / this.periodFrames));
     this.buf = Buffer.alloc(this.periodFrames * CHANNELS * 4);
     this.view = new Float32Array(this.buf.buffer, this.buf.byteOffset, this.periodFrames * CHANNELS);
   }
@@ -124,14 +131,16 @@ export class AudifySink implements AudioSink {
     }
     const want = this.periodFrames * CHANNELS;
     const ticks = this.started ? this.ticks() : 0;
-    while (this.depth(ticks) < DEVICE_PERIODS && this.ring.availableRead() >= want) {
+    while (this.depth(ticks) < this.periods + this.extra && this.ring.availableRead() >= want) {
       this.ring.pop(this.view, want);
       this.tap.write(this.view, this.periodFrames);
       this.rt.write(this.buf);
       this.written++;
     }
+    // Primed once: the queue then drains back to its usual depth as the device plays it.
+    if (this.depth(ticks) >= this.periods + this.extra) this.extra = 0;
     // Started once the first periods are queued, so the device never opens on silence.
-    if (!this.started && this.written >= DEVICE_PERIODS) {
+    if (!this.started && this.written >= this.periods) {
       try {
         this.rt.start();
         this.started = true;
@@ -145,7 +154,11 @@ export class AudifySink implements AudioSink {
 
   want(): number {
     if (this.failed !== null || this.closing !== null) return 0;
-    return Math.max(0, DEVICE_PERIODS - this.depth(this.started ? this.ticks() : 0)) * this.periodFrames;
+    return Math.max(0, this.periods + this.extra - this.depth(this.started ? this.ticks() : 0)) * this.periodFrames;
+  }
+
+  prime(frames: Frames): void {
+    if (this.failed === null && this.closing === null) this.extra = Math.ceil(frames / this.periodFrames);
   }
 
   playedUntil(): number {

@@ -1,4 +1,5 @@
 import type { AudioDevice } from '../../shared/api';
+import type { Frames, Milliseconds } from '../../shared/units';
 
 /** The native audio libraries a sink can drive the device through. */
 export type { AudioDevice };
@@ -10,6 +11,8 @@ export const AUDIO_BACKENDS: readonly AudioBackend[] = ['naudiodon', 'audify'];
 export interface SinkSpec {
   backend: AudioBackend;
   device?: string;
+  /** The device queue to keep, where the backend lets us choose it (audify). */
+  queueMs?: Milliseconds;
 }
 
 
@@ -29,6 +32,12 @@ export interface AudioSink {
    * waits for the next period, not for a period already rendered ahead.
    */
   want?(): number;
+  /**
+   * Asks for `frames` more than usual in the device's own queue, once: the worker is about to
+   * stall (a patch load) and the device plays on from that queue meanwhile. Sinks whose queue
+   * the worker cannot fill ahead (naudiodon feeds its device from the event loop) lack it.
+   */
+  prime?(frames: Frames): void;
   /** Set when the device failed; the worker then replaces the sink. */
   readonly error: Error | null;
   pump(): number;

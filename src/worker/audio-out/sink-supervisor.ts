@@ -38,11 +38,11 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  */
 export function initialPlan(choice: AudioOutputChoice, preferred: AudioBackend = DEFAULT_BACKEND): SinkSpec[] {
   if (choice.kind === 'none') return [];
-  const device = choice.device;
+  const { device, queueMs } = choice;
   const backends: AudioBackend[] = choice.backend ? [choice.backend] : [preferred, preferred === 'audify' ? 'naudiodon' : 'audify'];
   const plan: SinkSpec[] = device === undefined ? [] : backends.map((backend) => ({ backend, device }));
   for (const backend of backends) plan.push({ backend });
-  return plan;
+  return queueMs === undefined ? plan : plan.map((spec) => ({ ...spec, queueMs }));
 }
 
 /**

@@ -8,7 +8,7 @@ import { Backend } from '../../backend';
 import { OSC_DEFAULT_LISTEN, parseEndpoint, type OscEndpoint } from '../../osc/osc-endpoint';
 import { deadMidiClients } from '../../midi/rtmidi-backend';
 import { LiveRig } from '../../rig/live-rig';
-import { choiceFlag, numberFlag, parseFlags } from '../args';
+import { choiceFlag, numberFlag, parseFlags, withQueueFlag } from '../args';
 import { stdio, type Command } from '../command';
 
 /** How often the status line is printed when stdout is not a terminal (a log file). */
@@ -55,13 +55,14 @@ export const perform: Command = {
   name: 'perform',
   summary: 'run the rig without a window: engine, audio out and in, drums, MIDI, joysticks, OSC; a status line until Ctrl-C',
   usage:
-    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>] [--record [--title <text>] [--stems]]',
+    'axon perform --patch <p> [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--queue-ms <ms>] [--audio-in none|auto|<device>] [--audio-in-channel <n>] [--serial auto|<path>] [--midi-in <name>] [--hid auto|none] [--osc <host:port>]... [--osc-in <host:port>|none] [--respond] [--temperature <t>] [--density <d>] [--seconds <s>] [--rate <hz>] [--block <frames>] [--seed <n>] [--record [--title <text>] [--stems]]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
       {
         patch: { type: 'string' },
         audio: { type: 'string' },
+        'queue-ms': { type: 'string' },
         'audio-in': { type: 'string' },
         'audio-in-channel': { type: 'string' },
         serial: { type: 'string' },
@@ -88,7 +89,7 @@ export const perform: Command = {
     if (!isValidBlockSize(blockSize)) throw axonError('cli_usage', `--block must be a multiple of 32 between ${MIN_BLOCK} and ${MAX_BLOCK}, got ${blockSize}`);
     const seed = values.seed === undefined ? undefined : numberFlag('seed', values.seed, 1, 0, 0xffffffff, true);
     const seconds = values.seconds === undefined ? undefined : numberFlag('seconds', values.seconds, 0, 0.1, 24 * 3600);
-    const output = parsePerformAudio(values.audio);
+    const output = withQueueFlag(parsePerformAudio(values.audio), values['queue-ms']);
     const audioInDevice = values['audio-in'];
     if (audioInDevice !== undefined && audioInDevice.trim() === '') throw axonError('cli_usage', '--audio-in needs none, auto or an input device (see axon devices)');
     if (values['audio-in-channel'] !== undefined && (audioInDevice === undefined || audioInDevice === 'none')) throw axonError('cli_usage', '--audio-in-channel applies with --audio-in');

@@ -9,7 +9,7 @@ import { LiveRig } from '../../rig/live-rig';
 import { playSimulatedDrums } from '../../drums/simulator/simulated-drums';
 import type { AudioOutputChoice } from '../../../shared/worker-messages';
 import { isValidBlockSize, MAX_BLOCK, MIN_BLOCK, SAMPLE_RATES } from '../../../shared/engine-config';
-import { choiceFlag, numberFlag, parseFlags } from '../args';
+import { choiceFlag, numberFlag, parseFlags, withQueueFlag } from '../args';
 import { stdio, type Command } from '../command';
 
 /** `auto` (the default device), `none`, an output device's name, `<backend>` or `<backend>:<device>` (backends: audify, naudiodon). */
@@ -52,11 +52,11 @@ export const serve: Command = {
   name: 'serve',
   summary: 'serve the UI to a browser (http://127.0.0.1:7400 by default; --lan: to phones and tablets on the network, with an access token)',
   usage:
-    'axon serve [--port <n>] [--host <addr>] [--lan] [--token <t>] [--patch <name>] [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--rate <hz>] [--block <frames>] [--seed <n>] [--simulate-drums]',
+    'axon serve [--port <n>] [--host <addr>] [--lan] [--token <t>] [--patch <name>] [--audio auto|none|<device>|audify[:<device>]|naudiodon[:<device>]] [--queue-ms <ms>] [--rate <hz>] [--block <frames>] [--seed <n>] [--simulate-drums]',
   async run(argv) {
     const { values } = parseFlags(
       argv,
-      { port: { type: 'string' }, host: { type: 'string' }, lan: { type: 'boolean' }, token: { type: 'string' }, patch: { type: 'string' }, audio: { type: 'string' }, rate: { type: 'string' }, block: { type: 'string' }, seed: { type: 'string' }, 'simulate-drums': { type: 'boolean' } },
+      { port: { type: 'string' }, host: { type: 'string' }, lan: { type: 'boolean' }, token: { type: 'string' }, patch: { type: 'string' }, audio: { type: 'string' }, 'queue-ms': { type: 'string' }, rate: { type: 'string' }, block: { type: 'string' }, seed: { type: 'string' }, 'simulate-drums': { type: 'boolean' } },
       { min: 0, max: 0, names: '' },
     );
     const port = numberFlag('port', values.port, 7400, 0, 65535, true);
@@ -69,7 +69,7 @@ export const serve: Command = {
     const host = values.host ?? (lan ? '0.0.0.0' : undefined);
     const token = values.token !== undefined ? parseTokenFlag(values.token) : lan ? randomBytes(18).toString('base64url') : undefined;
     const staticDir = ensureRendererBuilt();
-    const output = parseAudioFlag(values.audio);
+    const output = withQueueFlag(parseAudioFlag(values.audio), values['queue-ms']);
     const backend = await Backend.start({ sampleRate, blockSize, seed, output });
     try {
       await backend.loadPatchFile(values.patch ?? 'dual-neuron');

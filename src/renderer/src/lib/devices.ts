@@ -39,6 +39,12 @@ export function outputSummary(d: DevicesState): string {
   return `${a.device} through ${a.sink}, ${a.latencyMs.toFixed(1)} ms to the device${a.detail ? ` (${a.detail})` : ''}`;
 }
 
+/** Whether the engine thread runs above the rest of the app (the UI above all), or why not. */
+export function prioritySummary(d: DevicesState): string {
+  const p = d.audioOut.priority;
+  return p.note === '' ? `Engine thread at nice ${p.nice}, above the UI` : `Engine thread at nice ${p.nice}: ${p.note}`;
+}
+
 export function inputSummary(d: DevicesState): string {
   const a = d.audioIn;
   switch (a.state) {
@@ -97,6 +103,25 @@ export const BUFFER_CHOICES = [64, 128, 256, 512, 1024] as const;
 /** "128 frames (2.7 ms)": a block's length at the engine's rate. */
 export function bufferLabel(frames: number, sampleRate: number): string {
   return `${frames} frames (${((frames / sampleRate) * 1000).toFixed(1)} ms)`;
+}
+
+/** Device queues to offer, in ms (audify): more rides out longer stalls of a busy machine, and adds as much latency. */
+export const QUEUE_CHOICES = [11, 21, 32, 43, 64, 85] as const;
+/** The queue select's value for the sink's own queue (4 device periods). */
+export const USUAL_QUEUE = '';
+
+/** The queues to offer: the sink's own, the usual sizes, and the one in use if it is another (from --queue-ms). */
+export function queueChoices(current: number | null): Choice[] {
+  const sizes: number[] = current === null || (QUEUE_CHOICES as readonly number[]).includes(current) ? [...QUEUE_CHOICES] : [...QUEUE_CHOICES, current].sort((a, b) => a - b);
+  return [{ value: USUAL_QUEUE, label: '4 periods' }, ...sizes.map((ms) => ({ value: String(ms), label: `${ms} ms` }))];
+}
+
+/** The output in use with another queue (USUAL_QUEUE: the sink's own), or null when no device plays. */
+export function queuePick(d: DevicesState, value: string): { backend: 'audify' | 'naudiodon'; device: string | null; queueMs: number | null } | null {
+  const value0 = currentOutput(d);
+  const current = value0 === '' ? null : outputChoice(value0);
+  if (current === null) return null;
+  return { ...current, queueMs: value === USUAL_QUEUE ? null : Number(value) };
 }
 
 /** The block sizes to offer: the usual ones, and the one in use if it is another (from --block). */
