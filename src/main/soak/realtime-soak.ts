@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { axonError } from '../../shared/errors';
 import { decodeTelemetry } from '../../shared/telemetry';
-import type { Hertz, Milliseconds } from '../../shared/units';
+import type { Hertz, Milliseconds, Seconds } from '../../shared/units';
 import { Backend } from '../backend';
 import { ANSWER_CHANNEL } from '../rig/live-rig';
 import { launchChromium } from '../server/chromium';
@@ -32,9 +32,12 @@ export interface RealtimeSoakResult {
    */
   underruns: number;
   droppedOut: number;
-  /** When they came, in seconds into the run (at most the first 100), and how many came while a scene loaded. */
+  /**
+   * When they came, in seconds into the run (at most the first 100), and how many came within
+   * SCENE_SETTLE_S of a scene change (the load, then the new patch's code warming up).
+   */
   underrunsAt: number[];
-  underrunsInLoads: number;
+  underrunsAfterScenes: number;
   /** Before the run: while the app started, its first scene loaded and Chromium loaded the UI. */
   startupUnderruns: number;
   nanEvents: number;
@@ -54,6 +57,9 @@ export interface RealtimeSoakResult {
   /** The latest the 10 ms gesture timer ran: the main thread's own stalls. */
   timerLateMaxMs: Milliseconds;
 }
+
+/** How long after a scene change its underruns are counted as the change's. */
+const SCENE_SETTLE_S: Seconds = 5;
 
 /** Counts the page's frames from now on (a string: this file is compiled without the DOM's types). */
 const COUNT_FRAMES = `(() => { window.axonFrames = 0; const f = () => { window.axonFrames++; requestAnimationFrame(f); }; requestAnimationFrame(f); })()`;
@@ -137,7 +143,8 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
     let timerLateMax = 0;
     let expected = t0;
     const underrunsAt: number[] = [];
-    let underrunsInLoads = 0;
+    let underrunsAfterScenes = 0;
+    let sceneAt = -Infinity;
     // The engine counts from its start.
     const startupUnderruns = b.engine.underruns;
     let underrunsSeen = startupUnderruns;
@@ -149,7 +156,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
         const now = (wall - t0) / 1000;
         const underruns = b.engine.underruns;
         if (underruns !== underrunsSeen) {
-          if (loading) underrunsInLoads += underruns - underrunsSeen;
+          if (now - sceneAt <= SCENE_SETTLE_S) underrunsAfterScenes += underruns - underrunsSeen;
           if (underrunsAt.length < 100) underrunsAt.push(round(now, 2));
           underrunsSeen = underruns;
         }
@@ -160,6 +167,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
           }
           if (now >= nextScene && !loading) {
             nextScene = now + 120 + rand() * 180;
+            sceneAt = now;
             loadScene();
           }
           for (const { gesture } of performer.step(now, now + GESTURE_PERIOD_S, scene.params)) play(gesture);
@@ -181,7 +189,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
       underruns: b.engine.underruns - startupUnderruns,
       droppedOut: b.engine.droppedOut - droppedBefore,
       underrunsAt,
-      underrunsInLoads,
+      underrunsAfterScenes,
       startupUnderruns,
       nanEvents,
       telemetryFrames,
