@@ -27,10 +27,11 @@ export interface RealtimeSoakResult {
   /** The output latency the sink reported at the end: its device queue plus the device's own. */
   outputLatencyMs: Milliseconds;
   /**
-   * Blocks the device asked for and did not get in time while the performer played (target 0),
-   * and blocks it never took. The run starts once the first scene plays and the UI has drawn.
+   * Blocks the device asked for and did not get in time while the performer played (target 0).
+   * The run starts once the first scene plays and the UI has drawn.
    */
   underruns: number;
+  /** Output events (notes, controllers, strikes) lost because main did not take them in time. */
   droppedOut: number;
   /**
    * When they came, in seconds into the run (at most the first 100), and how many came within
