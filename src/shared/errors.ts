@@ -69,7 +69,8 @@ export const ERRORS = {
   drum_field: (field: string, expected: string, got: string) => `${field} must be ${expected}, got ${got}`,
   drum_table: (problems: string) => `invalid strike table: ${problems}`,
   drum_nack: (request: string, error: string, meaning: string) => `the drum board refused ${request}: ${error} (${meaning})`,
-  drum_timeout: (request: string, ms: number) => `the drum board did not answer ${request} within ${ms} ms`,
+  drum_timeout: (request: string, ms: number, tries = 1) =>
+    `the drum board did not answer ${request} within ${ms} ms${tries > 1 ? `, asked ${tries} times` : ''}`,
   drum_reply: (request: string, reply: string) => `the drum board answered ${request} with ${reply}`,
   drum_version: (board: string, host: number) =>
     `the drum board speaks protocol ${board}, this Axon Stage speaks version ${host}: flash the firmware that comes with this Axon Stage`,

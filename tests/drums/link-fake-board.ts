@@ -34,6 +34,8 @@ export class FakeBoard {
   readonly received: { micros: number; message: HostToBoard }[] = [];
   /** Answers nothing at all. */
   silent = false;
+  /** Loses this many of the next frames of these types, as line noise would. */
+  readonly lose: Partial<Record<MessageName, number>> = {};
   /** Answers these types only after a delay (ms). */
   readonly replyDelayMs: Partial<Record<MessageName, number>> = {};
   /** Which HELLO versions it takes (else NACK version). */
@@ -57,6 +59,11 @@ export class FakeBoard {
       const decoded = decodeHostMessage(frame);
       if (!decoded.ok || this.silent) continue;
       const m = decoded.message;
+      const lost = this.lose[m.type] ?? 0;
+      if (lost > 0) {
+        this.lose[m.type] = lost - 1;
+        continue;
+      }
       this.received.push({ micros: this.micros(), message: m });
       const delay = this.replyDelayMs[m.type];
       if (delay === undefined) this.answer(m, frame.seq);

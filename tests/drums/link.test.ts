@@ -160,15 +160,46 @@ describe('DrumLink requests', () => {
 
   it('an unanswered request times out after 300 ms; its late answer is counted, not taken for another', async () => {
     const { board, link } = await connected();
-    board.replyDelayMs.get_status = 500;
+    board.replyDelayMs.strike = 500;
     const started = Date.now();
-    const err = await Promise.all([link.status().catch((e: unknown) => e), advance(300)]).then(([e]) => e);
-    expect(described(err)).toBe('drum_timeout: the drum board did not answer GET_STATUS within 300 ms');
+    const err = await Promise.all([link.strike(0, 10).catch((e: unknown) => e), advance(300)]).then(([e]) => e);
+    expect(described(err)).toBe('drum_timeout: the drum board did not answer STRIKE within 300 ms');
     expect(Date.now() - started).toBe(300);
     await advance(300);
     expect(link.counters).toMatchObject({ timeouts: 1, unmatched: 1 });
+    expect(board.count('strike')).toBe(1);
     expect(link.state).toBe('connected');
+    delete board.replyDelayMs.strike;
     await run(link.strike(0, 10));
+    await run(link.stop());
+  });
+
+  it('a repeatable request is asked again when unanswered: lost frames cost 300 ms each, not an error', async () => {
+    const { board, link } = await connected();
+    const table = { ...DEFAULT_TABLE, points: DEFAULT_TABLE.points.map((p) => ({ ...p, forwardUs: p.forwardUs + 1000 })) };
+    board.lose.set_table = 1;
+    let started = Date.now();
+    await run(link.setTable(2, table));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(board.tables[2]).toEqual(table);
+    board.lose.get_table = 2;
+    started = Date.now();
+    expect(await run(link.getTable(2))).toEqual(table);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+    expect(Date.now() - started).toBeLessThan(700);
+    expect(link.counters.timeouts).toBe(3);
+  });
+
+  it('a read that stays unanswered fails after 3 tries, saying so; the link stays up', async () => {
+    const { board, link } = await connected();
+    board.replyDelayMs.get_status = 500;
+    const started = Date.now();
+    expect(await failure(link.status())).toBe('drum_timeout: the drum board did not answer GET_STATUS within 300 ms, asked 3 times');
+    expect(Date.now() - started).toBe(900);
+    expect(board.count('get_status')).toBe(3);
+    await advance(300);
+    expect(link.counters).toMatchObject({ timeouts: 3, unmatched: 3 });
+    expect(link.state).toBe('connected');
     await run(link.stop());
   });
 

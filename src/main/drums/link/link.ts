@@ -16,7 +16,7 @@
  * Requests (strike, strikeAt, setTable, getTable, saveTables, allStop, status, defaultTables,
  * timeSync) work while `state` is 'connected' and resolve with the board's answer. They reject
  * with an AxonError: `drum_nack` (a DrumNackError; `.protocolError` names the error, e.g. 'late'),
- * `drum_timeout` (no answer in `requestTimeoutMs`), `drum_not_connected`, `drum_busy` (256
+ * `drum_timeout` (no answer in `requestTimeoutMs`; repeatable ones are asked REPEATABLE_TRIES times first), `drum_not_connected`, `drum_busy` (256
  * requests in flight), `drum_field` / `drum_table` (bad arguments; nothing sent), or the error the
  * link went down with (`drum_port_closed`, `drum_no_answer`, `drum_board_reset`, `drum_stopped`).
  *
@@ -62,6 +62,12 @@ export const SYNC_INTERVAL_MS = 2000;
 export const SYNC_BURST = 8;
 export const BACKOFF_FIRST_MS = 250;
 export const BACKOFF_MAX_MS = 4000;
+/**
+ * Requests that do the same when repeated (GET_TABLE, GET_STATUS, SET_TABLE, DEFAULT_TABLES) are
+ * asked again when unanswered: a frame lost to line noise, or a board stalled for a moment, costs
+ * a timeout instead of an error. Strikes are not: a late ACK may mean the drum was hit.
+ */
+export const REPEATABLE_TRIES = 3;
 
 export interface DrumLinkOptions {
   /** Host clock, microseconds, monotonic (default: performance.now()). */
@@ -223,11 +229,11 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
   setTable(drum: number, table: StrikeTable): Promise<void> {
     const problems = tableProblems(table, this.boardInfo?.maxPhaseMs);
     if (problems.length > 0) return Promise.reject(axonError('drum_table', problems.join('; ')));
-    return this.acked({ type: 'set_table', drum, table });
+    return this.repeated({ type: 'set_table', drum, table }, 'ack').then(() => undefined);
   }
 
   async getTable(drum: number): Promise<StrikeTable> {
-    const { reply } = await this.exchange({ type: 'get_table', drum }, 'table', false);
+    const { reply } = await this.repeated({ type: 'get_table', drum }, 'table');
     if (reply.drum !== drum) throw axonError('drum_reply', `GET_TABLE ${drum}`, `the table of drum ${reply.drum}`);
     return reply.table;
   }
@@ -242,12 +248,12 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
   }
 
   async status(): Promise<BoardStatus> {
-    return (await this.exchange({ type: 'get_status' }, 'status', false)).reply;
+    return (await this.repeated({ type: 'get_status' }, 'status')).reply;
   }
 
   /** The built-in tables, in the board's RAM (saveTables() stores them). */
   defaultTables(): Promise<void> {
-    return this.acked({ type: 'default_tables' });
+    return this.repeated({ type: 'default_tables' }, 'ack').then(() => undefined);
   }
 
   /** One TIME_SYNC round trip now (the link also runs them every 2 s). */
@@ -453,6 +459,18 @@ export class DrumLink extends EventEmitter<DrumLinkEvents> {
 
   private async acked(message: HostToBoard): Promise<void> {
     await this.exchange(message, 'ack', false);
+  }
+
+  /** Up to REPEATABLE_TRIES exchanges, while each times out; the last one's error says how often it asked. */
+  private async repeated<K extends ReplyType>(message: HostToBoard, expect: K): Promise<Answer<Reply<K>>> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.exchange(message, expect, false);
+      } catch (err) {
+        if (!(err instanceof AxonError) || err.code !== 'drum_timeout') throw err;
+        if (tries === REPEATABLE_TRIES) throw axonError('drum_timeout', label(message.type), this.requestTimeoutMs, tries);
+      }
+    }
   }
 
   /** Sends a request and waits for the answer echoing its seq. `internal` requests may run during the handshake. */
