@@ -39,7 +39,28 @@ describe('NetworkGraph', () => {
     canvas.calls.length = 0;
     await view.rerender({ telemetry: telemetry({ neurons: engine.neurons.length, columns: cols, weights }) });
     expect(links()).toBe(2);
-    // The labels, drawn once, are copied into each frame along with the connections.
-    expect(canvas.calls.filter((c) => c.name === 'drawImage')).toHaveLength(engine.columns.length + 1);
+    expect(labels()).toEqual(engine.columns);
+  });
+
+  it('redraws the connections and labels only when a weight moves by a visible step; the nodes every frame', async () => {
+    const cols = engine.columns.length;
+    const weights = Array.from({ length: engine.neurons.length * cols }, () => 0);
+    weights[0 * cols + engine.columns.indexOf('x')] = 0.7;
+    const frame = (w: number[], activity: number) =>
+      telemetry({ neurons: engine.neurons.length, columns: cols, weights: w, activity: engine.neurons.map(() => activity) });
+    const view = render(NetworkGraph, { engine, telemetry: frame(weights, 0.5) });
+    const arcs = () => canvas.calls.filter((c) => c.name === 'arc').length;
+    canvas.calls.length = 0;
+    await view.rerender({ telemetry: frame([...weights], 0.6) });
+    expect(links()).toBe(0);
+    expect(labels()).toEqual([]);
+    // Every node, and a glow around each active neuron.
+    expect(arcs()).toBe(engine.columns.length + engine.neurons.length);
+    canvas.calls.length = 0;
+    const moved = [...weights];
+    moved[0 * cols + engine.columns.indexOf('x')] = 0.8;
+    await view.rerender({ telemetry: frame(moved, 0.6) });
+    expect(links()).toBe(1);
+    expect(labels()).toEqual(engine.columns);
   });
 });
