@@ -16,9 +16,10 @@
  * Requests (strike, strikeAt, setTable, getTable, saveTables, allStop, status, defaultTables,
  * timeSync) work while `state` is 'connected' and resolve with the board's answer. They reject
  * with an AxonError: `drum_nack` (a DrumNackError; `.protocolError` names the error, e.g. 'late'),
- * `drum_timeout` (no answer in `requestTimeoutMs`; repeatable ones are asked REPEATABLE_TRIES times first), `drum_not_connected`, `drum_busy` (256
- * requests in flight), `drum_field` / `drum_table` (bad arguments; nothing sent), or the error the
- * link went down with (`drum_port_closed`, `drum_no_answer`, `drum_board_reset`, `drum_stopped`).
+ * `drum_timeout` (no answer in `requestTimeoutMs`; repeatable requests are asked REPEATABLE_TRIES
+ * times first), `drum_not_connected`, `drum_busy` (256 requests in flight), `drum_field` /
+ * `drum_table` (bad arguments; nothing sent), or the error the link went down with
+ * (`drum_port_closed`, `drum_no_answer`, `drum_board_reset`, `drum_stopped`).
  *
  * Events:
  *   'state'    LinkState on every change. 'connected' comes after HELLO and a TIME_SYNC burst, so
