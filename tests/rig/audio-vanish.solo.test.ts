@@ -12,8 +12,9 @@ import { decodeTelemetry } from '../../src/shared/telemetry';
 import { useTempDataDir } from '../support/data-dir';
 import { until } from '../support/until';
 
-// Fault: the audio device vanishes and returns. The app plays on JACK (the default output,
-// 'auto', under jackd), records, and its JACK server is stopped mid-recording and started again.
+// Fault: the audio device vanishes and returns. The app plays on JACK (the default output, 'auto',
+// under jackd), records, and its JACK server is stopped mid-recording and started again; then
+// the server hangs (SIGSTOP) and goes on.
 //
 // The server is one of this file's own, a named one (jackd -n, found by the app's JACK clients
 // through JACK_DEFAULT_SERVER) started with the options of tests/support/jack.ts: the shared
@@ -173,4 +174,60 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
     expect(fallbackMs).toBeLessThan(1500);
     expect(returnMs).toBeLessThan(5000);
   }, 40_000);
+
+  it('a JACK server that hangs: the clock takes over, the engine plays on, the output returns when the server does, and the set keeps every frame', async () => {
+    // A server that stops answering (here SIGSTOP) never calls its clients back: a stream that is
+    // stopped or closed then waits for it forever. The failed stream is left to RtAudio instead.
+    await backend?.close();
+    const server = jack as ChildProcess;
+    const b = await Backend.start({ seed: 2, output: { kind: 'auto' } });
+    backend = b;
+    const first = { ...b.engine.sink };
+    const marks: { at: number; audio: AudioOutputState }[] = [];
+    b.on('notice', (notice) => {
+      if (notice.type === 'audio') marks.push({ at: performance.now(), audio: notice.audio });
+    });
+    let frame = 0;
+    let level = 0;
+    b.on('telemetry', (w) => {
+      const t = decodeTelemetry(w);
+      frame = t.frame;
+      level = t.levels.peakL;
+    });
+    await b.loadPatch('dual-neuron');
+    await until('the patch to sound', () => level > 0.01, 5000);
+    const { set } = await b.startRecording('jack-hangs');
+    await until('a second recorded on JACK', async () => (await b.getRecording()).elapsedSeconds > 1, 10_000);
+
+    const hungAt = performance.now();
+    server.kill('SIGSTOP');
+    let resumedAt = 0;
+    let fallbackAt = 0;
+    try {
+      const fallback = await until('the clock to take over', () => marks.find((m) => m.at >= hungAt && m.audio.sink === 'clock'), 5000);
+      fallbackAt = fallback.at;
+      expect(fallback.audio.detail).toMatch(new RegExp(`^the audio device ${first.device} stopped taking audio \\(nothing played for 1000 ms\\); retrying ${first.sink}:default$`));
+      // The engine is not held by the hung server (nor by a retry, which would block on it):
+      // telemetry moves on the clock, past the time the first retries are due.
+      const frameAtFall = frame;
+      await until('three seconds on the clock', () => frame - frameAtFall > 3 * SR, 6000);
+      expect(b.engine.sink.sink).toBe('clock');
+    } finally {
+      resumedAt = performance.now();
+      server.kill('SIGCONT');
+    }
+    const back = await until('the output back on JACK', () => marks.find((m) => m.at >= resumedAt && m.audio.sink === first.sink), 15_000);
+    expect(back.audio.detail).toMatch(new RegExp(`^recovered on ${first.sink}:default after: the audio device ${first.device} stopped taking audio`));
+    const frameOnJack = frame;
+    await until('a second more on JACK', () => frame - frameOnJack > SR, 5000);
+    const end = b.engine.monitorPosition();
+    expect(await b.stopRecording()).toMatchObject({ state: 'idle', droppedFrames: 0, lastError: null });
+    const dir = path.join(DATA, 'sets', set as string);
+    const m = readManifest(dir);
+    expect(m).toMatchObject({ closed: true, stoppedBy: 'user', droppedFrames: 0 });
+    const wav = decodeWav(readFileSync(path.join(dir, 'master.wav')), 'master.wav');
+    expect(wav.frames).toBe(m.frames);
+    expect(Math.abs(frameDelta(end, m.startFrame + wav.frames))).toBeLessThanOrEqual(PERIOD);
+    console.log(`[jack hangs] clock after ${(fallbackAt - hungAt).toFixed(0)} ms; back on ${back.audio.device} ${(back.at - resumedAt).toFixed(0)} ms after the server resumed`);
+  }, 60_000);
 });

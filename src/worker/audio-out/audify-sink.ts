@@ -18,6 +18,10 @@ const DEVICE_PERIODS = 4;
 const STALL_MS = 1000;
 /** After stop(), RtAudio's last callbacks may still be queued for this thread: let them run before closeStream (closing under them aborted the process). */
 const SETTLE_MS = 30;
+/** A failed stream's close waits this long for RtAudio to close it itself (see release); JACK's, until it does. */
+const RELEASE_MS = 2000;
+/** How often a failed stream is looked at until it is closed. */
+const RELEASE_POLL_MS = 50;
 
 /**
  * Plays the audio ring through audify (RtAudio): native JACK when a server runs, else PulseAudio
@@ -183,19 +187,44 @@ export class AudifySink implements AudioSink {
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      try {
-        if (this.rt.isStreamRunning()) this.rt.stop();
-      } catch {
-        // Already stopped by a failing device.
-      }
-      await new Promise((r) => setTimeout(r, SETTLE_MS));
-      try {
-        if (this.rt.isStreamOpen()) this.rt.closeStream();
-      } catch {
-        // RtAudio may have closed it itself (JACK shutdown).
-      }
-    })();
+    this.closing ??= this.failed === null ? this.stopAndClose() : this.release();
     return this.closing;
+  }
+
+  private async stopAndClose(): Promise<void> {
+    try {
+      if (this.rt.isStreamRunning()) this.rt.stop();
+    } catch {
+      // Already stopped by a failing device.
+    }
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    try {
+      if (this.rt.isStreamOpen()) this.rt.closeStream();
+    } catch {
+      // RtAudio may have closed it itself (JACK shutdown).
+    }
+  }
+
+  /**
+   * A failed stream is not stopped or closed from here: both wait for its server (stopStream for
+   * a callback to drain the queue), and a hung JACK server would hang the engine thread for good.
+   * Nor while RtAudio closes it itself (JACK shut it down) in a thread of its own. It is watched
+   * instead: closed by RtAudio, done; its clock moving again (the server answers), stopped and
+   * closed as usual. A JACK stream always ends one way or the other (a hung server killed shuts
+   * its clients down), and until then the next device must not open: opening a client on a hung
+   * server blocks too. Other APIs' streams are let go after RELEASE_MS and watched on.
+   */
+  private release(): Promise<void> {
+    return new Promise((resolve) => {
+      const end = this.device.startsWith('jack:') ? Infinity : performance.now() + RELEASE_MS;
+      const look = () => {
+        if (!this.rt.isStreamOpen()) return resolve();
+        // Forward only: RtAudio zeroes the clock as it finishes closing.
+        if (this.ticks() > this.lastTicks) return void this.stopAndClose().then(resolve);
+        if (performance.now() >= end) resolve();
+        setTimeout(look, RELEASE_POLL_MS).unref();
+      };
+      look();
+    });
   }
 }
