@@ -301,6 +301,27 @@ describe('DevicesMenu', () => {
     ]);
   });
 
+  it('keeps what the performer is typing in an axis field when new state arrives, and shows the state again on blur', async () => {
+    const one = devicesState({ joysticks: [joystick()] });
+    const view = show(one);
+    await open();
+    await userEvent.click(screen.getByTestId('joystick-axes'));
+    const curve = () => screen.getAllByTestId<HTMLInputElement>('axis-curve')[0];
+    expect(curve().value).toBe('1');
+    curve().focus();
+    curve().value = '9';
+    // Another change of the devices (here: x inverted elsewhere) arrives before Enter.
+    const inverted = joystick();
+    inverted.axes = inverted.axes.map((a) => (a.key === 'x' ? { ...a, curve: 2.5, invert: true } : a));
+    await view.rerender({ devices: devicesState({ joysticks: [inverted] }) });
+    expect(curve().value).toBe('9');
+    curve().blur();
+    expect(curve().value).toBe('2.5');
+    // Not focused: the field follows the state.
+    await view.rerender({ devices: devicesState({ joysticks: [joystick()] }) });
+    expect(curve().value).toBe('1');
+  });
+
   it('reports a refused axis setting with the joystick and axis named', async () => {
     const one = devicesState({ joysticks: [joystick()] });
     const refusal = new ApiError(toErrorPayload(axonError('joystick_axis_unknown', '046d:c215:0', 'x', 'y')));
