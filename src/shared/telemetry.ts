@@ -1,4 +1,5 @@
 import { MAX_NEURONS, MAX_SOURCES } from './patch/schema';
+import { NEURON_SCOPES, SCOPE_LEN } from './scope-size';
 
 // Telemetry snapshot layout: a flat float64 record the engine writes about 120 times a second
 // and every reader decodes with the same offsets (main from shared memory, UIs from the wire).
@@ -32,10 +33,7 @@ export const T_LEARN_ERROR = T_ACTIVITY + MAX_NEURONS;
 export const T_GATES = T_LEARN_ERROR + MAX_NEURONS;
 export const T_INPUTS = T_GATES + MAX_NEURONS;
 export const T_COLUMN_VALUES = T_INPUTS + TELEMETRY_INPUTS;
-/** Samples per scope window (5.3 ms at 48 kHz). */
-export const SCOPE_LEN = 256;
-/** Scope channels: the master output (mono), then NEURON_SCOPES chosen neurons. */
-export const NEURON_SCOPES = 2;
+export { NEURON_SCOPES, SCOPE_LEN };
 export const SCOPE_CHANNELS = 1 + NEURON_SCOPES;
 /** Which neuron (index) each neuron scope shows, -1 for none. */
 export const T_SCOPE_NEURONS = T_COLUMN_VALUES + MAX_COLUMNS;

@@ -13,6 +13,7 @@ import { ensureRendererBuilt } from '../../src/main/server/renderer-build';
 import { launchChromium } from '../../src/main/server/chromium';
 import { startBridge, type Bridge } from '../../src/main/server/web-bridge';
 import { decodeTelemetry, type Telemetry } from '../../src/shared/telemetry';
+import { brightPixels } from '../support/canvas-pixels';
 
 // The performer UI against the real engine: a real backend and web bridge in this process, the
 // built renderer in headless Debian chromium, assertions on what the engine actually does.
@@ -118,6 +119,16 @@ describe('performing with the dual-neuron patch', () => {
     await until('the neuron output readout to change', async () => (await out.textContent()) !== first);
     await until('the level meter to show signal', async () => Number(await page.getByTestId('level-meter').getAttribute('data-peak-db')) > -60);
     await expect.poll(async () => page.getByTestId('render-load').textContent()).toMatch(/^\d+\.\d%$/);
+
+    // The graph and the scopes are drawn off the main thread, by the drawing worker, and show:
+    // the graph's labels and connections, the master trace.
+    const graph = page.getByTestId('network-graph');
+    expect(await graph.getAttribute('data-drawn-in')).toBe('worker');
+    expect(await page.getByTestId('scopes').getAttribute('data-drawn-in')).toBe('worker');
+    const [graphLit] = await brightPixels(page, graph, 1);
+    expect(graphLit).toBeGreaterThan(200);
+    const [masterLit] = await brightPixels(page, page.getByTestId('scopes'), 3, [page.getByTestId('scope-time')]);
+    expect(masterLit).toBeGreaterThan(100);
   });
 
   let audioRest: AudioCapture;

@@ -5,6 +5,7 @@ import { loadMidiBinding } from '../../src/main/midi/midi-binding';
 import { MidiPorts } from '../../src/main/midi/midi-ports';
 import { RtMidiBackend } from '../../src/main/midi/rtmidi-backend';
 import { LiveRig } from '../../src/main/rig/live-rig';
+import { brightPixels } from '../support/canvas-pixels';
 import { ROOT } from '../support/engine-harness';
 import { jackRunning } from '../support/jack-metro';
 import { startUi, type UiHarness } from '../support/ui-harness';
@@ -161,18 +162,11 @@ describe.runIf(haveJack)('patches and scenes', () => {
     await until('the engine showing neuron c on scope 1', () => ui.seen.at(-1)?.scope.neurons[0].neuron === 2);
     await page.getByTestId('scope-time').selectOption({ label: '85 ms' });
     await until('the longer time base', () => ui.seen.at(-1)?.scope.timeBase === 16);
-    // Lit pixels in each third of the scope canvas: the master, then each neuron trace.
-    // Traces are bright; the centre lines (#2a3340) are not. (A string: this runs in the page.)
-    const lit = (await page.evaluate(`(() => {
-      const c = document.querySelector('[data-testid="scopes"]');
-      const ctx = c.getContext('2d');
-      return [0, 1, 2].map((r) => {
-        const d = ctx.getImageData(0, Math.floor((r * c.height) / 3), c.width, Math.floor(c.height / 3)).data;
-        let n = 0;
-        for (let i = 0; i < d.length; i += 4) if (Math.max(d[i], d[i + 1], d[i + 2]) > 100) n++;
-        return n;
-      });
-    })()`)) as number[];
+    // Lit pixels in each third of the scopes, as shown: the master, then each neuron trace.
+    // Traces are bright; the centre lines (#2a3340) are not. Drawn by the page's drawing worker.
+    const scopes = page.getByTestId('scopes');
+    expect(await scopes.getAttribute('data-drawn-in')).toBe('worker');
+    const lit = await brightPixels(page, scopes, 3, [page.getByTestId('scope-time')]);
     expect(lit.length).toBe(3);
     for (const n of lit) expect(n).toBeGreaterThan(100);
     await page.screenshot({ path: STAGE_SHOT });

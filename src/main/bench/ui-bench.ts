@@ -38,6 +38,14 @@ export interface UiBenchResult {
   frameP50Ms: number;
   frameP95Ms: number;
   frameMaxMs: number;
+  /**
+   * CPU time per frame of the page's main thread and of its whole renderer process (the drawing
+   * worker included), from Chromium's own counters (Performance.getMetrics ThreadTime and
+   * ProcessTime). Unlike the frame times they leave out what other processes and the host take,
+   * so they compare builds on a noisy machine.
+   */
+  mainThreadCpuMsPerFrame: number;
+  rendererCpuMsPerFrame: number;
   /** Frames measured, and how many per second the page got. */
   frames: number;
   fps: number;
@@ -69,11 +77,22 @@ export async function benchUi(o: { seconds?: number } = {}): Promise<UiBenchResu
     }, 16);
     // Warm up (JIT, first layouts), then measure.
     await page.waitForTimeout(1000);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const cpu = async () => {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+      return { thread: get('ThreadTime'), process: get('ProcessTime') };
+    };
+    const before = await cpu();
     const frames = (await page.evaluate(`(${MEASURE_FRAMES})(${seconds * 1000})`)) as number[];
+    const after = await cpu();
     return {
       frameP50Ms: round(percentile(frames, 50)),
       frameP95Ms: round(percentile(frames, 95)),
       frameMaxMs: round(Math.max(...frames)),
+      mainThreadCpuMsPerFrame: round(((after.thread - before.thread) * 1000) / frames.length),
+      rendererCpuMsPerFrame: round(((after.process - before.process) * 1000) / frames.length),
       frames: frames.length,
       fps: round(frames.length / seconds),
       patch: 'dense-16',

@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/svelte';
+import { tick } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import NetworkGraph from '../../../src/renderer/src/components/NetworkGraph.svelte';
 import { stubCanvas, type CanvasStub } from './canvas-stub';
@@ -49,6 +50,9 @@ describe('NetworkGraph', () => {
     const frame = (w: number[], activity: number) =>
       telemetry({ neurons: engine.neurons.length, columns: cols, weights: w, activity: engine.neurons.map(() => activity) });
     const view = render(NetworkGraph, { engine, telemetry: frame(weights, 0.5) });
+    // The first frame is drawn once the component knows where it draws (here: in the page).
+    await tick();
+    expect(screen.getByTestId('network-graph').dataset.drawnIn).toBe('page');
     const arcs = () => canvas.calls.filter((c) => c.name === 'arc').length;
     canvas.calls.length = 0;
     await view.rerender({ telemetry: frame([...weights], 0.6) });
