@@ -48,6 +48,54 @@ function stopJackd(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * The app on JACK with the patch sounding and a set recording for over a second; what the tests
+ * watch: every notice, each audio notice with the monitor (what the set records), the wall clock
+ * and the underruns as it arrived, and the telemetry's frame.
+ */
+async function playAndRecord(seed: number, setName: string) {
+  const b = await Backend.start({ seed, output: { kind: 'auto' } });
+  const first = { ...b.engine.sink };
+  const notices: { at: number; notice: Notice }[] = [];
+  const marks: { at: number; pos: number; underruns: number; audio: AudioOutputState }[] = [];
+  b.on('notice', (notice) => {
+    const at = performance.now();
+    notices.push({ at, notice });
+    if (notice.type === 'audio') marks.push({ at, pos: b.engine.monitorPosition(), underruns: b.engine.underruns, audio: notice.audio });
+  });
+  const live = { frame: 0, level: 0 };
+  b.on('telemetry', (w) => {
+    const t = decodeTelemetry(w);
+    live.frame = t.frame;
+    live.level = t.levels.peakL;
+  });
+  await b.loadPatch('dual-neuron');
+  await until('the patch to sound', () => live.level > 0.01, 5000);
+  const { set } = await b.startRecording(setName);
+  await until('a second recorded on JACK', async () => (await b.getRecording()).elapsedSeconds > 1, 10_000);
+  return { b, first, notices, marks, live, set: set as string };
+}
+
+/**
+ * Stops the recording after a second more on the output and checks the set: closed, nothing
+ * dropped, and every frame the output played from its first to the last before the stop (the
+ * device may take a period between the two looks). Returns the set's WAV and manifest.
+ */
+async function stopAndCheckSet(b: Backend, live: { frame: number }, set: string) {
+  const frameNow = live.frame;
+  await until('a second more on the output', () => live.frame - frameNow > SR, 5000);
+  const end = b.engine.monitorPosition();
+  const stoppedAt = Date.now();
+  expect(await b.stopRecording()).toMatchObject({ state: 'idle', droppedFrames: 0, lastError: null });
+  const dir = path.join(DATA, 'sets', set);
+  const m = readManifest(dir);
+  expect(m).toMatchObject({ closed: true, stoppedBy: 'user', droppedFrames: 0 });
+  const wav = decodeWav(readFileSync(path.join(dir, 'master.wav')), 'master.wav');
+  expect(wav.frames).toBe(m.frames);
+  expect(Math.abs(frameDelta(end, m.startFrame + wav.frames))).toBeLessThanOrEqual(PERIOD);
+  return { wav, m, stoppedAt };
+}
+
 describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('the audio device vanishes and returns', () => {
   let jack: ChildProcess | null = null;
   let backend: Backend | null = null;
@@ -76,30 +124,10 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
   });
 
   it('falls back to the clock at once, says so, returns to JACK by itself, and the set keeps every frame', async () => {
-    const b = await Backend.start({ seed: 1, output: { kind: 'auto' } });
+    const { b, first, notices, marks, live, set } = await playAndRecord(1, 'audio-vanish');
     backend = b;
     // What the default output picks under jackd: audify's native JACK (naudiodon's without audify).
-    const first = { ...b.engine.sink };
     expect(first).toMatchObject(first.sink === 'audify' ? { device: 'jack:system' } : { sink: 'naudiodon', device: 'jack' });
-    const notices: { at: number; notice: Notice }[] = [];
-    /** The monitor (what the set records), the wall clock and the underruns as each audio notice arrived. */
-    const marks: { at: number; pos: number; underruns: number; audio: AudioOutputState }[] = [];
-    b.on('notice', (notice) => {
-      const at = performance.now();
-      notices.push({ at, notice });
-      if (notice.type === 'audio') marks.push({ at, pos: b.engine.monitorPosition(), underruns: b.engine.underruns, audio: notice.audio });
-    });
-    let frame = 0;
-    let level = 0;
-    b.on('telemetry', (w) => {
-      const t = decodeTelemetry(w);
-      frame = t.frame;
-      level = t.levels.peakL;
-    });
-    await b.loadPatch('dual-neuron');
-    await until('the patch to sound', () => level > 0.01, 5000);
-    const { set } = await b.startRecording('audio-vanish');
-    await until('a second recorded on JACK', async () => (await b.getRecording()).elapsedSeconds > 1, 10_000);
 
     // The server goes away (SIGTERM: it shuts down and tells its clients. Killed outright it leaves
     // its socket behind, which a restart must clear by hand; the app fares the same.)
@@ -114,8 +142,8 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
     expect((await b.getDevices()).audioOut).toMatchObject({ sink: 'clock', device: '' });
     expect(notices.some((n) => n.at >= killedAt && n.notice.type === 'devices' && n.notice.state.audioOut.sink === 'clock')).toBe(true);
     // The set, the telemetry and the recording go on, paced by the clock.
-    const frameAtFall = frame;
-    await until('telemetry on the clock', () => frame - frameAtFall > SR / 2, 5000);
+    const frameAtFall = live.frame;
+    await until('telemetry on the clock', () => live.frame - frameAtFall > SR / 2, 5000);
     await until('the retries to give up', () => marks.some((m) => m.at >= killedAt && m.audio.detail.startsWith('no sound: ')), 5000);
     expect((await b.getRecording()).state).toBe('recording');
     expect(b.engine.sink.sink).toBe('clock');
@@ -139,21 +167,7 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
     const timelineError = frameDelta(back.pos, before.pos) - outage * SR;
     const underrunsInOutage = back.underruns - before.underruns;
 
-    const frameOnJack = frame;
-    await until('a second more on JACK', () => frame - frameOnJack > SR, 5000);
-    const end = b.engine.monitorPosition();
-    const stoppedAt = Date.now();
-    const stopped = await b.stopRecording();
-    expect(stopped).toMatchObject({ state: 'idle', droppedFrames: 0, lastError: null });
-
-    const dir = path.join(DATA, 'sets', set as string);
-    const m = readManifest(dir);
-    expect(m).toMatchObject({ closed: true, stoppedBy: 'user', droppedFrames: 0 });
-    const wav = decodeWav(readFileSync(path.join(dir, 'master.wav')), 'master.wav');
-    expect(wav.frames).toBe(m.frames);
-    // Every frame the output played, from the set's first to the last before the stop (the device
-    // may take a period between the two looks): with the window above, the set has no hole.
-    expect(Math.abs(frameDelta(end, m.startFrame + wav.frames))).toBeLessThanOrEqual(PERIOD);
+    const { wav, m, stoppedAt } = await stopAndCheckSet(b, live, set);
     // The sound goes on through it all: no silence in the set longer than a JACK period.
     let zeros = 0;
     let longest = 0;
@@ -180,24 +194,8 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
     // stopped or closed then waits for it forever. The failed stream is left to RtAudio instead.
     await backend?.close();
     const server = jack as ChildProcess;
-    const b = await Backend.start({ seed: 2, output: { kind: 'auto' } });
+    const { b, first, marks, live, set } = await playAndRecord(2, 'jack-hangs');
     backend = b;
-    const first = { ...b.engine.sink };
-    const marks: { at: number; audio: AudioOutputState }[] = [];
-    b.on('notice', (notice) => {
-      if (notice.type === 'audio') marks.push({ at: performance.now(), audio: notice.audio });
-    });
-    let frame = 0;
-    let level = 0;
-    b.on('telemetry', (w) => {
-      const t = decodeTelemetry(w);
-      frame = t.frame;
-      level = t.levels.peakL;
-    });
-    await b.loadPatch('dual-neuron');
-    await until('the patch to sound', () => level > 0.01, 5000);
-    const { set } = await b.startRecording('jack-hangs');
-    await until('a second recorded on JACK', async () => (await b.getRecording()).elapsedSeconds > 1, 10_000);
 
     const hungAt = performance.now();
     server.kill('SIGSTOP');
@@ -209,8 +207,8 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
       expect(fallback.audio.detail).toMatch(new RegExp(`^the audio device ${first.device} stopped taking audio \\(nothing played for 1000 ms\\); retrying ${first.sink}:default$`));
       // The engine is not held by the hung server (nor by a retry, which would block on it):
       // telemetry moves on the clock, past the time the first retries are due.
-      const frameAtFall = frame;
-      await until('three seconds on the clock', () => frame - frameAtFall > 3 * SR, 6000);
+      const frameAtFall = live.frame;
+      await until('three seconds on the clock', () => live.frame - frameAtFall > 3 * SR, 6000);
       expect(b.engine.sink.sink).toBe('clock');
     } finally {
       resumedAt = performance.now();
@@ -218,16 +216,7 @@ describe.skipIf(process.platform !== 'linux' || !existsSync('/usr/bin/jackd'))('
     }
     const back = await until('the output back on JACK', () => marks.find((m) => m.at >= resumedAt && m.audio.sink === first.sink), 15_000);
     expect(back.audio.detail).toMatch(new RegExp(`^recovered on ${first.sink}:default after: the audio device ${first.device} stopped taking audio`));
-    const frameOnJack = frame;
-    await until('a second more on JACK', () => frame - frameOnJack > SR, 5000);
-    const end = b.engine.monitorPosition();
-    expect(await b.stopRecording()).toMatchObject({ state: 'idle', droppedFrames: 0, lastError: null });
-    const dir = path.join(DATA, 'sets', set as string);
-    const m = readManifest(dir);
-    expect(m).toMatchObject({ closed: true, stoppedBy: 'user', droppedFrames: 0 });
-    const wav = decodeWav(readFileSync(path.join(dir, 'master.wav')), 'master.wav');
-    expect(wav.frames).toBe(m.frames);
-    expect(Math.abs(frameDelta(end, m.startFrame + wav.frames))).toBeLessThanOrEqual(PERIOD);
+    await stopAndCheckSet(b, live, set);
     console.log(`[jack hangs] clock after ${(fallbackAt - hungAt).toFixed(0)} ms; back on ${back.audio.device} ${(back.at - resumedAt).toFixed(0)} ms after the server resumed`);
   }, 60_000);
 });
