@@ -131,13 +131,18 @@ describe('DrawRouter (the worker side)', () => {
   const topology: GraphTopology = { sources: 2, neurons: 2, labels: ['x', 'y', 'a', 'b'] };
   const frame = (w: number, activity = 0.5): GraphFrame => ({ weights: [w, 0, 0.5, 0, 0, 0, 0, 0], columnValues: [0, 0, 0.3, -0.2], activity: [activity, activity], gates: [0, 0] });
   const box = { width: 400, height: 300, dpr: 2 };
-
-  it('draws a graph on its two canvases: the edges when they change, the nodes every frame', () => {
+  /** A router holding a graph's two canvases: the nodes as 1, the layer under them as 2. */
+  const graphRouter = () => {
     const router = new DrawRouter();
     const top = workerCanvas();
     const under = workerCanvas();
     router.handle({ type: 'adopt', id: 1, canvas: top.canvas });
     router.handle({ type: 'adopt', id: 2, canvas: under.canvas });
+    return { router, top, under };
+  };
+
+  it('draws a graph on its two canvases: the edges when they change, the nodes every frame', () => {
+    const { router, top, under } = graphRouter();
     router.handle({ type: 'graph', nodes: 1, under: 2, box, topology, frame: frame(0.7) });
     router.flush();
     expect(top.canvas.width).toBe(800);
@@ -157,11 +162,7 @@ describe('DrawRouter (the worker side)', () => {
   });
 
   it('draws only the newest frame of each canvas, keeping a topology sent with a frame it skipped', () => {
-    const router = new DrawRouter();
-    const top = workerCanvas();
-    const under = workerCanvas();
-    router.handle({ type: 'adopt', id: 1, canvas: top.canvas });
-    router.handle({ type: 'adopt', id: 2, canvas: under.canvas });
+    const { router, top, under } = graphRouter();
     expect(router.handle({ type: 'graph', nodes: 1, under: 2, box, topology, frame: frame(0.7) })).toBe(true);
     router.handle({ type: 'graph', nodes: 1, under: 2, box, topology: null, frame: frame(0.7, 0.6) });
     router.handle({ type: 'graph', nodes: 1, under: 2, box, topology: null, frame: frame(0.7, 0.7) });
