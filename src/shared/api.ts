@@ -53,9 +53,11 @@ export interface AudioOutputState {
   detail: string;
 }
 
-/** The engine thread's scheduling priority (a nice value), and why it is not the one asked for ('' when it is). */
+/** The engine thread's scheduling priority, and why it is not the one asked for ('' when it is). */
 export interface ThreadPriority {
   nice: number;
+  /** Its SCHED_FIFO priority; 0 when it runs at normal (nice-weighted) scheduling. */
+  realtime: number;
   note: string;
 }
 

@@ -11,7 +11,7 @@ const list: AudioDevices = {
 };
 
 const state = (over: Partial<DevicesState> = {}): DevicesState => ({
-  audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 26.66, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null },
+  audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 26.66, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null },
   audioIn: { state: 'on', device: 'jack:system', channel: 2, latencyMs: 5.33, dropped: 0, detail: '' },
   midi: { state: 'available', detail: 'jack', input: null, inputOpen: false, ports: [], clockBpm: 120 },
   joysticks: [],
@@ -26,8 +26,8 @@ describe('the Devices menu text', () => {
     expect(outputChoice(choices[0].value)).toEqual({ backend: 'audify', device: 'jack:system' });
     expect(outputChoice(OFF)).toBeNull();
     expect(currentOutput(state())).toBe(choices[0].value);
-    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }))).toBe(OFF);
-    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'no sound: gone', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }))).toBe('');
+    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null } }))).toBe(OFF);
+    expect(currentOutput(state({ audioOut: { sink: 'clock', device: '', detail: 'no sound: gone', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null } }))).toBe('');
     expect(inputChoices(list).map((c) => c.value)).toEqual([OFF, 'jack:system']);
   });
 
@@ -43,10 +43,10 @@ describe('the Devices menu text', () => {
 
   it('says where the sound goes, what it listens to, and MIDI', () => {
     expect(outputSummary(state())).toBe('jack:system through audify, 26.7 ms to the device');
-    expect(outputSummary(state({ audioOut: { sink: 'clock', device: '', detail: 'the audio device x failed: y; retrying audify:x', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }))).toBe('No sound: the audio device x failed: y; retrying audify:x');
-    expect(prioritySummary(state())).toBe('Engine thread at nice -11, above the UI');
-    const refused = { nice: 0, note: 'not permitted to raise the engine thread to nice -11: allow it' };
-    expect(prioritySummary(state({ audioOut: { ...state().audioOut, priority: refused } }))).toBe('Engine thread at nice 0: not permitted to raise the engine thread to nice -11: allow it');
+    expect(outputSummary(state({ audioOut: { sink: 'clock', device: '', detail: 'the audio device x failed: y; retrying audify:x', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null } }))).toBe('No sound: the audio device x failed: y; retrying audify:x');
+    expect(prioritySummary(state())).toBe('Engine thread at real-time priority 5, above the UI');
+    const refused = { nice: -11, realtime: 0, note: 'not permitted to raise the engine thread to real-time priority 5 (denied): allow it' };
+    expect(prioritySummary(state({ audioOut: { ...state().audioOut, priority: refused } }))).toBe('Engine thread at nice -11: not permitted to raise the engine thread to real-time priority 5 (denied): allow it');
     expect(inputSummary(state())).toBe('jack:system channel 2, 5.3 ms');
     expect(inputSummary(state({ audioIn: { state: 'failed', device: 'x', channel: 1, latencyMs: 0, dropped: 0, detail: 'gone' } }))).toBe('Not listening: gone');
     expect(midiSummary(state())).toBe('jack: virtual ports "Axon Stage in/out", clock 120.0 BPM');

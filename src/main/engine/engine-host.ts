@@ -92,7 +92,7 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
   /** The audio output in use (updated when the worker reports a change). */
   sink: SinkInfo = { sink: 'starting', device: '', detail: '' };
   /** The engine thread's priority, as the worker set it when it started. */
-  priority: ThreadPriority = { nice: 0, note: 'starting' };
+  priority: ThreadPriority = { nice: 0, realtime: 0, note: 'starting' };
 
   private constructor(opts: Required<EngineHostOptions>) {
     super();

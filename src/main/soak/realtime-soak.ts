@@ -45,8 +45,9 @@ export interface RealtimeSoakResult {
   /** Telemetry frames the backend sent the UI, and the frames the page drew. */
   telemetryFrames: number;
   uiFps: number;
-  /** The engine thread's nice value (ENGINE_NICE where permitted). */
+  /** The engine thread's nice value (ENGINE_NICE where permitted), and its real-time priority (ENGINE_RT_PRIORITY where permitted, else 0). */
   engineNice: number;
+  engineRealtime: number;
   /** The engine worker's busy fraction, the largest a telemetry frame reported. */
   workerLoadMax: number;
   scenes: number;
@@ -196,6 +197,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
       telemetryFrames,
       uiFps: round(uiFrames / seconds, 1),
       engineNice: b.engine.priority.nice,
+      engineRealtime: b.engine.priority.realtime,
       workerLoadMax: round(workerLoadMax, 3),
       scenes,
       gestures,

@@ -29,7 +29,7 @@ type OnError = (err: unknown, context: string) => void;
 function backend(devices: DevicesState) {
   return fakeClient({
     listAudioDevices: async () => LIST,
-    setAudioOutput: async (choice) => ({ ...devices, audioOut: choice ? { sink: choice.backend, device: choice.device ?? 'default', detail: '', latencyMs: 5.3, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } : { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }),
+    setAudioOutput: async (choice) => ({ ...devices, audioOut: choice ? { sink: choice.backend, device: choice.device ?? 'default', detail: '', latencyMs: 5.3, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null } : { sink: 'clock', device: '', detail: 'audio output off', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null } }),
     setMidiInput: async (query) => ({ ...devices, midi: { ...devices.midi, input: query, inputOpen: query !== null } }),
     reopenAudioOutput: async () => devices,
     setAudioFormat: async (sampleRate, blockSize) => ({ ...devices, audioOut: { ...devices.audioOut, sampleRate, blockSize } }),
@@ -94,7 +94,7 @@ describe('DevicesMenu', () => {
     const stat = screen.getByTestId('devices');
     expect(stat.textContent).toContain('jack:system');
     expect(stat.getAttribute('data-mode')).toBe('audify');
-    await view.rerender({ devices: devicesState({ audioOut: { sink: 'clock', device: '', detail: 'the audio device failed: gone; retrying', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null } }) });
+    await view.rerender({ devices: devicesState({ audioOut: { sink: 'clock', device: '', detail: 'the audio device failed: gone; retrying', latencyMs: 0, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null } }) });
     expect(stat.textContent).toContain('silent');
     expect(stat.querySelector('.warn')).not.toBeNull();
     expect(stat.getAttribute('title')).toBe('No sound: the audio device failed: gone; retrying');

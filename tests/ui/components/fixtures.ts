@@ -93,7 +93,7 @@ export function telemetry(f: TelemetryFields): Telemetry {
 /** A rig playing through JACK with MIDI on, OSC off and no joystick. */
 export function devicesState(over: Partial<DevicesState> = {}): DevicesState {
   return {
-    audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 5.3, sampleRate: 48000, blockSize: 128, priority: { nice: -11, note: '' }, queueMs: null },
+    audioOut: { sink: 'audify', device: 'jack:system', detail: '', latencyMs: 5.3, sampleRate: 48000, blockSize: 128, priority: { nice: -11, realtime: 5, note: '' }, queueMs: null },
     audioIn: { state: 'off', device: '', channel: 1, latencyMs: 0, dropped: 0, detail: '' },
     midi: { state: 'available', detail: 'ALSA', input: null, inputOpen: false, ports: [], clockBpm: null },
     osc: { state: 'off', listening: null, targets: [], packetsIn: 0, packetsOut: 0, errors: 0, lastProblem: null },

@@ -25,7 +25,7 @@ export const soak: Command = {
         stdio.out(`real-time soak of ${r.minutes} min (seed ${r.seed}) on ${r.sink}, device ${r.device} (${r.outputLatencyMs} ms to the device): ${r.scenes} scenes, ${r.gestures} gestures`);
         stdio.out(`  call and response: ${r.calls} phrases played, ${r.answers} answered (${r.answerNotes} notes out, ${r.answerStrikes} drum strikes)`);
         stdio.out(`  underruns ${r.underruns}${r.underruns > 0 ? ` (at ${r.underrunsAt.join(', ')} s; ${r.underrunsAfterScenes} within 5 s of a scene change)` : ''}, output events dropped ${r.droppedOut}, NaN recoveries ${r.nanEvents}`);
-        stdio.out(`  before the run (app start, first scene, UI load): ${r.startupUnderruns} underruns; engine thread at nice ${r.engineNice}`);
+        stdio.out(`  before the run (app start, first scene, UI load): ${r.startupUnderruns} underruns; engine thread ${r.engineRealtime > 0 ? `at real-time priority ${r.engineRealtime}` : `not real-time`}, nice ${r.engineNice}`);
         stdio.out(`  UI: ${r.telemetryFrames} telemetry frames, ${r.uiFps} frames/s drawn; engine worker busy at most ${(100 * r.workerLoadMax).toFixed(0)} %`);
         stdio.out(`  gesture timer late by at most ${r.timerLateMaxMs} ms`);
       }

@@ -42,7 +42,7 @@ export function outputSummary(d: DevicesState): string {
 /** Whether the engine thread runs above the rest of the app (the UI above all), or why not. */
 export function prioritySummary(d: DevicesState): string {
   const p = d.audioOut.priority;
-  return p.note === '' ? `Engine thread at nice ${p.nice}, above the UI` : `Engine thread at nice ${p.nice}: ${p.note}`;
+  return p.note === '' ? `Engine thread at real-time priority ${p.realtime}, above the UI` : `Engine thread at nice ${p.nice}: ${p.note}`;
 }
 
 export function inputSummary(d: DevicesState): string {
