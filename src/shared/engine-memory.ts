@@ -12,7 +12,8 @@ import type { Frames, Hertz } from './units';
 //   monitor   last MONITOR_SECONDS of what the sink consumed, overwritten in a circle
 //   stems     the stems (STEMS) of the same frames, before the master chain   engine writes, main reads
 //   status    counters (STATUS_*)        each word has exactly one writer, named below
-//   probe     the latest control event's block leaving for the device (PROBE_*)   sink writes
+//   probe     the latest control event's block leaving for the device (PROBE_*)   sink writes;
+//             when the latest underrun was counted (PROBE_UNDERRUN_AT)   worker loop writes
 
 export const CHANNELS = 2;
 export const CONTROL_CAPACITY_EVENTS = 4096;
@@ -53,10 +54,15 @@ export interface EngineMemory {
   readonly probe: SharedArrayBuffer;
 }
 
-/** Float64 words of the probe block: which applied event (by STATUS_EVENTS_APPLIED count) left for the device, and when (ms since the epoch, performance.timeOrigin + now(), comparable across threads). */
+/**
+ * Float64 words of the probe block: which applied event (by STATUS_EVENTS_APPLIED count) left for
+ * the device, and when; when the worker loop last saw STATUS_UNDERRUNS grow. Times are ms since
+ * the epoch (performance.timeOrigin + now()), comparable across threads.
+ */
 export const PROBE_EVENT = 0;
 export const PROBE_LEFT_AT = 1;
-export const PROBE_WORDS = 2;
+export const PROBE_UNDERRUN_AT = 2;
+export const PROBE_WORDS = 3;
 /** Frame counters shared between threads count modulo this. */
 export const FRAME_MODULO = 2 ** 30;
 

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
-import { CHANNELS, FRAME_MODULO, STATUS_EVENT_FRAME, STATUS_EVENTS_APPLIED, STATUS_OUTPUT_LATENCY, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
+import { CHANNELS, FRAME_MODULO, PROBE_UNDERRUN_AT, STATUS_EVENT_FRAME, STATUS_EVENTS_APPLIED, STATUS_OUTPUT_LATENCY, STATUS_UNDERRUNS, type EngineMemory } from '../shared/engine-memory';
 import { START_WITH_VIRTUAL_DRUMS } from '../shared/engine-config';
 import { toErrorPayload } from '../shared/errors';
 import { layoutPatch } from '../shared/patch/layout';
@@ -85,6 +85,7 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
   sinks = supervisor;
   let out = supervisor.start(initialPlan(output));
   running = true;
+  const probe = new Float64Array(mem.probe);
   let busy = 0;
   let rendered = 0;
 
@@ -125,7 +126,10 @@ function start(mem: EngineMemory, output: AudioOutputChoice): void {
       busy = rendered = 0;
       Atomics.store(status, STATUS_OUTPUT_LATENCY, out.latencyFrames());
     }
-    eng.underruns = Atomics.load(status, STATUS_UNDERRUNS);
+    const underruns = Atomics.load(status, STATUS_UNDERRUNS);
+    // Just after the pump that counted it: what stalled this thread (the loop's gap) ended moments ago.
+    if (underruns !== eng.underruns) probe[PROBE_UNDERRUN_AT] = performance.timeOrigin + performance.now();
+    eng.underruns = underruns;
     timer = setTimeout(loop, wait);
   };
   loop();

@@ -33,6 +33,11 @@ describe.skipIf(!jackRunning())('axon soak --realtime', () => {
     expect(out.outputLatencyMs).toBeGreaterThan(0);
     // CI runs as root: the engine thread got the priority it asks for.
     if (process.getuid?.() === 0) expect([out.engineNice, out.engineRealtime]).toEqual([ENGINE_NICE, ENGINE_RT_PRIORITY]);
+    // The machine's own stalls, watched on every core where real-time priority is allowed (root in CI).
+    if (process.getuid?.() === 0) expect(out.machineProbe).toBe('');
+    expect(Number.isInteger(out.machineStalls)).toBe(true);
+    expect(out.machineStallMaxMs).toBeGreaterThanOrEqual(out.machineStalls > 0 ? 5 : 0);
+    expect(out.underrunsDuringMachineStalls).toBeLessThanOrEqual(out.underruns);
     // Underruns make it fail, as they would be heard.
     expect(r.code).toBe(out.underruns > 0 || out.droppedOut > 0 ? 1 : 0);
   }, 90_000);

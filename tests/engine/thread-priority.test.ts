@@ -53,7 +53,7 @@ describe.skipIf(process.platform !== 'linux')('the engine thread priority', () =
   it('reports a missing chrt as the reason, and leaves the thread as it was', () => {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
     const mine = schedOf(`/proc/self/task/${tid}/stat`);
-    expect(toRealTime(tid, 'axon-no-such-chrt')).toMatch(/^axon-no-such-chrt could not run \(.*ENOENT/);
+    expect(toRealTime(tid, ENGINE_RT_PRIORITY, 'axon-no-such-chrt')).toMatch(/^axon-no-such-chrt could not run \(.*ENOENT/);
     expect(schedOf(`/proc/self/task/${tid}/stat`)).toEqual(mine);
     expect(mine.policy).toBe(SCHED_OTHER);
   });

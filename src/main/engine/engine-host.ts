@@ -16,6 +16,7 @@ import {
   frameDelta,
   PROBE_EVENT,
   PROBE_LEFT_AT,
+  PROBE_UNDERRUN_AT,
   STATUS_OUTPUT_LATENCY,
   STATUS_UNDERRUNS,
   STEMS,
@@ -320,6 +321,11 @@ export class EngineHost extends EventEmitter<EngineHostEvents> {
 
   get underruns(): number {
     return Atomics.load(this.status, STATUS_UNDERRUNS);
+  }
+
+  /** When (ms since the epoch) the engine last counted underruns; 0 before any. */
+  get lastUnderrunAtMs(): number {
+    return this.probe[PROBE_UNDERRUN_AT];
   }
 
   /**

@@ -12,6 +12,7 @@ import { startBridge } from '../server/web-bridge';
 import { mulberry32 } from '../../worker/random';
 import { GESTURE_PERIOD_S, SoakPerformer, type Gesture } from './performer';
 import { SOAK_SCENES, soakScene } from './soak';
+import { StallProbe, underrunsDuringStalls } from './stall-probe';
 
 // `axon soak --realtime`: the soak's performer playing the app as a performer would, in real
 // time: the backend with its engine worker on the audio device (JACK here), the performer UI in
@@ -58,6 +59,16 @@ export interface RealtimeSoakResult {
   answerStrikes: number;
   /** The latest the 10 ms gesture timer ran: the main thread's own stalls. */
   timerLateMaxMs: Milliseconds;
+  /**
+   * The machine's own stalls in the run, of STALL_MIN_MS or more, as the stall probe saw them (a
+   * real-time thread per core; '' in machineProbe when it watched them all, else why not), the
+   * longest, and the underruns that came during or just after one: the kernel's or the
+   * hypervisor's doing, not the app's.
+   */
+  machineProbe: string;
+  machineStalls: number;
+  machineStallMaxMs: Milliseconds;
+  underrunsDuringMachineStalls: number;
 }
 
 /** How long after a scene change its underruns are counted as the change's. */
@@ -74,6 +85,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
   process.env.AXON_DATA_DIR = dataDir;
   let backend: Backend | null = null;
   let timer: NodeJS.Timeout | undefined;
+  let probe: StallProbe | null = null;
   const closers: (() => Promise<void>)[] = [];
   try {
     backend = await Backend.start({ output: { kind: 'auto', queueMs: o.queueMs }, seed });
@@ -139,6 +151,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
     await page.evaluate(COUNT_FRAMES);
 
     const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+    probe = await StallProbe.start();
     const t0 = performance.now();
     const seconds = o.minutes * 60;
     let nextScene = 120 + rand() * 180;
@@ -150,6 +163,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
     // The engine counts from its start.
     const startupUnderruns = b.engine.underruns;
     let underrunsSeen = startupUnderruns;
+    const counted: { atMs: number; count: number }[] = [];
     await new Promise<void>((done, fail) => {
       timer = setInterval(() => {
         const wall = performance.now();
@@ -160,6 +174,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
         if (underruns !== underrunsSeen) {
           if (now - sceneAt <= SCENE_SETTLE_S) underrunsAfterScenes += underruns - underrunsSeen;
           if (underrunsAt.length < 100) underrunsAt.push(round(now, 2));
+          counted.push({ atMs: b.engine.lastUnderrunAtMs, count: underruns - underrunsSeen });
           underrunsSeen = underruns;
         }
         try {
@@ -180,6 +195,9 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
       }, GESTURE_PERIOD_S * 1000);
     });
     clearInterval(timer);
+    const machineProbe = probe.note;
+    const runStart = performance.timeOrigin + t0;
+    const stalls = (await probe.stop()).filter((s) => s.endAtMs >= runStart);
     const uiFrames = Number(await page.evaluate('window.axonFrames'));
     return {
       minutes: o.minutes,
@@ -206,9 +224,14 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
       answerNotes: performer.answerNotes,
       answerStrikes: performer.answerStrikes,
       timerLateMaxMs: round(timerLateMax, 1),
+      machineProbe,
+      machineStalls: stalls.length,
+      machineStallMaxMs: round(Math.max(0, ...stalls.map((s) => s.ms)), 1),
+      underrunsDuringMachineStalls: underrunsDuringStalls(counted, stalls),
     };
   } finally {
     if (timer) clearInterval(timer);
+    await probe?.stop();
     for (const close of closers.reverse()) await close().catch(() => undefined);
     await backend?.close();
     if (saved === undefined) delete process.env.AXON_DATA_DIR;

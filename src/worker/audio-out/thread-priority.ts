@@ -33,17 +33,26 @@ export function schedOf(statPath: string): { nice: number; rtPriority: number; p
   return { nice: Number(f[16]), rtPriority: Number(f[37]), policy: Number(f[38]) };
 }
 
+/** The calling thread's id (Linux), or null where /proc does not say. */
+export function ownThreadId(): number | null {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Puts thread `tid` on SCHED_FIFO at ENGINE_RT_PRIORITY with util-linux's chrt (Node has no
+ * Puts thread `tid` on SCHED_FIFO at `priority` with util-linux's chrt (Node has no
  * sched_setscheduler; chrt is in every Linux desktop's base system). Returns '' when the thread
  * is there (read back from /proc, not taken from chrt's word), else why not. Threads the engine
  * starts afterwards inherit it, unless they choose their own (JACK's client threads do).
  */
-export function toRealTime(tid: number, chrt = 'chrt'): string {
-  const r = spawnSync(chrt, ['--fifo', '--pid', String(ENGINE_RT_PRIORITY), String(tid)], { encoding: 'utf8', timeout: 5000 });
+export function toRealTime(tid: number, priority = ENGINE_RT_PRIORITY, chrt = 'chrt'): string {
+  const r = spawnSync(chrt, ['--fifo', '--pid', String(priority), String(tid)], { encoding: 'utf8', timeout: 5000 });
   if (r.error) return `${chrt} could not run (${r.error.message})`;
   const now = schedOf(`/proc/self/task/${tid}/stat`);
-  if (now.policy === SCHED_FIFO && now.rtPriority === ENGINE_RT_PRIORITY) return '';
+  if (now.policy === SCHED_FIFO && now.rtPriority === priority) return '';
   return r.stderr.trim().split('\n')[0] || `${chrt} exited with ${r.status ?? r.signal}`;
 }
 
@@ -55,12 +64,8 @@ export function toRealTime(tid: number, chrt = 'chrt'): string {
  */
 export function raiseEngineThread(): ThreadPriority {
   if (process.platform !== 'linux') return { nice: 0, realtime: 0, note: `the engine thread's priority is only raised on Linux, not on ${process.platform}` };
-  let tid: number;
-  try {
-    tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-  } catch {
-    return { nice: 0, realtime: 0, note: 'the engine thread could not be found in /proc' };
-  }
+  const tid = ownThreadId();
+  if (tid === null) return { nice: 0, realtime: 0, note: 'the engine thread could not be found in /proc' };
   let niceRefused = false;
   try {
     setPriority(tid, ENGINE_NICE);

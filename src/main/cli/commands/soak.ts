@@ -1,5 +1,6 @@
 import { realtimeSoak } from '../../soak/realtime-soak';
 import { soak as runSoak } from '../../soak/soak';
+import { STALL_MIN_MS } from '../../soak/stall-probe';
 import { numberFlag, parseFlags, withQueueFlag } from '../args';
 import { stdio, type Command } from '../command';
 
@@ -28,6 +29,11 @@ export const soak: Command = {
         stdio.out(`  before the run (app start, first scene, UI load): ${r.startupUnderruns} underruns; engine thread ${r.engineRealtime > 0 ? `at real-time priority ${r.engineRealtime}` : `not real-time`}, nice ${r.engineNice}`);
         stdio.out(`  UI: ${r.telemetryFrames} telemetry frames, ${r.uiFps} frames/s drawn; engine worker busy at most ${(100 * r.workerLoadMax).toFixed(0)} %`);
         stdio.out(`  gesture timer late by at most ${r.timerLateMaxMs} ms`);
+        stdio.out(
+          r.machineProbe === ''
+            ? `  the machine itself stalled ${r.machineStalls} times for ${STALL_MIN_MS} ms or more (at most ${r.machineStallMaxMs} ms); ${r.underrunsDuringMachineStalls} of the underruns came with such a stall`
+            : `  machine stalls not measured: ${r.machineProbe}`,
+        );
       }
       return r.underruns > 0 || r.droppedOut > 0 || r.nanEvents > 0 ? 1 : 0;
     }
