@@ -9,7 +9,7 @@ import { ANSWER_CHANNEL } from '../rig/live-rig';
 import { launchChromium } from '../server/chromium';
 import { ensureRendererBuilt } from '../server/renderer-build';
 import { startBridge } from '../server/web-bridge';
-import { mulberry32 } from '../../worker/random';
+import { mulberry32, streamSeed } from '../../worker/random';
 import { GESTURE_PERIOD_S, SoakPerformer, type Gesture } from './performer';
 import { SOAK_SCENES, soakScene } from './soak';
 import { StallProbe, underrunsDuringStalls } from './stall-probe';
@@ -69,6 +69,33 @@ export interface RealtimeSoakResult {
   machineStalls: number;
   machineStallMaxMs: Milliseconds;
   underrunsDuringMachineStalls: number;
+}
+
+/** The scenes' own random stream of the seed (the performer draws from stream 0, its own). */
+const SCENE_STREAM = 1;
+
+/**
+ * The scenes a real-time soak plays and when each starts (s into the run; the first before it).
+ * From a stream of their own, so the same seed plays the same scenes at the same times however
+ * many gestures the main thread fitted in between; seeded shuffles of SOAK_SCENES one after
+ * another, so every scene plays before any plays again.
+ */
+export function sceneTour(seed: number, seconds: Seconds): { name: string; at: Seconds }[] {
+  const rand = mulberry32(streamSeed(seed, SCENE_STREAM));
+  const tour: { name: string; at: Seconds }[] = [];
+  let deck: string[] = [];
+  for (let at = 0; at < seconds; at += 120 + rand() * 180) {
+    if (deck.length === 0) {
+      deck = [...SOAK_SCENES];
+      // Fisher-Yates.
+      for (let i = deck.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [deck[i], deck[j]] = [deck[j], deck[i]];
+      }
+    }
+    tour.push({ name: deck.pop() as string, at });
+  }
+  return tour;
 }
 
 /** How long after a scene change its underruns are counted as the change's. */
@@ -136,8 +163,10 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
           break;
       }
     };
+    const seconds = o.minutes * 60;
+    const tour = sceneTour(seed, seconds);
     const loadScene = (): void => {
-      const name = SOAK_SCENES[Math.floor(rand() * SOAK_SCENES.length)];
+      const { name } = tour[scenes];
       scenes++;
       loading = b.loadPatch(name).then(() => {
         scene = soakScene(name);
@@ -153,8 +182,6 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
     const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
     probe = await StallProbe.start();
     const t0 = performance.now();
-    const seconds = o.minutes * 60;
-    let nextScene = 120 + rand() * 180;
     let timerLateMax = 0;
     let expected = t0;
     const underrunsAt: number[] = [];
@@ -182,8 +209,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
             done();
             return;
           }
-          if (now >= nextScene && !loading) {
-            nextScene = now + 120 + rand() * 180;
+          if (scenes < tour.length && now >= tour[scenes].at && !loading) {
             sceneAt = now;
             loadScene();
           }
