@@ -37,6 +37,8 @@ describe.skipIf(!jackRunning())('axon soak --realtime', () => {
     if (process.getuid?.() === 0) expect(out.machineProbe).toBe('');
     expect(Number.isInteger(out.machineStalls)).toBe(true);
     expect(out.machineStallMaxMs).toBeGreaterThanOrEqual(out.machineStalls > 0 ? 5 : 0);
+    expect(out.machineStallsAt.length).toBe(Math.min(100, out.machineStalls));
+    expect(out.machineStallsAt.every((s) => s.at >= 0 && s.at <= 15.5 && s.ms >= 5 && s.ms <= out.machineStallMaxMs)).toBe(true);
     expect(out.underrunsDuringMachineStalls).toBeLessThanOrEqual(out.underruns);
     // Underruns make it fail, as they would be heard.
     expect(r.code).toBe(out.underruns > 0 || out.droppedOut > 0 ? 1 : 0);

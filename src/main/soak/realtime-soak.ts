@@ -68,6 +68,8 @@ export interface RealtimeSoakResult {
   machineProbe: string;
   machineStalls: number;
   machineStallMaxMs: Milliseconds;
+  /** When the stalls ended, in seconds into the run, and how long each was (ms): the first 100. */
+  machineStallsAt: { at: Seconds; ms: Milliseconds }[];
   underrunsDuringMachineStalls: number;
 }
 
@@ -253,6 +255,7 @@ export async function realtimeSoak(o: { minutes: number; seed?: number; queueMs?
       machineProbe,
       machineStalls: stalls.length,
       machineStallMaxMs: round(Math.max(0, ...stalls.map((s) => s.ms)), 1),
+      machineStallsAt: stalls.slice(0, 100).map((s) => ({ at: round((s.endAtMs - runStart) / 1000), ms: round(s.ms, 1) })),
       underrunsDuringMachineStalls: underrunsDuringStalls(counted, stalls),
     };
   } finally {
