@@ -30,6 +30,22 @@ function derive(model: ReservoirModel, op: PatchDerivedConceptor, get: (i: numbe
   return Float32Array.from(c.to1DArray());
 }
 
+/**
+ * Derived conceptors made before, per model (readModelFile hands out one object while its file is
+ * unchanged) and per derive chain up to the one made: the algebra on full conceptors takes 75-150
+ * ms of main's time at 128 neurons, and a set list loads the same scenes again and again.
+ */
+const derivedCache = new WeakMap<ReservoirModel, Map<string, Float32Array>>();
+
+function derivedOnce(model: ReservoirModel, chain: readonly PatchDerivedConceptor[], make: () => Float32Array): Float32Array {
+  let byChain = derivedCache.get(model);
+  if (!byChain) derivedCache.set(model, (byChain = new Map()));
+  const key = JSON.stringify(chain);
+  let c = byChain.get(key);
+  if (!c) byChain.set(key, (c = make()));
+  return c;
+}
+
 /** The SHA-256 of each model file a patch's reservoir sources name, by model name (a missing one is left out). */
 export function modelHashes(patch: Patch): Record<string, string> {
   const out: Record<string, string> = {};
@@ -78,7 +94,7 @@ export function loadPatchAssets(patch: Patch, where: string): PatchAssets {
         usable = false;
         return;
       }
-      derived.push(derive(model, op, get));
+      derived.push(derivedOnce(model, (s.derive ?? []).slice(0, d + 1), () => derive(model, op, get)));
     });
     const total = G + (s.derive?.length ?? 0);
     (s.morphSet ?? []).forEach((k, m) => {

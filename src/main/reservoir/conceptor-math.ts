@@ -63,9 +63,9 @@ function nullProjector(e: Eigen): Matrix {
   return fromEigen(e, (v) => (Math.abs(v) <= TOL ? 1 : 0));
 }
 
-/** Pseudo-inverse of a symmetric matrix. */
-function pinvSymmetric(m: Matrix): Matrix {
-  return fromEigen(eigenSymmetric(m), (v) => (Math.abs(v) > TOL ? 1 / v : 0));
+/** Pseudo-inverse of a symmetric matrix, from its eigen decomposition. */
+function pinvSymmetric(e: Eigen): Matrix {
+  return fromEigen(e, (v) => (Math.abs(v) > TOL ? 1 / v : 0));
 }
 
 /**
@@ -75,13 +75,16 @@ function pinvSymmetric(m: Matrix): Matrix {
  */
 export function and(c: Matrix, b: Matrix): Matrix {
   const n = c.rows;
+  // Each decomposed once: null spaces and pseudo-inverses come from the same one.
+  const ec = eigenSymmetric(c);
+  const eb = eigenSymmetric(b);
   // R(C) and R(B) are the complements of the null spaces; their intersection is the complement
   // of the span of both null spaces.
-  const nulls = nullProjector(eigenSymmetric(c)).add(nullProjector(eigenSymmetric(b)));
+  const nulls = nullProjector(ec).add(nullProjector(eb));
   const p = fromEigen(eigenSymmetric(nulls), (v) => (v > TOL ? 0 : 1));
-  const inner = pinvSymmetric(c).add(pinvSymmetric(b)).sub(Matrix.eye(n));
+  const inner = pinvSymmetric(ec).add(pinvSymmetric(eb)).sub(Matrix.eye(n));
   const restricted = p.mmul(inner).mmul(p);
-  return p.mmul(pinvSymmetric(symmetrize(restricted))).mmul(p);
+  return p.mmul(pinvSymmetric(eigenSymmetric(symmetrize(restricted)))).mmul(p);
 }
 
 export function or(c: Matrix, b: Matrix): Matrix {
