@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineHost } from '../../src/main/engine/engine-host';
-import { ENGINE_NICE, ENGINE_RT_PRIORITY, schedOf, toRealTime } from '../../src/worker/audio-out/thread-priority';
+import { ENGINE_NICE, ENGINE_RT_PRIORITY, ownThreadId, schedOf, toRealTime } from '../../src/worker/audio-out/thread-priority';
 
 // The engine thread asks for SCHED_FIFO (and nice -11, which counts where real-time is refused)
 // so the UI and main never hold the device queue up. Linux keeps both per thread: only the
@@ -51,7 +51,7 @@ describe.skipIf(process.platform !== 'linux')('the engine thread priority', () =
   });
 
   it('reports a missing chrt as the reason, and leaves the thread as it was', () => {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    const tid = ownThreadId() ?? -1;
     const mine = schedOf(`/proc/self/task/${tid}/stat`);
     expect(toRealTime(tid, ENGINE_RT_PRIORITY, 'axon-no-such-chrt')).toMatch(/^axon-no-such-chrt could not run \(.*ENOENT/);
     expect(schedOf(`/proc/self/task/${tid}/stat`)).toEqual(mine);
