@@ -75,6 +75,6 @@ export function raiseEngineThread(): ThreadPriority {
   const why = toRealTime(tid);
   const nice = getPriority(tid);
   if (why === '') return { nice, realtime: ENGINE_RT_PRIORITY, note: '' };
-  const refused = niceRefused ? `not permitted to raise the engine thread to real-time priority ${ENGINE_RT_PRIORITY} (${why}) or to nice ${ENGINE_NICE}` : `not permitted to raise the engine thread to real-time priority ${ENGINE_RT_PRIORITY} (${why})`;
-  return { nice, realtime: 0, note: `${refused}: ${ALLOW}` };
+  const orNice = niceRefused ? ` or to nice ${ENGINE_NICE}` : '';
+  return { nice, realtime: 0, note: `not permitted to raise the engine thread to real-time priority ${ENGINE_RT_PRIORITY} (${why})${orNice}: ${ALLOW}` };
 }
